@@ -1,0 +1,73 @@
+package meta
+
+import (
+	"reflect"
+	"strings"
+	"unsafe"
+)
+
+// Entity describes one registered entity struct.
+type Entity struct {
+	// Name is the Go struct name, used in error messages and filters.
+	Name string
+	// Type is the struct type (not a pointer).
+	Type reflect.Type
+	// Table is the table (or collection) name.
+	Table string
+	// Fields are all persistent properties in declaration order:
+	// scalar columns and relations.
+	Fields []*Field
+	// Columns are the fields stored in this entity's own table: scalars
+	// and owning m:1 / 1:1 references, in declaration order.
+	Columns []*Field
+	// PK are the primary-key fields, in declaration order.
+	PK []*Field
+	// Version is the optimistic-lock field, or nil.
+	Version *Field
+	// Relations are the relation fields (Ref and Collection).
+	Relations []*Field
+	// Hooks are the lifecycle hooks the entity's pointer type implements.
+	Hooks Hooks
+
+	byName map[string]*Field
+}
+
+// Field returns the property called name: its Go name, its lowerCamel
+// form or its column name, compared case-insensitively.
+func (e *Entity) Field(name string) (*Field, bool) {
+	f, ok := e.byName[strings.ToLower(name)]
+	return f, ok
+}
+
+// GeneratedPK reports whether the database generates the entity's
+// primary key (a single auto-increment integer key).
+func (e *Entity) GeneratedPK() bool { return len(e.PK) == 1 && e.PK[0].Generated }
+
+// New allocates a zero entity and returns a pointer to it.
+func (e *Entity) New() unsafe.Pointer { return reflect.New(e.Type).UnsafePointer() }
+
+// Value returns the entity at p as a reflect.Value of type *Struct.
+func (e *Entity) Value(p unsafe.Pointer) reflect.Value {
+	return reflect.NewAt(e.Type, p)
+}
+
+// Interface returns the entity at p as an any holding *Struct.
+func (e *Entity) Interface(p unsafe.Pointer) any { return reflect.NewAt(e.Type, p).Interface() }
+
+// Hooks is a set of lifecycle hooks an entity implements.
+type Hooks uint16
+
+// The lifecycle hooks. An entity implements one by defining the method
+// of the same name on its pointer type; see package em for signatures.
+const (
+	HookBeforeCreate Hooks = 1 << iota
+	HookAfterCreate
+	HookBeforeUpdate
+	HookAfterUpdate
+	HookBeforeDelete
+	HookAfterDelete
+	HookOnLoad
+)
+
+// Has reports whether h includes all of x.
+func (h Hooks) Has(x Hooks) bool { return h&x == x }
