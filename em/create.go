@@ -1,0 +1,254 @@
+package em
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"unsafe"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// GetReference returns the managed object of type T with primary key id
+// without querying: the object already in the identity map, or a new
+// reference holding only the key (load it with Refresh, or through a
+// ref.Ref's Load).
+func GetReference[T any](m Manager, id any) (*T, error) {
+	mm, e, err := typed[T](nil, m.manager(), "GetReference")
+	if err != nil {
+		return nil, err
+	}
+	p, err := mm.reference(e, id)
+	return (*T)(p), err
+}
+
+func (m *EntityManager) reference(e *meta.Entity, id any) (unsafe.Pointer, error) {
+	if len(e.PK) != 1 {
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): composite primary keys are not supported", e.Name)}
+	}
+	k, ok := tracking.ValueKey(id)
+	if !ok {
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): nil primary key", e.Name)}
+	}
+	if en, found := m.t.Lookup(e, k); found {
+		return en.Obj, nil
+	}
+	obj := m.t.Alloc(e)
+	if err := tracking.SetPK(e, obj, id); err != nil {
+		return nil, err
+	}
+	// Key the reference the way rows are keyed (by the PK field's type).
+	k, _ = tracking.KeyOf(e, obj)
+	if en, found := m.t.Lookup(e, k); found {
+		return en.Obj, nil
+	}
+	m.t.AddRef(e, obj, k, true)
+	m.attach(e, obj, false)
+	return obj, nil
+}
+
+// Create builds a new entity of type T from data — a T, a *T, or a
+// map[string]any as accepted by Assign — and persists it.
+func Create[T any](m Manager, data any) (*T, error) {
+	mm, e, err := typed[T](nil, m.manager(), "Create")
+	if err != nil {
+		return nil, err
+	}
+	obj := new(T)
+	switch d := data.(type) {
+	case T:
+		*obj = d
+	case *T:
+		*obj = *d
+	case map[string]any:
+		if err := mm.assign(e, unsafe.Pointer(obj), d); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("Create[%s]: data must be a %s, *%s or map[string]any, not %T", e.Name, e.Name, e.Name, data)}
+	}
+	if _, err := mm.persist(e, unsafe.Pointer(obj)); err != nil {
+		return nil, err
+	}
+	return obj, nil
+}
+
+// Assign sets the entity's properties from data. Keys are property names
+// (as in filters). A reference may be given as a raw primary key
+// ({"author": 1}), an entity pointer, nil, or a map: a map holding the
+// target's key of an object in the identity map is assigned onto it, any
+// other map creates a new related entity. A collection takes a list of
+// such values. Unknown keys are an error and nothing is assigned.
+func (m *EntityManager) Assign(entity any, data map[string]any) error {
+	e, p, err := m.entity(entity)
+	if err != nil {
+		return err
+	}
+	return m.assign(e, p, data)
+}
+
+func (m *EntityManager) assign(e *meta.Entity, obj unsafe.Pointer, data map[string]any) error {
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		f, ok := e.Field(k)
+		if !ok {
+			return &gomikro.ValidationError{Msg: fmt.Sprintf("Assign: %s has no property %q", e.Name, k)}
+		}
+		_ = f
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	// Work on a copy so that a failure assigns nothing.
+	tmp := reflect.New(e.Type)
+	tmp.Elem().Set(reflect.NewAt(e.Type, obj).Elem())
+	tp := tmp.UnsafePointer()
+	for _, k := range keys {
+		f, _ := e.Field(k)
+		if err := m.assignField(f, tp, data[k]); err != nil {
+			return err
+		}
+	}
+	reflect.NewAt(e.Type, obj).Elem().Set(tmp.Elem())
+	return nil
+}
+
+func (m *EntityManager) assignField(f *meta.Field, obj unsafe.Pointer, v any) error {
+	switch {
+	case f.Rel == nil:
+		if f.Storage == meta.StoreJSON {
+			dst := f.Value(obj)
+			if v == nil {
+				dst.SetZero()
+				return nil
+			}
+			if rv := reflect.ValueOf(v); rv.Type().AssignableTo(dst.Type()) {
+				dst.Set(rv)
+				return nil
+			}
+			b, err := json.Marshal(v)
+			if err == nil {
+				nv := reflect.New(dst.Type())
+				if err = json.Unmarshal(b, nv.Interface()); err == nil {
+					dst.Set(nv.Elem())
+					return nil
+				}
+			}
+			return &gomikro.ValidationError{Msg: fmt.Sprintf("Assign: %s: %v", f, err)}
+		}
+		if err := tracking.Assign(f, obj, v); err != nil {
+			return &gomikro.ValidationError{Msg: "Assign: " + err.Error()}
+		}
+		return nil
+	case f.Rel.Collection:
+		c := rel.CollectionAt(f.Ptr(obj))
+		var list []any
+		if v != nil {
+			rv := reflect.ValueOf(v)
+			if rv.Kind() != reflect.Slice {
+				return &gomikro.ValidationError{Msg: fmt.Sprintf("Assign: %s takes a list, not %T", f, v)}
+			}
+			for i := range rv.Len() {
+				list = append(list, rv.Index(i).Interface())
+			}
+		}
+		items := make([]unsafe.Pointer, 0, len(list))
+		for _, it := range list {
+			p, err := m.relatedFrom(f, it)
+			if err != nil {
+				return err
+			}
+			if p != nil {
+				items = append(items, p)
+			}
+		}
+		c.Items = items
+		if c.Owner == nil {
+			c.Initialized = true
+		}
+		return nil
+	default:
+		r := rel.RefAt(f.Ptr(obj))
+		p, err := m.relatedFrom(f, v)
+		if err != nil {
+			return err
+		}
+		r.Ptr, r.ID = p, nil
+		return nil
+	}
+}
+
+// relatedFrom turns an Assign value for relation f into an object.
+func (m *EntityManager) relatedFrom(f *meta.Field, v any) (unsafe.Pointer, error) {
+	t := f.Rel.Target
+	if v == nil {
+		return nil, nil
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && rv.Type().Elem() == t.Type {
+		return rv.UnsafePointer(), nil
+	}
+	if mp, ok := v.(map[string]any); ok {
+		// An object of the identity map when the map names its key.
+		if pkf := t.PK[0]; len(t.PK) == 1 {
+			for k, val := range mp {
+				if fk, ok := t.Field(k); ok && fk == pkf && val != nil {
+					p, err := m.reference(t, val)
+					if err != nil {
+						return nil, err
+					}
+					if err := m.assign(t, p, mp); err != nil {
+						return nil, err
+					}
+					return p, nil
+				}
+			}
+		}
+		p := reflect.New(t.Type).UnsafePointer()
+		if err := m.assign(t, p, mp); err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	if id, ok := v.(interface{ ID() any }); ok {
+		v = id.ID()
+	}
+	p, err := m.reference(t, v)
+	if err != nil {
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("Assign: %s: %v", f, err)}
+	}
+	return p, nil
+}
+
+// Refresh reloads entity from the database, dropping its unflushed
+// changes. It fails with gomikro.ErrNotFound when the row is gone.
+func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
+	mm, err := m.use(ctx, "Refresh")
+	if err != nil {
+		return err
+	}
+	e, p, err := mm.entity(entity)
+	if err != nil {
+		return err
+	}
+	if len(e.PK) != 1 {
+		return &gomikro.ValidationError{Msg: fmt.Sprintf("Refresh(%s): composite primary keys are not supported", e.Name)}
+	}
+	id := e.PK[0].Value(p).Interface()
+	objs, err := mm.find(ctx, e, pkFilter(e, id), []FindOption{Refresh()})
+	if err != nil {
+		return err
+	}
+	if len(objs) == 0 {
+		return fmt.Errorf("%w: %s with primary key %v", gomikro.ErrNotFound, e.Name, id)
+	}
+	if objs[0] != p {
+		// p was not managed: copy the row into it.
+		copyKeepingCollections(e, p, objs[0])
+	}
+	return nil
+}

@@ -1,0 +1,263 @@
+package em
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// core is what the global EntityManager and all its forks share.
+type core struct {
+	reg    *meta.Registry
+	driver Driver
+	cfg    gomikro.Config
+	before []BeforeFlushSubscriber
+	on     []OnFlushSubscriber
+	after  []AfterFlushSubscriber
+}
+
+// EntityManager is a unit of work: it tracks the entities it loaded or was
+// given to persist, one object per row, and writes their changes in one
+// transaction on Flush. It is not safe for concurrent use: fork one per
+// request or goroutine.
+type EntityManager struct {
+	c        *core
+	t        *tracking.Tracker
+	global   bool
+	tx       Tx
+	txStack  []Tx // enclosing transactions of Begin
+	flushing bool
+	ld       *loader
+}
+
+// Manager is implemented by *EntityManager and by the backends'
+// EntityManagers, which embed one; the typed functions of this package
+// (Find, FindOne, ...) take any of them.
+type Manager interface {
+	manager() *EntityManager
+}
+
+func (m *EntityManager) manager() *EntityManager { return m }
+
+// New returns the global EntityManager of a backend. Backends call it from
+// their Open; applications get it from the ORM.
+func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, error) {
+	c := &core{reg: reg, driver: d, cfg: cfg}
+	for i, s := range cfg.Subscribers {
+		ok := false
+		if b, is := s.(BeforeFlushSubscriber); is {
+			c.before, ok = append(c.before, b), true
+		}
+		if o, is := s.(OnFlushSubscriber); is {
+			c.on, ok = append(c.on, o), true
+		}
+		if a, is := s.(AfterFlushSubscriber); is {
+			c.after, ok = append(c.after, a), true
+		}
+		if !ok {
+			return nil, fmt.Errorf("gomikro: Config.Subscribers[%d] (%T) implements none of BeforeFlush, OnFlush, AfterFlush", i, s)
+		}
+	}
+	m := &EntityManager{c: c, t: tracking.NewTracker(), global: true}
+	m.ld = &loader{m: m}
+	return m, nil
+}
+
+// Registry returns the metadata of the registered entities.
+func (m *EntityManager) Registry() *meta.Registry { return m.c.reg }
+
+// Driver returns the backend driver.
+func (m *EntityManager) Driver() Driver { return m.c.driver }
+
+// Config returns the configuration the ORM was opened with.
+func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
+
+// Fork returns a new EntityManager with an empty identity map, sharing the
+// connection pool and configuration. Fork one per request.
+func (m *EntityManager) Fork() *EntityManager {
+	f := &EntityManager{c: m.c, t: tracking.NewTracker()}
+	f.ld = &loader{m: f}
+	return f
+}
+
+// IsGlobal reports whether m is the ORM's global EntityManager.
+func (m *EntityManager) IsGlobal() bool { return m.global }
+
+// Session returns where m's statements run: its transaction, or the pool.
+func (m *EntityManager) Session() Session {
+	if m.tx != nil {
+		return m.tx
+	}
+	return m.c.driver
+}
+
+// use resolves the EntityManager an operation runs on: a request-context
+// fork replaces the global one, and the global one is refused unless the
+// config allows it.
+func (m *EntityManager) use(ctx context.Context, op string) (*EntityManager, error) {
+	if !m.global {
+		return m, nil
+	}
+	if ctx != nil {
+		if f := FromContext(ctx); f != nil && f != m {
+			return f, nil
+		}
+	}
+	if m.c.cfg.AllowGlobalContext {
+		return m, nil
+	}
+	return nil, &gomikro.ValidationError{Msg: op + " on the global EntityManager: its identity map would be shared by every request. " +
+		"Use orm.EM().Fork() for a unit of work, em.WithContext/em.Middleware to carry a fork in the request context, " +
+		"or set Config.AllowGlobalContext"}
+}
+
+// entity returns the metadata and object pointer of v, which must be a
+// non-nil pointer to a registered entity.
+func (m *EntityManager) entity(v any) (*meta.Entity, unsafe.Pointer, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("expected a non-nil pointer to an entity, got %T", v)}
+	}
+	e, ok := m.c.reg.Of(rv.Type().Elem())
+	if !ok || rv.Type().Elem() != e.Type {
+		return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("%s is not a registered entity (add it to Config.Entities)", rv.Type().Elem())}
+	}
+	return e, rv.UnsafePointer(), nil
+}
+
+// Persist marks new entities for insertion at the next Flush. Persisting a
+// managed entity is a no-op; persisting a removed one cancels the removal.
+// Related new objects reachable through references and collections are
+// persisted with it at flush time.
+func (m *EntityManager) Persist(entities ...any) error {
+	mm, err := m.use(nil, "Persist")
+	if err != nil {
+		return err
+	}
+	for _, v := range entities {
+		e, p, err := mm.entity(v)
+		if err != nil {
+			return err
+		}
+		if _, err := mm.persist(e, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Entry, error) {
+	if en, ok := m.t.Entry(p); ok {
+		if en.State == tracking.StateRemoved {
+			en.State = tracking.StateManaged
+		}
+		return en, nil
+	}
+	en, err := m.t.AddNew(e, p)
+	if err != nil {
+		return nil, err
+	}
+	m.attach(e, p, true)
+	return en, nil
+}
+
+// attach points the references and collections of obj to m's loader; the
+// collections of a new entity start loaded.
+func (m *EntityManager) attach(e *meta.Entity, obj unsafe.Pointer, isNew bool) {
+	for _, f := range e.Relations {
+		if f.Rel.Collection {
+			c := rel.CollectionAt(f.Ptr(obj))
+			c.Owner, c.Field, c.L = obj, f, m.ld
+			if isNew {
+				c.Initialized = true
+			}
+			continue
+		}
+		r := rel.RefAt(f.Ptr(obj))
+		r.L = m.ld
+	}
+}
+
+// Remove marks managed entities for deletion at the next Flush. Removing
+// a new entity that was never flushed just forgets it. Relations marked
+// cascade=remove take their loaded related entities along.
+func (m *EntityManager) Remove(entities ...any) error {
+	mm, err := m.use(nil, "Remove")
+	if err != nil {
+		return err
+	}
+	for _, v := range entities {
+		e, p, err := mm.entity(v)
+		if err != nil {
+			return err
+		}
+		if err := mm.remove(e, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
+	en, ok := m.t.Entry(p)
+	if !ok {
+		return &gomikro.ValidationError{Msg: fmt.Sprintf("cannot remove a %s this EntityManager does not manage; load it or use GetReference first", e.Name)}
+	}
+	switch en.State {
+	case tracking.StateRemoved:
+		return nil
+	case tracking.StateNew:
+		m.t.Detach(en)
+	default:
+		en.State = tracking.StateRemoved
+	}
+	for _, f := range e.Relations {
+		if f.Rel.Cascade&meta.CascadeRemove == 0 {
+			continue
+		}
+		if f.Rel.Collection {
+			for _, item := range rel.CollectionAt(f.Ptr(p)).Items {
+				if _, ok := m.t.Entry(item); ok {
+					if err := m.remove(f.Rel.Target, item); err != nil {
+						return err
+					}
+				}
+			}
+			continue
+		}
+		if r := rel.RefAt(f.Ptr(p)); r.Ptr != nil {
+			if _, ok := m.t.Entry(r.Ptr); ok {
+				if err := m.remove(f.Rel.Target, r.Ptr); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Contains reports whether entity is managed by m (and not removed).
+func (m *EntityManager) Contains(entity any) bool {
+	rv := reflect.ValueOf(entity)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return false
+	}
+	en, ok := m.t.Entry(rv.UnsafePointer())
+	return ok && en.State != tracking.StateRemoved
+}
+
+// Clear detaches every entity: the identity map starts empty and pending
+// changes are dropped.
+func (m *EntityManager) Clear() { m.t.Clear() }
+
+// Len returns the number of objects in the identity map.
+func (m *EntityManager) Len() int { return m.t.Len() }
+
+// Core returns the core EntityManager behind m.
+func Core(m Manager) *EntityManager { return m.manager() }

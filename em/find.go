@@ -1,0 +1,138 @@
+package em
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/query"
+)
+
+// Find returns the entities of type T matching where (nil: all), managed by
+// m: a row already in the identity map yields the object already there.
+func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) ([]*T, error) {
+	mm, e, err := typed[T](ctx, m.manager(), "Find")
+	if err != nil {
+		return nil, err
+	}
+	objs, err := mm.find(ctx, e, where, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, len(objs))
+	for i, p := range objs {
+		out[i] = (*T)(p)
+	}
+	return out, nil
+}
+
+// FindAll returns every entity of type T.
+func FindAll[T any](ctx context.Context, m Manager, opts ...FindOption) ([]*T, error) {
+	return Find[T](ctx, m, nil, opts...)
+}
+
+// FindOne returns the first entity matching where, or nil (and no error)
+// when none does.
+func FindOne[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (*T, error) {
+	res, err := Find[T](ctx, m, where, append(opts, Limit(1))...)
+	if err != nil || len(res) == 0 {
+		return nil, err
+	}
+	return res[0], nil
+}
+
+// FindOneOrFail is FindOne, with an error matching gomikro.ErrNotFound when
+// no entity matches.
+func FindOneOrFail[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (*T, error) {
+	res, err := FindOne[T](ctx, m, where, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if res == nil {
+		e, _ := m.manager().c.reg.Of(reflect.TypeFor[T]())
+		return nil, fmt.Errorf("%w: %s matching %v", gomikro.ErrNotFound, e.Name, describe(where))
+	}
+	return res, nil
+}
+
+// Count counts the entities of type T matching where.
+func Count[T any](ctx context.Context, m Manager, where query.Filter) (int64, error) {
+	mm, e, err := typed[T](ctx, m.manager(), "Count")
+	if err != nil {
+		return 0, err
+	}
+	expr, err := query.Resolve(e, where)
+	if err != nil {
+		return 0, err
+	}
+	return mm.Session().Count(ctx, &Query{Entity: e, Where: expr})
+}
+
+// FindAndCount returns one page of results and the count of all matches
+// (ignoring Limit and Offset), for pagination.
+func FindAndCount[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) ([]*T, int64, error) {
+	res, err := Find[T](ctx, m, where, opts...)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := Count[T](ctx, m, where)
+	if err != nil {
+		return nil, 0, err
+	}
+	return res, n, nil
+}
+
+func describe(f query.Filter) any {
+	if f == nil {
+		return "{}"
+	}
+	if s, ok := f.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return f
+}
+
+func typed[T any](ctx context.Context, m *EntityManager, op string) (*EntityManager, *meta.Entity, error) {
+	mm, err := m.use(ctx, op)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := reflect.TypeFor[T]()
+	e, ok := mm.c.reg.Of(t)
+	if !ok || t != e.Type {
+		return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("%s is not a registered entity (add it to Config.Entities)", t)}
+	}
+	return mm, e, nil
+}
+
+func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Filter, opts []FindOption) ([]unsafe.Pointer, error) {
+	var o findOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	expr, err := query.Resolve(e, where)
+	if err != nil {
+		return nil, err
+	}
+	order, err := o.order(e)
+	if err != nil {
+		return nil, err
+	}
+	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
+	h := m.hydrator(o.refresh)
+	if err := m.Session().Find(ctx, q, h); err != nil {
+		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)
+	}
+	if err := h.finish(ctx); err != nil {
+		return nil, err
+	}
+	if len(o.populate) > 0 {
+		if err := m.populate(ctx, e, h.out, o.populate, o.refresh); err != nil {
+			return nil, err
+		}
+	}
+	return h.out, nil
+}

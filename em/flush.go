@@ -1,0 +1,336 @@
+package em
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"unsafe"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// Flush writes every change of the unit of work in one transaction (the
+// EntityManager's own when it is in one): inserts of persisted entities
+// (new objects reachable from them included), updates of the columns
+// that changed, deletes of removed entities, pivot rows of m:n
+// collections. When nothing changed, nothing is sent.
+//
+// A flush that fails rolls back and leaves the unit of work as it was:
+// fix the data and flush again.
+func (m *EntityManager) Flush(ctx context.Context) error {
+	mm, err := m.use(ctx, "Flush")
+	if err != nil {
+		return err
+	}
+	return mm.flush(ctx)
+}
+
+func (m *EntityManager) flush(ctx context.Context) error {
+	if m.flushing {
+		return &gomikro.ValidationError{Msg: "Flush called during a flush (from a lifecycle hook or subscriber). " +
+			"Change the entity in the hook instead: changes made in Before* hooks and BeforeFlush are written by the running flush; " +
+			"for follow-up work, flush again after Flush returns"}
+	}
+	m.flushing = true
+	defer func() { m.flushing = false }()
+	hctx := WithContext(ctx, m)
+
+	ev := &FlushEvent{EM: m}
+	for _, s := range m.c.before {
+		if err := s.BeforeFlush(hctx, ev); err != nil {
+			return fmt.Errorf("gomikro: BeforeFlush: %w", err)
+		}
+	}
+	if err := m.cascadePersist(); err != nil {
+		return err
+	}
+	pivots, err := m.syncCollections()
+	if err != nil {
+		return err
+	}
+	if err := m.beforeHooks(hctx); err != nil {
+		return err
+	}
+	// Hooks may have persisted more.
+	if err := m.cascadePersist(); err != nil {
+		return err
+	}
+	plan, err := m.t.Build()
+	if err != nil {
+		return err
+	}
+	for _, pv := range pivots {
+		plan.AddPivot(pv.pivot, pv.owner, pv.target, pv.add)
+	}
+	if plan.Empty() {
+		plan.Restore()
+		m.commitCollections()
+		return nil
+	}
+	ev.ChangeSets = changeSets(plan)
+	for _, s := range m.c.on {
+		if err := s.OnFlush(hctx, ev); err != nil {
+			plan.Restore()
+			return fmt.Errorf("gomikro: OnFlush: %w", err)
+		}
+	}
+	if err := m.Session().Execute(ctx, plan); err != nil {
+		plan.Restore()
+		return err
+	}
+	if err := plan.Committed(); err != nil {
+		return err
+	}
+	m.commitCollections()
+	for _, cs := range ev.ChangeSets {
+		var h meta.Hooks
+		switch cs.Kind {
+		case Created:
+			h = meta.HookAfterCreate
+		case Updated:
+			h = meta.HookAfterUpdate
+		case Deleted:
+			h = meta.HookAfterDelete
+		}
+		if err := callHook(hctx, cs.Meta, ptrOf(cs.Entity), h); err != nil {
+			return fmt.Errorf("gomikro: %s after flush: %w", cs.Meta.Name, err)
+		}
+	}
+	for _, s := range m.c.after {
+		if err := s.AfterFlush(hctx, ev); err != nil {
+			return fmt.Errorf("gomikro: AfterFlush: %w", err)
+		}
+	}
+	return nil
+}
+
+// ptrOf returns the pointer an any holding *T carries.
+func ptrOf(v any) unsafe.Pointer {
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
+}
+
+func changeSets(p *tracking.Plan) []ChangeSet {
+	var out []ChangeSet
+	for _, b := range p.Inserts {
+		for _, en := range b.Rows {
+			out = append(out, ChangeSet{Kind: Created, Entity: en.E.Interface(en.Obj), Meta: en.E})
+		}
+	}
+	for _, b := range p.Updates {
+		names := make([]string, len(b.Columns))
+		for i, f := range b.Columns {
+			names[i] = f.Name
+		}
+		for _, en := range b.Rows {
+			out = append(out, ChangeSet{Kind: Updated, Entity: en.E.Interface(en.Obj), Meta: en.E, Changed: names})
+		}
+	}
+	for _, b := range p.Deletes {
+		for _, en := range b.Rows {
+			out = append(out, ChangeSet{Kind: Deleted, Entity: en.E.Interface(en.Obj), Meta: en.E})
+		}
+	}
+	return out
+}
+
+// cascadePersist persists new objects reachable from new and managed
+// entities through references and loaded collections.
+func (m *EntityManager) cascadePersist() error {
+	entries := m.t.Entries()
+	for i := 0; i < len(entries); i++ { // grows while we persist
+		en := entries[i]
+		if en == nil || en.State != tracking.StateNew && en.State != tracking.StateManaged {
+			continue
+		}
+		for _, f := range en.E.Relations {
+			if f.Rel.Collection {
+				for _, it := range rel.CollectionAt(f.Ptr(en.Obj)).Items {
+					if err := m.reach(f, it); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			if p := rel.RefAt(f.Ptr(en.Obj)).Ptr; p != nil {
+				if err := m.reach(f, p); err != nil {
+					return err
+				}
+			}
+		}
+		entries = m.t.Entries()
+	}
+	return nil
+}
+
+// reach persists obj, found through f, unless it is managed already. An
+// object carrying a key the database did not generate for it is taken as
+// new too: the insert fails loudly if the row exists.
+func (m *EntityManager) reach(f *meta.Field, obj unsafe.Pointer) error {
+	if _, ok := m.t.Entry(obj); ok {
+		return nil
+	}
+	_, err := m.persist(f.Rel.Target, obj)
+	return err
+}
+
+type pivotOp struct {
+	pivot         *meta.Pivot
+	owner, target unsafe.Pointer
+	add           bool
+}
+
+// syncCollections turns collection changes into writes: 1:m adds set the
+// child's reference, 1:m removals unset it (or remove the orphan), m:n
+// changes become pivot rows. Every add is applied before any removal, so
+// that moving a child between two collections does not depend on order.
+func (m *EntityManager) syncCollections() ([]pivotOp, error) {
+	var ops []pivotOp
+	type removal struct {
+		f     *meta.Field
+		owner unsafe.Pointer
+		c     *rel.Collection
+		items []unsafe.Pointer
+	}
+	var removals []removal
+	for _, en := range m.t.Entries() {
+		if en == nil || (en.State != tracking.StateNew && en.State != tracking.StateManaged) {
+			continue
+		}
+		for _, f := range en.E.Relations {
+			if !f.Rel.Collection {
+				continue
+			}
+			c := rel.CollectionAt(f.Ptr(en.Obj))
+			added, removed := diff(c)
+			if len(added) == 0 && len(removed) == 0 {
+				continue
+			}
+			switch f.Rel.Kind {
+			case meta.OneToMany:
+				back := f.Rel.MappedBy
+				for _, it := range added {
+					r := rel.RefAt(back.Ptr(it))
+					if r.Ptr != en.Obj {
+						r.Ptr, r.ID = en.Obj, nil
+					}
+				}
+				if len(removed) > 0 {
+					removals = append(removals, removal{f, en.Obj, c, removed})
+				}
+			case meta.ManyToMany:
+				for _, it := range added {
+					ops = append(ops, m2n(f, en.Obj, it, true))
+				}
+				for _, it := range removed {
+					ops = append(ops, m2n(f, en.Obj, it, false))
+				}
+			}
+		}
+	}
+	for _, rm := range removals {
+		f, back := rm.f, rm.f.Rel.MappedBy
+		for _, it := range rm.items {
+			r := rel.RefAt(back.Ptr(it))
+			if r.Ptr != rm.owner {
+				continue // moved to another owner
+			}
+			if f.Rel.OrphanRemoval {
+				if _, ok := m.t.Entry(it); ok {
+					if err := m.remove(f.Rel.Target, it); err != nil {
+						return nil, err
+					}
+				}
+				continue
+			}
+			if !back.Nullable {
+				return nil, fmt.Errorf("gomikro: %s: a %s removed from the collection would have no %s (the column is NOT NULL); remove the %s, mark %s orphanRemoval, or make %s nullable",
+					f, f.Rel.Target.Name, back.Name, f.Rel.Target.Name, f.Name, back)
+			}
+			r.Ptr, r.ID = nil, nil
+		}
+	}
+	return ops, nil
+}
+
+func m2n(f *meta.Field, self, other unsafe.Pointer, add bool) pivotOp {
+	if f.Rel.Owner {
+		return pivotOp{f.Rel.Pivot, self, other, add}
+	}
+	return pivotOp{f.Rel.Pivot, other, self, add}
+}
+
+// diff compares a collection with its snapshot.
+func diff(c *rel.Collection) (added, removed []unsafe.Pointer) {
+	if !c.Tracked {
+		return c.Items, nil
+	}
+	if len(c.Items) == len(c.Snapshot) && (len(c.Items) == 0 || &c.Items[0] == &c.Snapshot[0]) {
+		return nil, nil
+	}
+	for _, it := range c.Items {
+		if !slices.Contains(c.Snapshot, it) {
+			added = append(added, it)
+		}
+	}
+	for _, it := range c.Snapshot {
+		if !slices.Contains(c.Items, it) {
+			removed = append(removed, it)
+		}
+	}
+	return added, removed
+}
+
+// commitCollections records every loaded collection as flushed.
+func (m *EntityManager) commitCollections() {
+	for _, en := range m.t.Entries() {
+		if en == nil {
+			continue
+		}
+		for _, f := range en.E.Relations {
+			if f.Rel.Collection {
+				c := rel.CollectionAt(f.Ptr(en.Obj))
+				if c.Initialized {
+					c.Snapshot, c.Tracked = c.Items, true
+				}
+			}
+		}
+	}
+}
+
+// beforeHooks runs BeforeCreate, BeforeUpdate and BeforeDelete.
+func (m *EntityManager) beforeHooks(ctx context.Context) error {
+	var buf []*meta.Field
+	for _, en := range m.t.Entries() {
+		if en == nil || en.E.Hooks&(meta.HookBeforeCreate|meta.HookBeforeUpdate|meta.HookBeforeDelete) == 0 {
+			continue
+		}
+		var h meta.Hooks
+		switch en.State {
+		case tracking.StateNew:
+			h = meta.HookBeforeCreate
+		case tracking.StateRemoved:
+			h = meta.HookBeforeDelete
+		case tracking.StateManaged:
+			if !en.E.Hooks.Has(meta.HookBeforeUpdate) {
+				continue
+			}
+			var err error
+			if buf, err = m.t.Changed(en, buf[:0]); err != nil {
+				return err
+			}
+			if len(buf) == 0 {
+				continue
+			}
+			h = meta.HookBeforeUpdate
+		default:
+			continue
+		}
+		if err := callHook(ctx, en.E, en.Obj, h); err != nil {
+			return fmt.Errorf("gomikro: %s before flush: %w", en.E.Name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,159 @@
+package em
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// hydrator merges rows from a backend into the identity map.
+type hydrator struct {
+	m       *EntityManager
+	refresh bool
+	out     []unsafe.Pointer
+	loaded  []unsafe.Pointer // objects whose data this find loaded, for OnLoad
+	links   []link
+}
+
+type link struct {
+	owner any
+	obj   unsafe.Pointer
+}
+
+func (m *EntityManager) hydrator(refresh bool) *hydrator {
+	return &hydrator{m: m, refresh: refresh}
+}
+
+// Alloc implements Sink.
+func (h *hydrator) Alloc(e *meta.Entity) unsafe.Pointer { return h.m.t.Alloc(e) }
+
+// Ref implements Sink.
+func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
+	f := target.PK[0]
+	k, _ := tracking.FieldKey(f, pk)
+	if en, ok := h.m.t.Lookup(target, k); ok {
+		return en.Obj
+	}
+	obj := h.m.t.Alloc(target)
+	reflect.NewAt(f.GoType, f.Ptr(obj)).Elem().Set(reflect.NewAt(f.GoType, pk).Elem())
+	h.m.t.AddRef(target, obj, k, true)
+	h.m.attach(target, obj, false)
+	return obj
+}
+
+// Row implements Sink.
+func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
+	k, ok := tracking.KeyOf(e, obj)
+	if !ok {
+		return nil, fmt.Errorf("gomikro: %s row without a primary key", e.Name)
+	}
+	t := h.m.t
+	if en, found := t.Lookup(e, k); found {
+		if en.State == tracking.StateRef || h.refresh && en.State == tracking.StateManaged {
+			copyKeepingCollections(e, en.Obj, obj)
+			h.m.attach(e, en.Obj, false)
+			if err := t.Loaded(en); err != nil {
+				return nil, err
+			}
+			h.loaded = append(h.loaded, en.Obj)
+		}
+		h.out = append(h.out, en.Obj)
+		return en.Obj, nil
+	}
+	if _, err := t.AddLoaded(e, obj, k, true); err != nil {
+		return nil, err
+	}
+	h.m.attach(e, obj, false)
+	if e.Hooks.Has(meta.HookOnLoad) {
+		h.loaded = append(h.loaded, obj)
+	}
+	h.out = append(h.out, obj)
+	return obj, nil
+}
+
+// Link implements Sink.
+func (h *hydrator) Link(owner any, obj unsafe.Pointer) {
+	h.links = append(h.links, link{owner, obj})
+}
+
+// finish runs the OnLoad hooks of what this find loaded.
+func (h *hydrator) finish(ctx context.Context) error {
+	for _, p := range h.loaded {
+		en, ok := h.m.t.Entry(p)
+		if !ok || !en.E.Hooks.Has(meta.HookOnLoad) {
+			continue
+		}
+		if err := en.E.Interface(p).(interface{ OnLoad(context.Context) error }).OnLoad(WithContext(ctx, h.m)); err != nil {
+			return fmt.Errorf("gomikro: %s.OnLoad: %w", en.E.Name, err)
+		}
+	}
+	return nil
+}
+
+// copyKeepingCollections copies the row src into the managed object dst,
+// keeping dst's collection states (which the row does not carry).
+func copyKeepingCollections(e *meta.Entity, dst, src unsafe.Pointer) {
+	var saved []rel.Collection
+	for _, f := range e.Relations {
+		if f.Rel.Collection {
+			saved = append(saved, *rel.CollectionAt(f.Ptr(dst)))
+		} else if f.Storage == meta.StoreNone {
+			saved = append(saved, rel.Collection{Owner: rel.RefAt(f.Ptr(dst)).Ptr})
+		}
+	}
+	reflect.NewAt(e.Type, dst).Elem().Set(reflect.NewAt(e.Type, src).Elem())
+	i := 0
+	for _, f := range e.Relations {
+		if f.Rel.Collection {
+			*rel.CollectionAt(f.Ptr(dst)) = saved[i]
+			i++
+		} else if f.Storage == meta.StoreNone {
+			rel.RefAt(f.Ptr(dst)).Ptr = saved[i].Owner
+			i++
+		}
+	}
+}
+
+// loader implements rel.Loader for the references and collections m manages.
+type loader struct{ m *EntityManager }
+
+func (l *loader) Initialized(p unsafe.Pointer) bool {
+	en, ok := l.m.t.Entry(p)
+	return !ok || en.State != tracking.StateRef
+}
+
+func (l *loader) LoadRef(ctx context.Context, r *rel.Ref, target reflect.Type) error {
+	m := l.m
+	e, ok := m.c.reg.Of(target)
+	if !ok {
+		return fmt.Errorf("gomikro: %s is not a registered entity", target)
+	}
+	var id any
+	if r.Ptr != nil {
+		id = e.PK[0].Value(r.Ptr).Interface()
+	} else {
+		id = r.ID
+	}
+	objs, err := m.find(ctx, e, pkFilter(e, id), nil)
+	if err != nil {
+		return err
+	}
+	if len(objs) == 0 {
+		return fmt.Errorf("%w: %s with primary key %v", errNotFound(), e.Name, id)
+	}
+	r.Ptr = objs[0]
+	return nil
+}
+
+func (l *loader) LoadCollection(ctx context.Context, c *rel.Collection) error {
+	f, ok := c.Field.(*meta.Field)
+	if !ok || c.Owner == nil {
+		return fmt.Errorf("gomikro: collection without an owner")
+	}
+	return l.m.populateField(ctx, f, []unsafe.Pointer{c.Owner}, false)
+}

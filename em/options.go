@@ -1,0 +1,61 @@
+package em
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gomikro/gomikro/meta"
+)
+
+// FindOption configures a find.
+type FindOption func(*findOptions)
+
+type findOptions struct {
+	populate []string
+	orderBy  []string
+	limit    int
+	offset   int
+	refresh  bool
+	lock     any
+}
+
+// Populate loads the named relations of the results, nested with dots
+// ("Author", "Tags", "Author.Books"), one batched query per relation and
+// level — never one per row.
+func Populate(paths ...string) FindOption {
+	return func(o *findOptions) { o.populate = append(o.populate, paths...) }
+}
+
+// OrderBy sorts the results by properties; a leading "-" sorts descending
+// ("-year", "title").
+func OrderBy(props ...string) FindOption {
+	return func(o *findOptions) { o.orderBy = append(o.orderBy, props...) }
+}
+
+// Limit caps the number of results.
+func Limit(n int) FindOption { return func(o *findOptions) { o.limit = n } }
+
+// Offset skips the first n results.
+func Offset(n int) FindOption { return func(o *findOptions) { o.offset = n } }
+
+// Refresh overwrites entities already in the identity map with the rows
+// just read (and takes new snapshots), dropping their unflushed changes.
+func Refresh() FindOption { return func(o *findOptions) { o.refresh = true } }
+
+// WithLock sets a backend-specific lock mode; backends offer typed
+// options that call it (see sqlem).
+func WithLock(mode any) FindOption { return func(o *findOptions) { o.lock = mode } }
+
+func (o *findOptions) order(e *meta.Entity) ([]Order, error) {
+	out := make([]Order, 0, len(o.orderBy))
+	for _, s := range o.orderBy {
+		desc := strings.HasPrefix(s, "-")
+		name := strings.TrimPrefix(s, "-")
+		f, ok := e.Field(name)
+		if !ok || f.Column == "" {
+			return nil, fmt.Errorf("gomikro: OrderBy: %s has no column property %q", e.Name, name)
+		}
+		out = append(out, Order{Field: f, Desc: desc})
+	}
+	return out, nil
+}

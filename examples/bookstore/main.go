@@ -1,0 +1,154 @@
+// Command bookstore shows gomikro's unit of work on PostgreSQL: it creates
+// the schema, persists an object graph in one flush, queries with
+// populate, changes and removes entities, sets a foreign key by raw id
+// and runs a transaction, logging every statement.
+//
+//	go run ./examples/bookstore -dsn 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/query"
+	"github.com/gomikro/gomikro/ref"
+	"github.com/gomikro/gomikro/repo"
+	"github.com/gomikro/gomikro/sqlem"
+	"github.com/gomikro/gomikro/sqlem/postgres"
+)
+
+// Author writes books.
+type Author struct {
+	ID    int64  `orm:"pk"`
+	Name  string `orm:"length=100"`
+	Email string `orm:"unique,length=200"`
+	Books ref.Collection[Book] `orm:"mappedBy=Author"`
+}
+
+// Book has an author and tags.
+type Book struct {
+	ID        int64  `orm:"pk"`
+	Title     string `orm:"length=200"`
+	Author    ref.Ref[Author]
+	Tags      ref.Collection[Tag] `orm:"m:n"`
+	Meta      map[string]any
+	CreatedAt time.Time `orm:"default=now"`
+	Version   int       `orm:"version"`
+}
+
+// Tag labels books.
+type Tag struct {
+	ID   int64  `orm:"pk"`
+	Name string `orm:"unique,length=50"`
+}
+
+func main() {
+	dsn := flag.String("dsn", envOr("GOMIKRO_POSTGRES_DSN", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL connection string")
+	quiet := flag.Bool("quiet", false, "do not log SQL")
+	flag.Parse()
+	if err := run(context.Background(), *dsn, *quiet); err != nil {
+		fmt.Fprintln(os.Stderr, "bookstore:", err)
+		os.Exit(1)
+	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+func run(ctx context.Context, dsn string, quiet bool) error {
+	cfg := gomikro.Config{DSN: dsn, Entities: []any{Author{}, Book{}, Tag{}}}
+	if !quiet {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	orm, err := postgres.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer orm.Close()
+	step("drop and create the schema")
+	if err := orm.Schema().DropSchema(ctx); err != nil {
+		return err
+	}
+	if err := orm.Schema().CreateSchema(ctx); err != nil {
+		return err
+	}
+
+	m := orm.EM().Fork()
+	step("persist an author, two books and two tags: one flush")
+	ann := &Author{Name: "Ann", Email: "ann@example.com"}
+	golang, sql := &Tag{Name: "go"}, &Tag{Name: "sql"}
+	b1 := &Book{Title: "Go in Practice", Author: ref.To(ann), Tags: ref.NewCollection(golang), Meta: map[string]any{"pages": 300}}
+	b2 := &Book{Title: "SQL at Work", Author: ref.To(ann), Tags: ref.NewCollection(golang, sql)}
+	if err := m.Persist(b1, b2); err != nil {
+		return err
+	}
+	if err := m.Flush(ctx); err != nil {
+		return err
+	}
+	fmt.Printf("ids: author %d, books %d and %d, created at %s\n", ann.ID, b1.ID, b2.ID, b1.CreatedAt.Format(time.RFC3339))
+
+	step("query in a new unit of work, populating author and tags (one query per relation)")
+	m = orm.EM().Fork()
+	books := repo.Of[Book](m)
+	found, err := books.Find(ctx, query.Eq("author.name", "Ann"), em.Populate("Author", "Tags"), em.OrderBy("title"))
+	if err != nil {
+		return err
+	}
+	for _, b := range found {
+		fmt.Printf("%q by %s, %d tags\n", b.Title, b.Author.Get().Name, b.Tags.Len())
+	}
+
+	step("change one title: only that column (and the version) is written")
+	found[0].Title = "Go in Practice, 2nd ed."
+	if err := m.Flush(ctx); err != nil {
+		return err
+	}
+
+	step("set a foreign key by raw id, through Assign")
+	bob := &Author{Name: "Bob", Email: "bob@example.com"}
+	if err := m.Persist(bob); err != nil {
+		return err
+	}
+	if err := m.Flush(ctx); err != nil {
+		return err
+	}
+	if err := m.Assign(found[1], map[string]any{"author": bob.ID}); err != nil {
+		return err
+	}
+	if err := m.Flush(ctx); err != nil {
+		return err
+	}
+
+	step("a transaction: remove a book and add a tag, committed together")
+	err = orm.EM().Fork().Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+		b, err := em.FindOneOrFail[Book](ctx, tx, query.Eq("id", b2.ID))
+		if err != nil {
+			return err
+		}
+		if err := tx.Remove(b); err != nil {
+			return err
+		}
+		return tx.Persist(&Tag{Name: "databases"})
+	})
+	if err != nil {
+		return err
+	}
+	n, err := books.Count(ctx, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("books left: %d\n", n)
+	return nil
+}
+
+func step(s string) { fmt.Printf("\n== %s\n", s) }

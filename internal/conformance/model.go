@@ -1,0 +1,147 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/ref"
+)
+
+// Author writes books and reviews them.
+type Author struct {
+	ID        int64  `orm:"pk"`
+	Name      string `orm:"length=100"`
+	Email     string `orm:"unique,length=200"`
+	Age       *int
+	Active    bool
+	CreatedAt time.Time              `orm:"default=now"`
+	Books     ref.Collection[Book]   `orm:"mappedBy=Author"`
+	Profile   ref.Ref[Profile]       `orm:"1:1,mappedBy=Author"`
+	Reviews   ref.Collection[Review] `orm:"mappedBy=Reviewer"`
+}
+
+// Profile is the owning side of a 1:1 with Author.
+type Profile struct {
+	ID     int64 `orm:"pk"`
+	Bio    string
+	Author ref.Ref[Author] `orm:"1:1"`
+}
+
+// Publisher publishes books.
+type Publisher struct {
+	ID    int64                `orm:"pk"`
+	Name  string               `orm:"unique,length=100"`
+	Books ref.Collection[Book] `orm:"mappedBy=Publisher"`
+}
+
+// Book is the centre of the model: m:1, nullable m:1, m:n, JSON, version.
+type Book struct {
+	ID        int64   `orm:"pk"`
+	Title     string  `orm:"length=200,index"`
+	Price     float64 `orm:"precision=10,scale=2"`
+	Year      int
+	Author    ref.Ref[Author]
+	Publisher ref.Ref[Publisher]  `orm:"nullable,onDelete=set null"`
+	Tags      ref.Collection[Tag] `orm:"m:n"`
+	Meta      map[string]any
+	Version   int                    `orm:"version"`
+	CreatedAt time.Time              `orm:"default=now"`
+	Reviews   ref.Collection[Review] `orm:"mappedBy=Book,orphanRemoval"`
+}
+
+// Tag labels books (m:n, inverse side here).
+type Tag struct {
+	ID    int64                `orm:"pk"`
+	Name  string               `orm:"unique,length=50"`
+	Books ref.Collection[Book] `orm:"mappedBy=Tags"`
+}
+
+// Review is a pivot with its own columns: its primary key is two m:1
+// references.
+type Review struct {
+	Book     ref.Ref[Book]   `orm:"pk"`
+	Reviewer ref.Ref[Author] `orm:"pk"`
+	Stars    int
+	Note     string `orm:"default=none"`
+}
+
+// Category is a self-referencing tree.
+type Category struct {
+	ID       int64                    `orm:"pk"`
+	Name     string                   `orm:"length=100"`
+	Parent   ref.Ref[Category]        `orm:"nullable,onDelete=set null"`
+	Children ref.Collection[Category] `orm:"mappedBy=Parent"`
+}
+
+// Edition has a composite primary key of plain columns.
+type Edition struct {
+	ISBN     string `orm:"pk,length=20"`
+	Printing int    `orm:"pk"`
+	Copies   int
+}
+
+// Article has lifecycle hooks.
+type Article struct {
+	ID      int64 `orm:"pk"`
+	Title   string
+	Slug    string
+	Edits   int
+	Deleted bool `orm:"-"`
+	Loaded  bool `orm:"-"`
+	Log     []string
+}
+
+// ErrBadTitle is returned by Article.BeforeCreate for an empty title.
+var ErrBadTitle = errors.New("article needs a title")
+
+// BeforeCreate derives the slug.
+func (a *Article) BeforeCreate(ctx context.Context) error {
+	if a.Title == "" {
+		return ErrBadTitle
+	}
+	a.Slug = strings.ReplaceAll(strings.ToLower(a.Title), " ", "-")
+	a.Log = append(a.Log, "created")
+	return nil
+}
+
+// BeforeUpdate counts edits.
+func (a *Article) BeforeUpdate(ctx context.Context) error {
+	a.Edits++
+	a.Slug = strings.ReplaceAll(strings.ToLower(a.Title), " ", "-")
+	return nil
+}
+
+// AfterDelete marks the object.
+func (a *Article) AfterDelete(ctx context.Context) error {
+	a.Deleted = true
+	return nil
+}
+
+// OnLoad marks the object.
+func (a *Article) OnLoad(ctx context.Context) error {
+	a.Loaded = true
+	return nil
+}
+
+// Note tries to flush from its BeforeCreate hook.
+type Note struct {
+	ID       int64 `orm:"pk"`
+	Text     string
+	FlushErr error `orm:"-"`
+}
+
+// BeforeCreate calls Flush re-entrantly and keeps the error.
+func (n *Note) BeforeCreate(ctx context.Context) error {
+	if m := em.FromContext(ctx); m != nil {
+		n.FlushErr = m.Flush(ctx)
+	}
+	return nil
+}
+
+// Entities lists the model for Config.Entities.
+func Entities() []any {
+	return []any{Author{}, Profile{}, Publisher{}, Book{}, Tag{}, Review{}, Category{}, Edition{}, Article{}, Note{}}
+}

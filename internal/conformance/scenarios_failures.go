@@ -1,0 +1,137 @@
+package conformance
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/query"
+	"github.com/gomikro/gomikro/ref"
+)
+
+var failures = []Scenario{
+	scenario(FailedFlushRollsBackAndRetries),
+	scenario(OptimisticLock),
+	scenario(ValueTooLongNamesTheField),
+	scenario(ForeignKeyViolation),
+}
+
+// FailedFlushRollsBackAndRetries: a unique violation in the middle of a
+// flush writes nothing, leaves the unit of work as it was, and a retry
+// after fixing the data succeeds.
+func FailedFlushRollsBackAndRetries(t *testing.T, h *Harness) {
+	m := h.EM()
+	a, b1, _ := seed(t, h, m)
+	b1.Title = "Go (2nd)"
+	pub := &Publisher{Name: "P"}
+	dup := &Author{Name: "Dup", Email: a.Email}
+	book := &Book{Title: "New", Author: ref.To(dup), Publisher: ref.To(pub)}
+	must(t, m.Persist(book))
+	err := m.Flush(h.Ctx)
+	if !errors.Is(err, gomikro.ErrUniqueViolation) {
+		t.Fatalf("flush with a duplicate email: %v, want ErrUniqueViolation", err)
+	}
+	var ce *gomikro.ConstraintError
+	if !errors.As(err, &ce) || ce.Entity != "Author" || !strings.Contains(err.Error(), "Author") {
+		t.Fatalf("the error does not name the entity: %v", err)
+	}
+	if dup.ID != 0 || pub.ID != 0 || book.ID != 0 || book.Version != 0 || b1.Version != 1 {
+		t.Fatalf("keys or versions of the failed flush stayed in the objects: author %d publisher %d book %d (v%d), b1 v%d",
+			dup.ID, pub.ID, book.ID, book.Version, b1.Version)
+	}
+	// Nothing of the failed flush reached the database.
+	m2 := h.EM()
+	if n, _ := em.Count[Publisher](h.Ctx, m2, nil); n != 0 {
+		t.Fatalf("%d publishers written by a failed flush", n)
+	}
+	if got, _ := em.FindOneOrFail[Book](h.Ctx, m2, query.Eq("id", b1.ID)); got == nil || got.Title != "Go" {
+		t.Fatal("an update of the failed flush was written")
+	}
+	dup.Email = "dup@example.com"
+	must(t, m.Flush(h.Ctx))
+	if dup.ID == 0 || pub.ID == 0 || book.ID == 0 || b1.Version != 2 {
+		t.Fatalf("retry: author %d publisher %d book %d, b1 version %d", dup.ID, pub.ID, book.ID, b1.Version)
+	}
+	got, err := em.FindOneOrFail[Book](h.Ctx, h.EM(), query.Eq("id", book.ID), em.Populate("Author", "Publisher"))
+	must(t, err)
+	if got.Author.Get().Email != "dup@example.com" || got.Publisher.Get().Name != "P" {
+		t.Fatal("the retried flush wrote wrong data")
+	}
+	before := h.Count()
+	must(t, m.Flush(h.Ctx))
+	if h.Count() != before {
+		t.Fatal("the snapshots after the retry are stale: a second flush wrote again")
+	}
+}
+
+// OptimisticLock: a stale version fails with an error naming the entity
+// and key, and writes nothing.
+func OptimisticLock(t *testing.T, h *Harness) {
+	m := h.EM()
+	_, b1, b2 := seed(t, h, m)
+	other := h.EM()
+	ob, err := em.FindOneOrFail[Book](h.Ctx, other, query.Eq("id", b1.ID))
+	must(t, err)
+	ob.Price = 99
+	must(t, other.Flush(h.Ctx))
+
+	b1.Title = "Stale"
+	b2.Title = "Fresh"
+	err = m.Flush(h.Ctx)
+	var le *gomikro.OptimisticLockError
+	if !errors.Is(err, gomikro.ErrOptimisticLock) || !errors.As(err, &le) || le.Entity != "Book" {
+		t.Fatalf("stale update: %v", err)
+	}
+	if pk, ok := le.PK.(int64); !ok || pk != b1.ID {
+		t.Fatalf("the error names key %v, want %d", le.PK, b1.ID)
+	}
+	got, err := em.FindOneOrFail[Book](h.Ctx, h.EM(), query.Eq("id", b2.ID))
+	must(t, err)
+	if got.Title != "Rust" {
+		t.Fatal("the other update of the failed flush was committed")
+	}
+	if b1.Version != 1 || b2.Version != 1 {
+		t.Fatalf("versions not restored: %d %d", b1.Version, b2.Version)
+	}
+	must(t, m.Refresh(h.Ctx, b1))
+	b1.Title = "Now fresh"
+	must(t, m.Flush(h.Ctx))
+	if b1.Version != 3 {
+		t.Fatalf("version %d after refresh and update, want 3", b1.Version)
+	}
+}
+
+// ValueTooLongNamesTheField: a string over its column's length is an error
+// naming Entity.Field, and the flush writes nothing.
+func ValueTooLongNamesTheField(t *testing.T, h *Harness) {
+	m := h.EM()
+	ok := &Author{Name: "Fine", Email: "fine@example.com"}
+	bad := &Author{Name: strings.Repeat("x", 101), Email: "long@example.com"}
+	must(t, m.Persist(ok, bad))
+	err := m.Flush(h.Ctx)
+	if err == nil || !errors.Is(err, gomikro.ErrCheckViolation) || !strings.Contains(err.Error(), "Author.Name") {
+		t.Fatalf("too long a name: %v, want ErrCheckViolation naming Author.Name", err)
+	}
+	if n, _ := em.Count[Author](h.Ctx, h.EM(), nil); n != 0 {
+		t.Fatalf("%d authors written by the failed flush", n)
+	}
+	bad.Name = "Short"
+	must(t, m.Flush(h.Ctx))
+}
+
+// ForeignKeyViolation: a reference to a missing row fails with
+// ErrForeignKeyViolation and names the entity.
+func ForeignKeyViolation(t *testing.T, h *Harness) {
+	m := h.EM()
+	b := &Book{Title: "Orphan", Author: ref.FromID[Author](int64(987654))}
+	must(t, m.Persist(b))
+	err := m.Flush(h.Ctx)
+	if !errors.Is(err, gomikro.ErrForeignKeyViolation) || !strings.Contains(err.Error(), "Book") {
+		t.Fatalf("dangling reference: %v", err)
+	}
+	if b.ID != 0 {
+		t.Fatal("the key of a failed insert stayed in the object")
+	}
+}

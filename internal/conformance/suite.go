@@ -1,0 +1,141 @@
+package conformance
+
+import (
+	"context"
+	"log/slog"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/em"
+)
+
+// Backend is what a backend's test hands to Run.
+type Backend struct {
+	// Name names the backend in messages.
+	Name string
+	// Open opens an ORM on a fresh, empty database or schema holding the
+	// tables (collections) of cfg.Entities, closed when the test ends,
+	// and returns its global EntityManager.
+	Open func(t *testing.T, cfg gomikro.Config) *em.EntityManager
+	// Skip maps scenario names (as in Scenarios) to the reason the backend
+	// cannot run them.
+	Skip map[string]string
+}
+
+// Scenario is one conformance test.
+type Scenario struct {
+	Name string
+	Run  func(t *testing.T, h *Harness)
+}
+
+// Harness is what a scenario works with.
+type Harness struct {
+	// Global is the ORM's global EntityManager.
+	Global *em.EntityManager
+	// Queries counts the statements the backend logged.
+	Queries *atomic.Int64
+	// Ctx is a context bounded by the test.
+	Ctx context.Context
+	// Backend names the backend.
+	Backend string
+	// Events records the flush subscriber calls.
+	Events *Recorder
+}
+
+// EM returns a new fork.
+func (h *Harness) EM() *em.EntityManager { return h.Global.Fork() }
+
+// Count returns the statements logged so far.
+func (h *Harness) Count() int64 { return h.Queries.Load() }
+
+// counter is a slog handler counting gomikro's query records.
+type counter struct{ n *atomic.Int64 }
+
+func (c counter) Enabled(context.Context, slog.Level) bool { return true }
+func (c counter) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "gomikro query" {
+		c.n.Add(1)
+	}
+	return nil
+}
+func (c counter) WithAttrs([]slog.Attr) slog.Handler { return c }
+func (c counter) WithGroup(string) slog.Handler      { return c }
+
+// Run runs every scenario on the backend, each on its own database.
+func Run(t *testing.T, b Backend) {
+	for _, s := range Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			if reason, ok := b.Skip[s.Name]; ok {
+				t.Skipf("%s: %s", b.Name, reason)
+			}
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			n := &atomic.Int64{}
+			rec := &Recorder{}
+			cfg := gomikro.Config{
+				Entities:    Entities(),
+				Logger:      slog.New(counter{n}),
+				Subscribers: []any{rec},
+			}
+			g := b.Open(t, cfg)
+			s.Run(t, &Harness{Global: g, Queries: n, Ctx: ctx, Backend: b.Name, Events: rec})
+		})
+	}
+}
+
+// Scenarios lists the scenarios in a stable order.
+func Scenarios() []Scenario {
+	var out []Scenario
+	for _, group := range [][]Scenario{unitOfWork, relations, queries, transactions, hooks, failures} {
+		out = append(out, group...)
+	}
+	return out
+}
+
+func scenario(fn func(t *testing.T, h *Harness)) Scenario {
+	name := runtime.FuncForPC(reflect.ValueOf(fn).Pointer()).Name()
+	name = name[strings.LastIndexByte(name, '.')+1:]
+	return Scenario{Name: name, Run: fn}
+}
+
+// Recorder is a flush subscriber the hooks scenarios inspect.
+type Recorder struct {
+	Before, On, After atomic.Int64
+	// LastChanges is the number of change sets of the last OnFlush.
+	LastChanges atomic.Int64
+}
+
+// BeforeFlush implements em.BeforeFlushSubscriber.
+func (r *Recorder) BeforeFlush(ctx context.Context, ev *em.FlushEvent) error {
+	r.Before.Add(1)
+	return nil
+}
+
+// OnFlush implements em.OnFlushSubscriber.
+func (r *Recorder) OnFlush(ctx context.Context, ev *em.FlushEvent) error {
+	r.On.Add(1)
+	r.LastChanges.Store(int64(len(ev.ChangeSets)))
+	return nil
+}
+
+// AfterFlush implements em.AfterFlushSubscriber.
+func (r *Recorder) AfterFlush(ctx context.Context, ev *em.FlushEvent) error {
+	r.After.Add(1)
+	return nil
+}
+
+// must fails the test on err.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,205 @@
+// Package schema generates the DDL of a set of entities for a SQL dialect:
+// create (tables, keys, unique constraints, indexes, foreign keys, pivot
+// tables), drop, and a dump as SQL text. Diffing against a live database
+// and migrations build on it.
+package schema
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gomikro/gomikro/meta"
+)
+
+// Dialect is what the generator needs from a SQL dialect.
+type Dialect interface {
+	// QuoteIdent quotes an identifier.
+	QuoteIdent(name string) string
+	// ColumnType is the full column type of f (an explicit `type=` wins).
+	ColumnType(f *meta.Field) string
+	// IdentityClause is appended to a generated key's column type.
+	IdentityClause(f *meta.Field) string
+	// DefaultClause renders f's default as an SQL expression ("" for none).
+	DefaultClause(f *meta.Field) string
+	// DropTable drops a table if it exists, whatever references it.
+	DropTable(table string) []string
+	// SupportsTransactionalDDL reports whether DDL can run in a transaction.
+	SupportsTransactionalDDL() bool
+}
+
+// Execer runs one DDL statement.
+type Execer interface {
+	ExecDDL(ctx context.Context, sql string) error
+}
+
+// Generator renders the DDL of a registry's entities.
+type Generator struct {
+	reg *meta.Registry
+	d   Dialect
+}
+
+// New returns a generator for the entities of reg in dialect d.
+func New(reg *meta.Registry, d Dialect) *Generator { return &Generator{reg: reg, d: d} }
+
+// maxIdent bounds constraint and index names (PostgreSQL's limit is 63).
+const maxIdent = 63
+
+// Name shortens a generated identifier deterministically when it is too long.
+func Name(parts ...string) string {
+	n := strings.Join(parts, "_")
+	if len(n) <= maxIdent {
+		return n
+	}
+	h := sha1.Sum([]byte(n))
+	return n[:maxIdent-9] + "_" + hex.EncodeToString(h[:4])
+}
+
+// CreateSQL returns the statements that create every table: tables first
+// (entities in registration order, then pivots), then indexes, then
+// foreign keys, so that cycles and self-references work.
+func (g *Generator) CreateSQL() []string {
+	var tables, indexes, fks []string
+	q := g.d.QuoteIdent
+	for _, e := range g.reg.Entities() {
+		var cols []string
+		for _, f := range e.Columns {
+			c := q(f.Column) + " " + g.d.ColumnType(f)
+			if f.Generated {
+				c += g.d.IdentityClause(f)
+			}
+			if !f.Nullable {
+				c += " NOT NULL"
+			}
+			if d := g.d.DefaultClause(f); d != "" {
+				c += " DEFAULT " + d
+			}
+			cols = append(cols, c)
+		}
+		pk := make([]string, len(e.PK))
+		for i, f := range e.PK {
+			pk[i] = q(f.Column)
+		}
+		cols = append(cols, "CONSTRAINT "+q(Name("pk", e.Table))+" PRIMARY KEY ("+strings.Join(pk, ", ")+")")
+		uniques := map[string][]string{}
+		var uorder []string
+		for _, f := range e.Columns {
+			if !f.Unique {
+				continue
+			}
+			name := f.UniqueName
+			if name == "" {
+				name = Name("uq", e.Table, f.Column)
+			}
+			if _, ok := uniques[name]; !ok {
+				uorder = append(uorder, name)
+			}
+			uniques[name] = append(uniques[name], q(f.Column))
+		}
+		for _, name := range uorder {
+			cols = append(cols, "CONSTRAINT "+q(name)+" UNIQUE ("+strings.Join(uniques[name], ", ")+")")
+		}
+		tables = append(tables, "CREATE TABLE "+q(e.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)")
+
+		idx := map[string][]string{}
+		var iorder []string
+		for _, f := range e.Columns {
+			if !f.Indexed {
+				continue
+			}
+			name := f.IndexName
+			if name == "" {
+				name = Name("idx", e.Table, f.Column)
+			}
+			if _, ok := idx[name]; !ok {
+				iorder = append(iorder, name)
+			}
+			idx[name] = append(idx[name], q(f.Column))
+		}
+		for _, f := range e.Columns {
+			// Foreign keys are indexed unless a key or unique constraint leads with them.
+			if f.Storage != meta.StoreRef || f.Unique || f.Indexed || (len(e.PK) > 0 && e.PK[0] == f) {
+				continue
+			}
+			name := Name("idx", e.Table, f.Column)
+			iorder = append(iorder, name)
+			idx[name] = []string{q(f.Column)}
+		}
+		for _, name := range iorder {
+			indexes = append(indexes, "CREATE INDEX "+q(name)+" ON "+q(e.Table)+" ("+strings.Join(idx[name], ", ")+")")
+		}
+		for _, f := range e.Columns {
+			if f.Storage != meta.StoreRef {
+				continue
+			}
+			t := f.Rel.Target
+			fk := "ALTER TABLE " + q(e.Table) + " ADD CONSTRAINT " + q(Name("fk", e.Table, f.Column)) +
+				" FOREIGN KEY (" + q(f.Column) + ") REFERENCES " + q(t.Table) + " (" + q(t.PK[0].Column) + ")"
+			if f.Rel.OnDelete != "" {
+				fk += " ON DELETE " + strings.ToUpper(f.Rel.OnDelete)
+			}
+			fks = append(fks, fk)
+		}
+	}
+	for _, pv := range g.reg.Pivots() {
+		ok, tk := pv.Owner.PK[0], pv.Target.PK[0]
+		tables = append(tables, "CREATE TABLE "+q(pv.Table)+" (\n  "+
+			q(pv.OwnerColumn)+" "+g.d.ColumnType(ok)+" NOT NULL,\n  "+
+			q(pv.TargetColumn)+" "+g.d.ColumnType(tk)+" NOT NULL,\n  "+
+			"CONSTRAINT "+q(Name("pk", pv.Table))+" PRIMARY KEY ("+q(pv.OwnerColumn)+", "+q(pv.TargetColumn)+")\n)")
+		indexes = append(indexes, "CREATE INDEX "+q(Name("idx", pv.Table, pv.TargetColumn))+" ON "+q(pv.Table)+" ("+q(pv.TargetColumn)+")")
+		fks = append(fks,
+			"ALTER TABLE "+q(pv.Table)+" ADD CONSTRAINT "+q(Name("fk", pv.Table, pv.OwnerColumn))+
+				" FOREIGN KEY ("+q(pv.OwnerColumn)+") REFERENCES "+q(pv.Owner.Table)+" ("+q(ok.Column)+") ON DELETE CASCADE",
+			"ALTER TABLE "+q(pv.Table)+" ADD CONSTRAINT "+q(Name("fk", pv.Table, pv.TargetColumn))+
+				" FOREIGN KEY ("+q(pv.TargetColumn)+") REFERENCES "+q(pv.Target.Table)+" ("+q(tk.Column)+") ON DELETE CASCADE")
+	}
+	return append(append(tables, indexes...), fks...)
+}
+
+// DropSQL returns the statements that drop every table: pivots first,
+// then entities in reverse registration order.
+func (g *Generator) DropSQL() []string {
+	var out []string
+	pv := g.reg.Pivots()
+	for i := len(pv) - 1; i >= 0; i-- {
+		out = append(out, g.d.DropTable(pv[i].Table)...)
+	}
+	es := g.reg.Entities()
+	for i := len(es) - 1; i >= 0; i-- {
+		out = append(out, g.d.DropTable(es[i].Table)...)
+	}
+	return out
+}
+
+// Create runs CreateSQL on x.
+func (g *Generator) Create(ctx context.Context, x Execer) error { return run(ctx, x, g.CreateSQL()) }
+
+// Drop runs DropSQL on x.
+func (g *Generator) Drop(ctx context.Context, x Execer) error { return run(ctx, x, g.DropSQL()) }
+
+func run(ctx context.Context, x Execer, stmts []string) error {
+	for _, s := range stmts {
+		if err := x.ExecDDL(ctx, s); err != nil {
+			return fmt.Errorf("gomikro: schema: %s: %w", s, err)
+		}
+	}
+	return nil
+}
+
+// Dump writes the create (or drop) statements as an SQL script.
+func (g *Generator) Dump(w io.Writer, create bool) error {
+	stmts := g.DropSQL()
+	if create {
+		stmts = g.CreateSQL()
+	}
+	for _, s := range stmts {
+		if _, err := io.WriteString(w, s+";\n\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package sqlem
+
+import (
+	"context"
+
+	"github.com/gomikro/gomikro/meta"
+)
+
+// Rows is a result set.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// Executor runs statements: a dedicated connection or a transaction.
+type Executor interface {
+	Query(ctx context.Context, sql string, args ...any) (Rows, error)
+	// Exec runs a statement and returns the rows it affected.
+	Exec(ctx context.Context, sql string, args ...any) (int64, error)
+}
+
+// Stmt is one statement of a pipeline.
+type Stmt struct {
+	SQL  string
+	Args []any
+	// Scan, when set, reads the statement's rows.
+	Scan func(Rows) error
+	// Affected is set to the rows the statement affected.
+	Affected int64
+
+	owner *meta.Entity // what the statement writes, for error messages
+	op    string
+}
+
+// StmtError is returned by a Pipeliner for the statement that failed.
+type StmtError struct {
+	Stmt *Stmt
+	Err  error
+}
+
+func (e *StmtError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the driver's error.
+func (e *StmtError) Unwrap() error { return e.Err }
+
+// Pipeliner is implemented by executors that can send several statements
+// in one round trip. Statements run in order; the first error stops the
+// rest (and aborts an open transaction).
+type Pipeliner interface {
+	Pipeline(ctx context.Context, stmts []*Stmt) error
+}
+
+// Conn is a connection taken from the pool for the duration of one unit
+// of work.
+type Conn interface {
+	Executor
+	Release()
+}
+
+// Pool is a dialect's connection pool.
+type Pool interface {
+	Executor
+	// Conn takes a dedicated connection.
+	Conn(ctx context.Context) (Conn, error)
+	Ping(ctx context.Context) error
+	Close() error
+}

@@ -1,0 +1,76 @@
+package sqlem
+
+import (
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/schema"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// Dialect is what differs between SQL databases. Core code never asks a
+// dialect's name: it asks for SQL, shapes and capabilities.
+type Dialect interface {
+	schema.Dialect
+	// Placeholder returns the n-th (1-based) parameter marker.
+	Placeholder(n int) string
+	// Returning reports whether INSERT/UPDATE ... RETURNING works.
+	Returning() bool
+	// Classify maps a driver error to a gomikro sentinel error
+	// (gomikro.ErrUniqueViolation, ...) and the constraint or column it
+	// names; kind is nil for other errors.
+	Classify(err error) (kind error, constraint, column string)
+	// EncodeJSON turns an encoded JSON value into the parameter the driver
+	// expects for a JSON column.
+	EncodeJSON(b []byte) any
+	// ILike renders a case-insensitive LIKE of lhs against the parameter p.
+	ILike(lhs, p string) string
+	// Regexp renders a regular-expression match of lhs against p.
+	Regexp(lhs, p string) string
+	// LimitOffset renders the LIMIT/OFFSET clause (with a leading space)
+	// for limit > 0 or offset > 0.
+	LimitOffset(limit, offset int) string
+	// Lock renders the locking clause of a SELECT (with a leading space),
+	// or "" where the dialect has no such lock.
+	Lock(mode LockMode) string
+	// MaxParams is the number of bound parameters one statement may carry.
+	MaxParams() int
+}
+
+// LockMode is a pessimistic lock taken by a find inside a transaction.
+type LockMode uint8
+
+// Lock modes.
+const (
+	LockNone LockMode = iota
+	// LockForUpdate: SELECT ... FOR UPDATE.
+	LockForUpdate
+	// LockForShare: SELECT ... FOR SHARE (or the dialect's equivalent).
+	LockForShare
+	// LockForUpdateSkipLocked skips rows other transactions locked.
+	LockForUpdateSkipLocked
+	// LockForUpdateNoWait fails at once when a row is locked.
+	LockForUpdateNoWait
+)
+
+// BulkInserter is implemented by dialects with a better shape than
+// multi-row VALUES for inserting many rows (PostgreSQL's unnest arrays).
+// It returns the statement, or ok false to use the default shape.
+type BulkInserter interface {
+	BulkInsert(b *tracking.InsertBatch, rows []*tracking.Entry, values ValueReader) (sql string, args []any, ok bool, err error)
+}
+
+// BulkUpdater is implemented by dialects that can update many rows with
+// different values in one statement (UPDATE ... FROM unnest on
+// PostgreSQL). The statement returns the primary keys of the rows it
+// updated when versioned.
+type BulkUpdater interface {
+	BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, values ValueReader) (sql string, args []any, ok bool, err error)
+}
+
+// ValueReader reads the parameter value of a column from an object.
+type ValueReader interface {
+	// Value returns the driver value of column f of the row.
+	Value(f *meta.Field, row *tracking.Entry) (any, error)
+	// Column returns the values of column f for the rows as a typed slice
+	// (for array parameters).
+	Column(f *meta.Field, rows []*tracking.Entry) (any, error)
+}

@@ -1,0 +1,287 @@
+package sqlem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// driver implements em.Driver for every SQL dialect.
+type driver struct {
+	d    Dialect
+	pool Pool
+	reg  *meta.Registry
+	log  *queryLogger
+}
+
+// session is where statements run: the pool, or a transaction's
+// connection.
+type session struct {
+	drv *driver
+	x   Executor
+	// conn is the dedicated connection of a transaction (nil on the pool).
+	conn  Conn
+	depth int // 0: the pool; 1: a transaction; >1: savepoints
+	done  bool
+}
+
+func (drv *driver) root() *session { return &session{drv: drv, x: drv.log.wrap(drv.pool)} }
+
+func (drv *driver) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
+	return drv.root().Find(ctx, q, sink)
+}
+
+func (drv *driver) Count(ctx context.Context, q *em.Query) (int64, error) {
+	return drv.root().Count(ctx, q)
+}
+
+func (drv *driver) Execute(ctx context.Context, p *tracking.Plan) error {
+	return drv.root().Execute(ctx, p)
+}
+
+func (drv *driver) Begin(ctx context.Context) (em.Tx, error) { return drv.root().Begin(ctx) }
+
+func (drv *driver) Ping(ctx context.Context) error { return drv.pool.Ping(ctx) }
+
+func (drv *driver) Close() error { return drv.pool.Close() }
+
+// Find implements em.Session.
+func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
+	sql, args, extra, err := s.drv.selectSQL(q)
+	if err != nil {
+		return err
+	}
+	rows, err := s.x.Query(ctx, sql, args...)
+	if err != nil {
+		return s.drv.wrapErr(err, q.Entity, "select")
+	}
+	defer rows.Close()
+	sc := newScanner(q.Entity, sink, extra)
+	for rows.Next() {
+		if err := sc.row(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.drv.wrapErr(err, q.Entity, "select")
+	}
+	return rows.Close()
+}
+
+// Count implements em.Session.
+func (s *session) Count(ctx context.Context, q *em.Query) (int64, error) {
+	b := newBuilder(s.drv.d)
+	b.w("SELECT COUNT(*) FROM ", b.q(q.Entity.Table), " t0")
+	if q.Where != nil {
+		b.w(" WHERE ")
+		if err := b.where("t0", q.Where); err != nil {
+			return 0, err
+		}
+	}
+	rows, err := s.x.Query(ctx, b.String(), b.args...)
+	if err != nil {
+		return 0, s.drv.wrapErr(err, q.Entity, "count")
+	}
+	defer rows.Close()
+	var n int64
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return n, rows.Close()
+}
+
+// Begin implements em.Tx: a transaction on a dedicated connection, or a
+// savepoint inside one.
+func (s *session) Begin(ctx context.Context) (em.Tx, error) {
+	if s.depth == 0 {
+		c, err := s.drv.pool.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		x := s.drv.log.wrap(c)
+		if _, err := x.Exec(ctx, "BEGIN"); err != nil {
+			c.Release()
+			return nil, err
+		}
+		return &session{drv: s.drv, x: x, conn: c, depth: 1}, nil
+	}
+	if _, err := s.x.Exec(ctx, "SAVEPOINT "+s.savepoint(s.depth+1)); err != nil {
+		return nil, err
+	}
+	return &session{drv: s.drv, x: s.x, depth: s.depth + 1}, nil
+}
+
+func (s *session) savepoint(depth int) string { return "gomikro_sp" + strconv.Itoa(depth) }
+
+// Commit implements em.Tx.
+func (s *session) Commit(ctx context.Context) error {
+	if s.done {
+		return errors.New("gomikro: transaction already finished")
+	}
+	s.done = true
+	if s.depth > 1 {
+		_, err := s.x.Exec(ctx, "RELEASE SAVEPOINT "+s.savepoint(s.depth))
+		return err
+	}
+	defer s.conn.Release()
+	_, err := s.x.Exec(ctx, "COMMIT")
+	return err
+}
+
+// Rollback implements em.Tx. Rolling back a finished transaction is a no-op.
+func (s *session) Rollback(ctx context.Context) error {
+	if s.done {
+		return nil
+	}
+	s.done = true
+	if s.depth > 1 {
+		_, err := s.x.Exec(ctx, "ROLLBACK TO SAVEPOINT "+s.savepoint(s.depth))
+		return err
+	}
+	defer s.conn.Release()
+	_, err := s.x.Exec(ctx, "ROLLBACK")
+	return err
+}
+
+// selectSQL renders a find. extra is the owner-key field of a Via query.
+func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
+	e := q.Entity
+	b := newBuilder(drv.d)
+	b.w("SELECT ")
+	for i, f := range e.Columns {
+		if i > 0 {
+			b.w(", ")
+		}
+		b.w(b.col("t0", f))
+	}
+	var extra *meta.Field
+	var linkCol string
+	if q.Via != nil {
+		pv := q.Via.Rel.Pivot
+		self, other := pv.OwnerColumn, pv.TargetColumn
+		extra = pv.Owner.PK[0]
+		if !q.Via.Rel.Owner {
+			self, other = other, self
+			extra = pv.Target.PK[0]
+		}
+		linkCol = "p." + b.q(self)
+		b.w(", ", linkCol, " FROM ", b.q(e.Table), " t0 JOIN ", b.q(pv.Table), " p ON p.", b.q(other), " = ", b.col("t0", e.PK[0]))
+	} else {
+		b.w(" FROM ", b.q(e.Table), " t0")
+	}
+	var conds []string
+	if q.Via != nil {
+		in := linkCol + " IN ("
+		for i, k := range q.Owners {
+			if i > 0 {
+				in += ", "
+			}
+			in += b.param(k)
+		}
+		conds = append(conds, in+")")
+	}
+	if len(conds) > 0 || q.Where != nil {
+		b.w(" WHERE ")
+		for i, c := range conds {
+			if i > 0 {
+				b.w(" AND ")
+			}
+			b.w(c)
+		}
+		if q.Where != nil {
+			if len(conds) > 0 {
+				b.w(" AND ")
+			}
+			if err := b.where("t0", q.Where); err != nil {
+				return "", nil, nil, err
+			}
+		}
+	}
+	if len(q.OrderBy) > 0 {
+		b.w(" ORDER BY ")
+		for i, o := range q.OrderBy {
+			if i > 0 {
+				b.w(", ")
+			}
+			b.w(b.col("t0", o.Field))
+			if o.Desc {
+				b.w(" DESC")
+			}
+		}
+	}
+	if q.Limit > 0 || q.Offset > 0 {
+		b.w(drv.d.LimitOffset(q.Limit, q.Offset))
+	}
+	if q.Lock != nil {
+		l, ok := q.Lock.(LockMode)
+		if !ok {
+			return "", nil, nil, fmt.Errorf("gomikro: lock mode %T is not a sqlem.LockMode", q.Lock)
+		}
+		b.w(drv.d.Lock(l))
+	}
+	return b.String(), b.args, extra, nil
+}
+
+// scanner hydrates the rows of one find.
+type scanner struct {
+	e     *meta.Entity
+	sink  em.Sink
+	dests []any
+	keys  []*keyDest // per column: the FK scratch of a reference, or nil
+	extra *keyDest
+}
+
+func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
+	sc := &scanner{e: e, sink: sink, dests: make([]any, len(e.Columns)), keys: make([]*keyDest, len(e.Columns))}
+	for i, f := range e.Columns {
+		if f.Storage == meta.StoreRef {
+			sc.keys[i] = newKeyDest(f.Rel.Target.PK[0].GoType)
+		}
+	}
+	if extra != nil {
+		sc.extra = newKeyDest(extra.GoType)
+		sc.dests = append(sc.dests, sc.extra)
+	}
+	return sc
+}
+
+func (sc *scanner) row(rows Rows) error {
+	obj := sc.sink.Alloc(sc.e)
+	for i, f := range sc.e.Columns {
+		switch f.Storage {
+		case meta.StoreRef:
+			sc.dests[i] = sc.keys[i]
+		case meta.StoreJSON:
+			sc.dests[i] = &jsonDest{f: f, p: f.Ptr(obj)}
+		default:
+			sc.dests[i] = f.Value(obj).Addr().Interface()
+		}
+	}
+	if err := rows.Scan(sc.dests...); err != nil {
+		return fmt.Errorf("gomikro: scan %s: %w", sc.e.Name, err)
+	}
+	for i, f := range sc.e.Columns {
+		if k := sc.keys[i]; k != nil && k.valid {
+			rel.RefAt(f.Ptr(obj)).Ptr = sc.sink.Ref(f.Rel.Target, k.v.UnsafePointer())
+		}
+	}
+	managed, err := sc.sink.Row(sc.e, obj)
+	if err != nil {
+		return err
+	}
+	if sc.extra != nil && sc.extra.valid {
+		sc.sink.Link(sc.extra.v.Elem().Interface(), managed)
+	}
+	return nil
+}

@@ -1,0 +1,65 @@
+package sqlem
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gomikro/gomikro/em"
+)
+
+// EntityManager is the SQL EntityManager: the core one plus what only SQL
+// has (raw statements, locking; the query builder comes with it too).
+type EntityManager struct {
+	*em.EntityManager
+	drv *driver
+}
+
+// Fork returns a new SQL EntityManager with an empty identity map.
+func (m *EntityManager) Fork() *EntityManager {
+	return &EntityManager{EntityManager: m.EntityManager.Fork(), drv: m.drv}
+}
+
+// Transactional runs fn in a transaction on a fork of m and commits after
+// flushing the fork; see em.EntityManager.Transactional.
+func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tx *EntityManager) error) error {
+	return m.EntityManager.Transactional(ctx, func(ctx context.Context, tx *em.EntityManager) error {
+		return fn(ctx, &EntityManager{EntityManager: tx, drv: m.drv})
+	})
+}
+
+// Execute runs a raw statement with bound parameters (in m's transaction
+// when it has one) and returns the rows it affected. Use placeholders of
+// the dialect ($1 on PostgreSQL, ? elsewhere); never build SQL from user
+// values.
+func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (int64, error) {
+	x, err := m.executor()
+	if err != nil {
+		return 0, err
+	}
+	n, err := x.Exec(ctx, sql, args...)
+	if err != nil {
+		return 0, fmt.Errorf("gomikro: execute: %w", err)
+	}
+	return n, nil
+}
+
+// executor returns where m's raw statements run.
+func (m *EntityManager) executor() (Executor, error) {
+	if s, ok := m.Session().(*session); ok {
+		return s.x, nil
+	}
+	return nil, fmt.Errorf("gomikro: the EntityManager's session is not a SQL session")
+}
+
+// ForUpdate locks the rows a find returns until the transaction ends.
+func ForUpdate() em.FindOption { return em.WithLock(LockForUpdate) }
+
+// ForShare takes a shared lock on the rows a find returns.
+func ForShare() em.FindOption { return em.WithLock(LockForShare) }
+
+// ForUpdateSkipLocked locks the rows a find returns, skipping rows other
+// transactions hold (for job queues).
+func ForUpdateSkipLocked() em.FindOption { return em.WithLock(LockForUpdateSkipLocked) }
+
+// ForUpdateNoWait locks the rows or fails at once when one is locked.
+func ForUpdateNoWait() em.FindOption { return em.WithLock(LockForUpdateNoWait) }

@@ -1,0 +1,48 @@
+package sqlem
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/meta"
+)
+
+// wrapErr names the entity and operation of a failed statement and turns
+// constraint failures the dialect recognises into *gomikro.ConstraintError.
+func (drv *driver) wrapErr(err error, e *meta.Entity, op string) error {
+	kind, constraint, column := drv.d.Classify(err)
+	if kind == nil {
+		return fmt.Errorf("gomikro: %s %s: %w", op, e.Name, err)
+	}
+	ce := &gomikro.ConstraintError{Kind: kind, Entity: e.Name, Constraint: constraint, Err: err}
+	if f := fieldOf(e, constraint, column); f != nil {
+		ce.Field = f.Name
+	}
+	return fmt.Errorf("gomikro: %s %s: %w", op, e.Name, ce)
+}
+
+// fieldOf finds the field a constraint or column names: the column
+// itself, or a constraint named by the schema generator
+// (uq_<table>_<column>, fk_<table>_<column>).
+func fieldOf(e *meta.Entity, constraint, column string) *meta.Field {
+	if column != "" {
+		for _, f := range e.Columns {
+			if f.Column == column {
+				return f
+			}
+		}
+	}
+	for _, prefix := range []string{"uq_", "fk_", "idx_"} {
+		rest, ok := strings.CutPrefix(constraint, prefix+e.Table+"_")
+		if !ok {
+			continue
+		}
+		for _, f := range e.Columns {
+			if f.Column == rest {
+				return f
+			}
+		}
+	}
+	return nil
+}

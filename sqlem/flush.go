@@ -1,0 +1,624 @@
+package sqlem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"unsafe"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// Execute implements em.Session: it writes the plan atomically.
+func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
+	fx := &flushExec{s: s, p: p, vals: values{s.drv.d}}
+	if s.depth == 0 {
+		c, err := s.drv.pool.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer c.Release()
+		fx.x = s.drv.log.wrap(c)
+		// One statement is atomic on its own: no BEGIN/COMMIT round trips
+		// (unless a version check must be able to undo it).
+		fx.single = p.Statements() == 1 && fx.singleStatement()
+		if !fx.single {
+			fx.begin, fx.end = "BEGIN", "COMMIT"
+			fx.abort = "ROLLBACK"
+		}
+	} else {
+		// Inside the caller's transaction: a savepoint keeps a failed flush
+		// from leaving half its writes there.
+		fx.x = s.x
+		sp := "gomikro_flush"
+		fx.begin, fx.end, fx.abort = "SAVEPOINT "+sp, "RELEASE SAVEPOINT "+sp, "ROLLBACK TO SAVEPOINT "+sp
+	}
+	if err := fx.run(ctx); err != nil {
+		if fx.begun && fx.abort != "" {
+			if _, rerr := fx.x.Exec(context.WithoutCancel(ctx), fx.abort); rerr != nil {
+				err = errors.Join(err, fmt.Errorf("gomikro: rollback: %w", rerr))
+			}
+		}
+		return err
+	}
+	return nil
+}
+
+// flushExec runs one plan in stages: the statements of a stage do not
+// depend on each other's results and go in one round trip where the
+// connection pipelines.
+type flushExec struct {
+	s      *session
+	p      *tracking.Plan
+	x      Executor
+	vals   values
+	single bool
+	begin  string
+	end    string
+	abort  string
+	begun  bool
+
+	stage []*Stmt
+	// checks run after the stage that holds their statement.
+	checks []func() error
+	// unknown are the entity types whose generated keys the current stage
+	// will return.
+	unknown map[*meta.Entity]bool
+}
+
+// singleStatement reports whether the plan's only batch renders as one
+// statement (a big batch may be split).
+func (fx *flushExec) singleStatement() bool {
+	max := fx.s.drv.d.MaxParams()
+	for _, b := range fx.p.Inserts {
+		if _, ok := fx.s.drv.d.(BulkInserter); ok {
+			return true
+		}
+		return len(b.Rows)*max1(len(b.Columns)) <= max && len(b.Rows) <= insertChunk
+	}
+	for _, b := range fx.p.Updates {
+		if b.Versioned {
+			return false
+		}
+		if _, ok := fx.s.drv.d.(BulkUpdater); ok {
+			return true
+		}
+		return len(b.Rows) == 1
+	}
+	for _, b := range fx.p.Deletes {
+		return !b.Versioned && len(b.Rows) <= max/max1(len(b.Entity.PK))
+	}
+	return false
+}
+
+func max1(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
+
+// insertChunk caps the rows of one multi-row VALUES insert.
+const insertChunk = 1000
+
+func (fx *flushExec) run(ctx context.Context) error {
+	fx.unknown = map[*meta.Entity]bool{}
+	if fx.begin != "" {
+		fx.stage = append(fx.stage, &Stmt{SQL: fx.begin})
+		fx.begun = true
+	}
+	for _, b := range fx.p.Inserts {
+		if fx.dependsOnStage(b.Entity) {
+			if err := fx.flushStage(ctx); err != nil {
+				return err
+			}
+		}
+		if err := fx.insert(b); err != nil {
+			return err
+		}
+		if len(b.Return) > 0 && b.Entity.GeneratedPK() && slices.Contains(b.Return, b.Entity.PK[0]) {
+			fx.unknown[b.Entity] = true
+		}
+	}
+	if len(fx.p.Fixups) > 0 && len(fx.unknown) > 0 {
+		// Follow-up foreign keys point to rows whose keys are still coming.
+		if err := fx.flushStage(ctx); err != nil {
+			return err
+		}
+	}
+	for _, b := range fx.p.Fixups {
+		if err := fx.update(b); err != nil {
+			return err
+		}
+	}
+	for _, b := range fx.p.Updates {
+		if fx.dependsOnStage(b.Entity) {
+			if err := fx.flushStage(ctx); err != nil {
+				return err
+			}
+		}
+		if err := fx.update(b); err != nil {
+			return err
+		}
+	}
+	if len(fx.unknown) > 0 && len(fx.p.PivotInserts)+len(fx.p.PivotDeletes) > 0 {
+		if err := fx.flushStage(ctx); err != nil {
+			return err
+		}
+	}
+	for _, b := range fx.p.PivotDeletes {
+		fx.pivot(b, false)
+	}
+	for _, b := range fx.p.PivotInserts {
+		fx.pivot(b, true)
+	}
+	for _, b := range fx.p.Deletes {
+		fx.delete(b)
+	}
+	// COMMIT rides with the last stage unless a version check must run
+	// before it.
+	if fx.end != "" && len(fx.checks) == 0 {
+		fx.stage = append(fx.stage, &Stmt{SQL: fx.end})
+		return fx.flushStage(ctx)
+	}
+	if err := fx.flushStage(ctx); err != nil {
+		return err
+	}
+	if fx.end != "" {
+		if _, err := fx.x.Exec(ctx, fx.end); err != nil {
+			return fmt.Errorf("gomikro: commit: %w", err)
+		}
+	}
+	return nil
+}
+
+// dependsOnStage reports whether rows of e may reference rows whose keys
+// the current stage has not returned yet.
+func (fx *flushExec) dependsOnStage(e *meta.Entity) bool {
+	if len(fx.unknown) == 0 {
+		return false
+	}
+	for _, f := range e.Columns {
+		if f.Storage == meta.StoreRef && fx.unknown[f.Rel.Target] {
+			return true
+		}
+	}
+	return false
+}
+
+// flushStage sends the pending statements and runs their checks.
+func (fx *flushExec) flushStage(ctx context.Context) error {
+	stmts := fx.stage
+	fx.stage = nil
+	clear(fx.unknown)
+	if len(stmts) == 0 {
+		return nil
+	}
+	if pl, ok := fx.x.(Pipeliner); ok && len(stmts) > 1 {
+		if err := pl.Pipeline(ctx, stmts); err != nil {
+			var se *StmtError
+			if errors.As(err, &se) && se.Stmt.owner != nil {
+				return fx.s.drv.wrapErr(se.Err, se.Stmt.owner, se.Stmt.op)
+			}
+			return err
+		}
+	} else {
+		for _, st := range stmts {
+			if err := fx.exec(ctx, st); err != nil {
+				if st.owner != nil {
+					return fx.s.drv.wrapErr(err, st.owner, st.op)
+				}
+				return err
+			}
+		}
+	}
+	checks := fx.checks
+	fx.checks = nil
+	for _, c := range checks {
+		if err := c(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (fx *flushExec) exec(ctx context.Context, st *Stmt) error {
+	if st.Scan != nil {
+		rows, err := fx.x.Query(ctx, st.SQL, st.Args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if err := st.Scan(rows); err != nil {
+			return err
+		}
+		return rows.Close()
+	}
+	n, err := fx.x.Exec(ctx, st.SQL, st.Args...)
+	st.Affected = n
+	return err
+}
+
+// add queues a statement; its failure is reported as an error of op on e.
+func (fx *flushExec) add(st *Stmt, e *meta.Entity, op string) {
+	st.owner, st.op = e, op
+	fx.stage = append(fx.stage, st)
+}
+
+func (fx *flushExec) insert(b *tracking.InsertBatch) error {
+	d := fx.s.drv.d
+	if bi, ok := d.(BulkInserter); ok {
+		sql, args, ok, err := bi.BulkInsert(b, b.Rows, fx.vals)
+		if err != nil {
+			return err
+		}
+		if ok {
+			fx.add(&Stmt{SQL: sql, Args: args, Scan: fx.readBack(b, b.Rows)}, b.Entity, "insert")
+			return nil
+		}
+	}
+	per := min(insertChunk, max(1, d.MaxParams()/max1(len(b.Columns))))
+	for rows := range slices.Chunk(b.Rows, per) {
+		bl := newBuilder(d)
+		bl.w("INSERT INTO ", bl.q(b.Entity.Table), " (")
+		for i, f := range b.Columns {
+			if i > 0 {
+				bl.w(", ")
+			}
+			bl.w(bl.q(f.Column))
+		}
+		if len(b.Columns) == 0 {
+			// Every column defaulted.
+			bl.b.Reset()
+			bl.w("INSERT INTO ", bl.q(b.Entity.Table), " DEFAULT VALUES")
+			if len(rows) > 1 {
+				for _, r := range rows {
+					if err := fx.insert(&tracking.InsertBatch{Entity: b.Entity, Return: b.Return, Rows: []*tracking.Entry{r}}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+		} else {
+			bl.w(") VALUES ")
+			for i, r := range rows {
+				if i > 0 {
+					bl.w(", ")
+				}
+				bl.w("(")
+				for j, f := range b.Columns {
+					if j > 0 {
+						bl.w(", ")
+					}
+					v, err := fx.vals.Value(f, r)
+					if err != nil {
+						return err
+					}
+					bl.w(bl.param(v))
+				}
+				bl.w(")")
+			}
+		}
+		st := &Stmt{}
+		if len(b.Return) > 0 && d.Returning() {
+			bl.w(" RETURNING ")
+			for i, f := range Returning(b) {
+				if i > 0 {
+					bl.w(", ")
+				}
+				bl.w(bl.q(f.Column))
+			}
+			st.Scan = fx.readBack(b, rows)
+		} else if len(b.Return) > 0 {
+			return fmt.Errorf("gomikro: insert %s: the dialect cannot return generated values", b.Entity.Name)
+		}
+		st.SQL, st.Args = bl.String(), bl.args
+		fx.add(st, b.Entity, "insert")
+	}
+	return nil
+}
+
+// readBack returns a scanner of RETURNING rows into the inserted objects.
+// Generated keys are assigned in insertion order, so rows are matched by
+// ascending key; rows with natural keys are matched by their key columns,
+// which returning() adds after the Return columns.
+func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) func(Rows) error {
+	if len(b.Return) == 0 {
+		return nil
+	}
+	e := b.Entity
+	genPK := e.GeneratedPK() && slices.Contains(b.Return, e.PK[0])
+	return func(r Rows) error {
+		type returned struct {
+			v   reflect.Value
+			key tracking.Key
+		}
+		tmp := make([]returned, 0, len(rows))
+		dests := make([]any, len(b.Return))
+		var keys []*keyDest
+		if !genPK {
+			for _, f := range e.PK {
+				keys = append(keys, newKeyDest(keyType(f)))
+			}
+			for _, k := range keys {
+				dests = append(dests, k)
+			}
+		}
+		parts := make([]tracking.Key, len(keys))
+		for r.Next() {
+			v := reflect.New(e.Type)
+			p := v.UnsafePointer()
+			for i, f := range b.Return {
+				dests[i] = scanDest(f, p)
+			}
+			if err := r.Scan(dests...); err != nil {
+				return err
+			}
+			var k tracking.Key
+			for i, kd := range keys {
+				parts[i], _ = tracking.ValueKey(kd.v.Elem().Interface())
+			}
+			if len(keys) > 0 {
+				k = tracking.JoinKey(parts)
+			}
+			tmp = append(tmp, returned{v, k})
+		}
+		if err := r.Err(); err != nil {
+			return err
+		}
+		if len(tmp) != len(rows) {
+			return fmt.Errorf("gomikro: insert %s: %d rows returned for %d inserted", e.Name, len(tmp), len(rows))
+		}
+		if genPK {
+			pk := e.PK[0]
+			slices.SortFunc(tmp, func(a, c returned) int {
+				x, y := pk.Value(a.v.UnsafePointer()).Int(), pk.Value(c.v.UnsafePointer()).Int()
+				switch {
+				case x < y:
+					return -1
+				case x > y:
+					return 1
+				}
+				return 0
+			})
+			for i, row := range rows {
+				for _, f := range b.Return {
+					f.Value(row.Obj).Set(f.Value(tmp[i].v.UnsafePointer()))
+				}
+			}
+			return nil
+		}
+		byKey := make(map[tracking.Key]*tracking.Entry, len(rows))
+		for _, row := range rows {
+			k, _ := tracking.KeyOf(e, row.Obj)
+			byKey[k] = row
+		}
+		for _, t := range tmp {
+			row := byKey[t.key]
+			if row == nil {
+				return fmt.Errorf("gomikro: insert %s: cannot match a returned row to an object", e.Name)
+			}
+			for _, f := range b.Return {
+				f.Value(row.Obj).Set(f.Value(t.v.UnsafePointer()))
+			}
+		}
+		return nil
+	}
+}
+
+// keyType is the Go type a key column scans into: a reference's target key type.
+func keyType(f *meta.Field) reflect.Type {
+	if f.Storage == meta.StoreRef {
+		return f.Rel.Target.PK[0].GoType
+	}
+	return f.GoType
+}
+
+// Returning lists the RETURNING columns of an insert batch: the Return
+// columns, then the key columns to match rows with natural keys.
+func Returning(b *tracking.InsertBatch) []*meta.Field {
+	e := b.Entity
+	if e.GeneratedPK() && slices.Contains(b.Return, e.PK[0]) {
+		return b.Return
+	}
+	return append(slices.Clip(b.Return), e.PK...)
+}
+
+// scanDest returns the scan destination of field f in the object at p.
+func scanDest(f *meta.Field, p unsafe.Pointer) any {
+	if f.Storage == meta.StoreJSON {
+		return &jsonDest{f: f, p: f.Ptr(p)}
+	}
+	return f.Value(p).Addr().Interface()
+}
+
+func (fx *flushExec) update(b *tracking.UpdateBatch) error {
+	d := fx.s.drv.d
+	e := b.Entity
+	if bu, ok := d.(BulkUpdater); ok && len(e.PK) == 1 {
+		sql, args, ok, err := bu.BulkUpdate(b, b.Rows, fx.vals)
+		if err != nil {
+			return err
+		}
+		if ok {
+			st := &Stmt{SQL: sql, Args: args}
+			if b.Versioned {
+				var got []tracking.Key
+				st.Scan = func(r Rows) error {
+					kd := newKeyDest(e.PK[0].GoType)
+					for r.Next() {
+						if err := r.Scan(kd); err != nil {
+							return err
+						}
+						k, _ := tracking.FieldKey(e.PK[0], kd.v.UnsafePointer())
+						got = append(got, k)
+					}
+					return r.Err()
+				}
+				fx.checks = append(fx.checks, func() error { return versionCheck(e, b.Rows, got) })
+			}
+			fx.add(st, e, "update")
+			return nil
+		}
+	}
+	for _, row := range b.Rows {
+		bl := newBuilder(d)
+		bl.w("UPDATE ", bl.q(e.Table), " SET ")
+		for i, f := range b.Columns {
+			if i > 0 {
+				bl.w(", ")
+			}
+			v, err := fx.vals.Value(f, row)
+			if err != nil {
+				return err
+			}
+			bl.w(bl.q(f.Column), " = ", bl.param(v))
+		}
+		bl.w(" WHERE ")
+		if err := fx.pkCond(bl, e, row); err != nil {
+			return err
+		}
+		if b.Versioned {
+			bl.w(" AND ", bl.q(e.Version.Column), " = ", bl.param(b.OldVersion(row)))
+		}
+		st := &Stmt{SQL: bl.String(), Args: bl.args}
+		fx.add(st, e, "update")
+		if b.Versioned {
+			fx.checks = append(fx.checks, func() error {
+				if st.Affected == 0 {
+					return lockErr(e, row)
+				}
+				return nil
+			})
+		}
+	}
+	return nil
+}
+
+func lockErr(e *meta.Entity, row *tracking.Entry) error {
+	var pk any
+	if len(e.PK) == 1 {
+		pk = e.PK[0].Value(row.Obj).Interface()
+	} else {
+		pk = row.Key.String()
+	}
+	return &gomikro.OptimisticLockError{Entity: e.Name, PK: pk}
+}
+
+// versionCheck fails for the first row a versioned bulk statement missed.
+func versionCheck(e *meta.Entity, rows []*tracking.Entry, got []tracking.Key) error {
+	if len(got) == len(rows) {
+		return nil
+	}
+	seen := make(map[tracking.Key]bool, len(got))
+	for _, k := range got {
+		seen[k] = true
+	}
+	for _, row := range rows {
+		if k, _ := tracking.KeyOf(e, row.Obj); !seen[k] {
+			return lockErr(e, row)
+		}
+	}
+	return nil
+}
+
+// pkCond renders the primary-key match of one row.
+func (fx *flushExec) pkCond(bl *builder, e *meta.Entity, row *tracking.Entry) error {
+	for i, f := range e.PK {
+		if i > 0 {
+			bl.w(" AND ")
+		}
+		v, err := fx.vals.Value(f, row)
+		if err != nil {
+			return err
+		}
+		bl.w(bl.q(f.Column), " = ", bl.param(v))
+	}
+	return nil
+}
+
+func (fx *flushExec) delete(b *tracking.DeleteBatch) {
+	d := fx.s.drv.d
+	e := b.Entity
+	if b.Versioned {
+		for _, row := range b.Rows {
+			bl := newBuilder(d)
+			bl.w("DELETE FROM ", bl.q(e.Table), " WHERE ")
+			if err := fx.pkCond(bl, e, row); err != nil {
+				continue
+			}
+			bl.w(" AND ", bl.q(e.Version.Column), " = ", bl.param(e.Version.Value(row.Snap).Interface()))
+			st := &Stmt{SQL: bl.String(), Args: bl.args}
+			fx.add(st, e, "delete")
+			fx.checks = append(fx.checks, func() error {
+				if st.Affected == 0 {
+					return lockErr(e, row)
+				}
+				return nil
+			})
+		}
+		return
+	}
+	per := max(1, d.MaxParams()/len(e.PK))
+	for rows := range slices.Chunk(b.Rows, per) {
+		bl := newBuilder(d)
+		bl.w("DELETE FROM ", bl.q(e.Table), " WHERE ")
+		if len(e.PK) == 1 {
+			bl.w(bl.q(e.PK[0].Column), " IN (")
+			for i, row := range rows {
+				if i > 0 {
+					bl.w(", ")
+				}
+				v, _ := fx.vals.Value(e.PK[0], row)
+				bl.w(bl.param(v))
+			}
+			bl.w(")")
+		} else {
+			for i, row := range rows {
+				if i > 0 {
+					bl.w(" OR ")
+				}
+				bl.w("(")
+				_ = fx.pkCond(bl, e, row)
+				bl.w(")")
+			}
+		}
+		fx.add(&Stmt{SQL: bl.String(), Args: bl.args}, e, "delete")
+	}
+}
+
+func (fx *flushExec) pivot(b *tracking.PivotBatch, insert bool) {
+	d := fx.s.drv.d
+	pv := b.Pivot
+	ok, tk := pv.Owner.PK[0], pv.Target.PK[0]
+	for pairs := range slices.Chunk(b.Pairs, max(1, d.MaxParams()/2)) {
+		bl := newBuilder(d)
+		if insert {
+			bl.w("INSERT INTO ", bl.q(pv.Table), " (", bl.q(pv.OwnerColumn), ", ", bl.q(pv.TargetColumn), ") VALUES ")
+			for i, p := range pairs {
+				if i > 0 {
+					bl.w(", ")
+				}
+				bl.w("(", bl.param(ok.Value(p[0]).Interface()), ", ", bl.param(tk.Value(p[1]).Interface()), ")")
+			}
+		} else {
+			bl.w("DELETE FROM ", bl.q(pv.Table), " WHERE ")
+			for i, p := range pairs {
+				if i > 0 {
+					bl.w(" OR ")
+				}
+				bl.w("(", bl.q(pv.OwnerColumn), " = ", bl.param(ok.Value(p[0]).Interface()), " AND ",
+					bl.q(pv.TargetColumn), " = ", bl.param(tk.Value(p[1]).Interface()), ")")
+			}
+		}
+		op := "delete pivot rows of"
+		if insert {
+			op = "insert pivot rows of"
+		}
+		fx.add(&Stmt{SQL: bl.String(), Args: bl.args}, pv.Owner, op)
+	}
+}

@@ -1,0 +1,121 @@
+package sqlem
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// queryLogger logs statements on a slog.Logger; a nil *queryLogger logs
+// nothing and adds no wrapper.
+type queryLogger struct {
+	l    *slog.Logger
+	mask bool
+}
+
+func newQueryLogger(l *slog.Logger, mask bool) *queryLogger {
+	if l == nil {
+		return nil
+	}
+	return &queryLogger{l: l, mask: mask}
+}
+
+// wrap returns x, logging through q when q is set.
+func (q *queryLogger) wrap(x Executor) Executor {
+	if q == nil {
+		return x
+	}
+	lx := &loggedExec{x: x, q: q}
+	if p, ok := x.(Pipeliner); ok {
+		return &loggedPipeline{loggedExec: lx, p: p}
+	}
+	return lx
+}
+
+func (q *queryLogger) log(ctx context.Context, sql string, args []any, start time.Time, rows int64, err error) {
+	attrs := []slog.Attr{slog.String("sql", sql), slog.Duration("duration", time.Since(start))}
+	if len(args) > 0 {
+		if q.mask {
+			attrs = append(attrs, slog.Int("params", len(args)))
+		} else {
+			attrs = append(attrs, slog.Any("args", args))
+		}
+	}
+	if rows >= 0 {
+		attrs = append(attrs, slog.Int64("rows", rows))
+	}
+	level := slog.LevelDebug
+	if err != nil {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	q.l.LogAttrs(ctx, level, "gomikro query", attrs...)
+}
+
+type loggedExec struct {
+	x Executor
+	q *queryLogger
+}
+
+func (l *loggedExec) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
+	start := time.Now()
+	r, err := l.x.Query(ctx, sql, args...)
+	if err != nil {
+		l.q.log(ctx, sql, args, start, -1, err)
+		return nil, err
+	}
+	return &loggedRows{Rows: r, l: l.q, ctx: ctx, sql: sql, args: args, start: start}, nil
+}
+
+func (l *loggedExec) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	start := time.Now()
+	n, err := l.x.Exec(ctx, sql, args...)
+	l.q.log(ctx, sql, args, start, n, err)
+	return n, err
+}
+
+type loggedPipeline struct {
+	*loggedExec
+	p Pipeliner
+}
+
+func (l *loggedPipeline) Pipeline(ctx context.Context, stmts []*Stmt) error {
+	start := time.Now()
+	err := l.p.Pipeline(ctx, stmts)
+	for _, st := range stmts {
+		l.q.log(ctx, st.SQL, st.Args, start, st.Affected, err)
+	}
+	return err
+}
+
+// loggedRows logs its statement with the row count when closed.
+type loggedRows struct {
+	Rows
+	l      *queryLogger
+	ctx    context.Context
+	sql    string
+	args   []any
+	start  time.Time
+	n      int64
+	logged bool
+}
+
+func (r *loggedRows) Next() bool {
+	ok := r.Rows.Next()
+	if ok {
+		r.n++
+	}
+	return ok
+}
+
+func (r *loggedRows) Close() error {
+	err := r.Rows.Close()
+	if !r.logged {
+		r.logged = true
+		if err == nil {
+			err = r.Rows.Err()
+		}
+		r.l.log(r.ctx, r.sql, r.args, r.start, r.n, err)
+	}
+	return err
+}

@@ -1,0 +1,130 @@
+package sqlem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/schema"
+)
+
+// ORM is an open SQL backend: the connection pool, the metadata and the
+// global EntityManager.
+type ORM struct {
+	drv *driver
+	em  *EntityManager
+}
+
+// Open builds an ORM over a dialect and its pool. Dialect packages call it
+// from their own Open; applications call postgres.Open and the like.
+func Open(cfg gomikro.Config, d Dialect, pool Pool) (*ORM, error) {
+	reg, err := meta.NewRegistry(cfg.Naming, cfg.Entities...)
+	if err != nil {
+		return nil, err
+	}
+	drv := &driver{d: d, pool: pool, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams)}
+	core, err := em.New(reg, drv, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}}, nil
+}
+
+// DSN returns the connection string the ORM was opened with.
+func (o *ORM) DSN() string { return o.em.Config().DSN }
+
+// EM returns the global EntityManager. Fork it for each unit of work; the
+// global one refuses to persist and query unless
+// Config.AllowGlobalContext is set or the context carries a fork.
+func (o *ORM) EM() *EntityManager { return o.em }
+
+// Registry returns the entities' metadata.
+func (o *ORM) Registry() *meta.Registry { return o.drv.reg }
+
+// Dialect returns the backend's dialect.
+func (o *ORM) Dialect() Dialect { return o.drv.d }
+
+// Schema returns the schema generator for the registered entities.
+func (o *ORM) Schema() *Schema {
+	return &Schema{Generator: schema.New(o.drv.reg, o.drv.d), drv: o.drv}
+}
+
+// Close closes the connection pool.
+func (o *ORM) Close() error { return o.drv.pool.Close() }
+
+// IsConnected reports whether the database answers.
+func (o *ORM) IsConnected(ctx context.Context) bool { return o.drv.pool.Ping(ctx) == nil }
+
+// ConnectionStatus is the answer of CheckConnection.
+type ConnectionStatus struct {
+	OK bool
+	// Reason says why the check failed, for people.
+	Reason string
+	// Err is the driver's error.
+	Err error
+}
+
+// CheckConnection pings the database and reports why it failed.
+func (o *ORM) CheckConnection(ctx context.Context) ConnectionStatus {
+	err := o.drv.pool.Ping(ctx)
+	if err == nil {
+		return ConnectionStatus{OK: true}
+	}
+	reason := err.Error()
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		reason = "timed out: " + reason
+	case errors.Is(err, context.Canceled):
+		reason = "canceled: " + reason
+	}
+	return ConnectionStatus{Reason: reason, Err: err}
+}
+
+// Schema creates and drops the tables of the registered entities.
+type Schema struct {
+	*schema.Generator
+	drv *driver
+}
+
+// CreateSchema creates every table, index and foreign key.
+func (s *Schema) CreateSchema(ctx context.Context) error {
+	return s.run(ctx, s.CreateSQL())
+}
+
+// DropSchema drops every table of the registered entities.
+func (s *Schema) DropSchema(ctx context.Context) error {
+	return s.run(ctx, s.DropSQL())
+}
+
+// run executes DDL in one transaction where the dialect allows it.
+func (s *Schema) run(ctx context.Context, stmts []string) error {
+	c, err := s.drv.pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Release()
+	x := s.drv.log.wrap(c)
+	tx := s.drv.d.SupportsTransactionalDDL()
+	if tx {
+		if _, err := x.Exec(ctx, "BEGIN"); err != nil {
+			return err
+		}
+	}
+	for _, st := range stmts {
+		if _, err := x.Exec(ctx, st); err != nil {
+			if tx {
+				_, _ = x.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+			}
+			return fmt.Errorf("gomikro: schema: %s: %w", st, err)
+		}
+	}
+	if tx {
+		if _, err := x.Exec(ctx, "COMMIT"); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package postgres
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+var _ sqlem.Dialect = Dialect{}
+
+// Placeholder implements sqlem.Dialect: $1, $2, ...
+func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
+
+// Returning implements sqlem.Dialect.
+func (Dialect) Returning() bool { return true }
+
+// MaxParams implements sqlem.Dialect: the protocol's limit.
+func (Dialect) MaxParams() int { return 65535 }
+
+// EncodeJSON implements sqlem.Dialect: pgx sends a string as JSON text.
+func (Dialect) EncodeJSON(b []byte) any { return string(b) }
+
+// ILike implements sqlem.Dialect.
+func (Dialect) ILike(lhs, p string) string { return lhs + " ILIKE " + p }
+
+// Regexp implements sqlem.Dialect.
+func (Dialect) Regexp(lhs, p string) string { return lhs + " ~ " + p }
+
+// LimitOffset implements sqlem.Dialect.
+func (Dialect) LimitOffset(limit, offset int) string {
+	s := ""
+	if limit > 0 {
+		s += " LIMIT " + strconv.Itoa(limit)
+	}
+	if offset > 0 {
+		s += " OFFSET " + strconv.Itoa(offset)
+	}
+	return s
+}
+
+// Lock implements sqlem.Dialect.
+func (Dialect) Lock(m sqlem.LockMode) string {
+	switch m {
+	case sqlem.LockForUpdate:
+		return " FOR UPDATE"
+	case sqlem.LockForShare:
+		return " FOR SHARE"
+	case sqlem.LockForUpdateSkipLocked:
+		return " FOR UPDATE SKIP LOCKED"
+	case sqlem.LockForUpdateNoWait:
+		return " FOR UPDATE NOWAIT"
+	}
+	return ""
+}
+
+// Classify implements sqlem.Dialect by SQLSTATE.
+func (Dialect) Classify(err error) (kind error, constraint, column string) {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return nil, "", ""
+	}
+	switch pe.Code {
+	case "23505":
+		kind = gomikro.ErrUniqueViolation
+	case "23503":
+		kind = gomikro.ErrForeignKeyViolation
+	case "23502":
+		kind = gomikro.ErrNotNullViolation
+	case "23514", "22001", "22003", "22P02", "22007", "22008":
+		kind = gomikro.ErrCheckViolation
+	case "40P01", "40001":
+		kind = gomikro.ErrDeadlock
+	case "55P03":
+		kind = gomikro.ErrLockTimeout
+	default:
+		return nil, "", ""
+	}
+	return kind, pe.ConstraintName, pe.ColumnName
+}

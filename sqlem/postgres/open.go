@@ -1,0 +1,45 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+// Open connects to PostgreSQL (cfg.DSN is a pgx connection string) and
+// returns the ORM, whose EM() is a *sqlem.EntityManager. Metadata errors
+// and an unreachable server are reported here.
+func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
+	pc, err := pgxpool.ParseConfig(cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: postgres: parse DSN: %w", err)
+	}
+	if cfg.MaxConns > 0 {
+		pc.MaxConns = int32(cfg.MaxConns)
+	}
+	timeout := cfg.ConnectTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	p, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: postgres: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := p.Ping(pctx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("gomikro: postgres: connect: %w", err)
+	}
+	orm, err := sqlem.Open(cfg, Dialect{}, &pool{exec: exec{p}, p: p})
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	return orm, nil
+}

@@ -1,0 +1,224 @@
+package sqlem
+
+import (
+	sqldriver "database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/query"
+)
+
+// builder accumulates SQL text and its bound parameters. Values never go
+// into the text; identifiers always go through the dialect's quoting.
+type builder struct {
+	d     Dialect
+	b     strings.Builder
+	args  []any
+	alias int
+}
+
+func newBuilder(d Dialect) *builder { return &builder{d: d} }
+
+func (s *builder) w(parts ...string) {
+	for _, p := range parts {
+		s.b.WriteString(p)
+	}
+}
+
+// param binds v and returns its placeholder.
+func (s *builder) param(v any) string {
+	s.args = append(s.args, v)
+	return s.d.Placeholder(len(s.args))
+}
+
+func (s *builder) q(name string) string { return s.d.QuoteIdent(name) }
+
+// col renders alias.column.
+func (s *builder) col(alias string, f *meta.Field) string { return alias + "." + s.q(f.Column) }
+
+func (s *builder) nextAlias() string {
+	s.alias++
+	return "t" + strconv.Itoa(s.alias)
+}
+
+func (s *builder) String() string { return s.b.String() }
+
+// where renders a resolved filter on the entity aliased alias.
+func (s *builder) where(alias string, x query.Expr) error {
+	switch x := x.(type) {
+	case nil:
+		s.w("TRUE")
+	case query.FieldCmp:
+		return s.cmp(alias, x)
+	case query.AndExpr:
+		return s.list(alias, []query.Expr(x), " AND ", "TRUE")
+	case query.OrExpr:
+		return s.list(alias, []query.Expr(x), " OR ", "FALSE")
+	case query.NotExpr:
+		s.w("NOT (")
+		if err := s.where(alias, x.E); err != nil {
+			return err
+		}
+		s.w(")")
+	case query.RelExpr:
+		return s.relation(alias, x)
+	default:
+		return fmt.Errorf("gomikro: unsupported filter node %T", x)
+	}
+	return nil
+}
+
+func (s *builder) list(alias string, xs []query.Expr, sep, empty string) error {
+	if len(xs) == 0 {
+		s.w(empty)
+		return nil
+	}
+	s.w("(")
+	for i, x := range xs {
+		if i > 0 {
+			s.w(sep)
+		}
+		if err := s.where(alias, x); err != nil {
+			return err
+		}
+	}
+	s.w(")")
+	return nil
+}
+
+// bind converts a filter value for column f and binds it.
+func (s *builder) bind(f *meta.Field, v any) (string, error) {
+	if f.Storage == meta.StoreJSON {
+		if _, ok := v.(sqldriver.Valuer); !ok {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return "", fmt.Errorf("%s: encode JSON: %w", f, err)
+			}
+			v = s.d.EncodeJSON(b)
+		}
+	}
+	return s.param(v), nil
+}
+
+func (s *builder) cmp(alias string, c query.FieldCmp) error {
+	col := s.col(alias, c.Field)
+	switch c.Op {
+	case query.OpEq, query.OpNe:
+		if c.Value == nil {
+			if c.Op == query.OpEq {
+				s.w(col, " IS NULL")
+			} else {
+				s.w(col, " IS NOT NULL")
+			}
+			return nil
+		}
+		p, err := s.bind(c.Field, c.Value)
+		if err != nil {
+			return err
+		}
+		if c.Op == query.OpEq {
+			s.w(col, " = ", p)
+		} else if c.Field.Nullable {
+			s.w("(", col, " <> ", p, " OR ", col, " IS NULL)")
+		} else {
+			s.w(col, " <> ", p)
+		}
+	case query.OpIn, query.OpNin:
+		rv := reflect.ValueOf(c.Value)
+		if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+			return fmt.Errorf("gomikro: %s %s needs a list, got %T", c.Field, c.Op, c.Value)
+		}
+		if rv.Len() == 0 {
+			if c.Op == query.OpIn {
+				s.w("FALSE")
+			} else {
+				s.w("TRUE")
+			}
+			return nil
+		}
+		if c.Op == query.OpNin && c.Field.Nullable {
+			s.w("(", col, " IS NULL OR ")
+		}
+		s.w(col)
+		if c.Op == query.OpNin {
+			s.w(" NOT")
+		}
+		s.w(" IN (")
+		for i := range rv.Len() {
+			if i > 0 {
+				s.w(", ")
+			}
+			p, err := s.bind(c.Field, rv.Index(i).Interface())
+			if err != nil {
+				return err
+			}
+			s.w(p)
+		}
+		s.w(")")
+		if c.Op == query.OpNin && c.Field.Nullable {
+			s.w(")")
+		}
+	case query.OpGt, query.OpGte, query.OpLt, query.OpLte:
+		op := map[query.Op]string{query.OpGt: " > ", query.OpGte: " >= ", query.OpLt: " < ", query.OpLte: " <= "}[c.Op]
+		p, err := s.bind(c.Field, c.Value)
+		if err != nil {
+			return err
+		}
+		s.w(col, op, p)
+	case query.OpLike:
+		s.w(col, " LIKE ", s.param(c.Value))
+	case query.OpIlike:
+		s.w(s.d.ILike(col, s.param(c.Value)))
+	case query.OpRe:
+		s.w(s.d.Regexp(col, s.param(c.Value)))
+	case query.OpExists:
+		if b, _ := c.Value.(bool); b {
+			s.w(col, " IS NOT NULL")
+		} else {
+			s.w(col, " IS NULL")
+		}
+	default:
+		return fmt.Errorf("gomikro: %s: operator %s is not supported on SQL", c.Field, c.Op)
+	}
+	return nil
+}
+
+// relation renders a condition across a relation as an IN sub-query, so
+// that a 1:m or m:n condition never multiplies the outer rows.
+func (s *builder) relation(alias string, r query.RelExpr) error {
+	f := r.Field
+	t := f.Rel.Target
+	sub := s.nextAlias()
+	var outer, inner *meta.Field
+	switch {
+	case f.Storage == meta.StoreRef:
+		outer, inner = f, t.PK[0]
+		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.q(t.Table), " ", sub, " WHERE ")
+	case f.Rel.Kind == meta.OneToOne || f.Rel.Kind == meta.OneToMany:
+		outer, inner = f.Entity.PK[0], f.Rel.MappedBy
+		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.q(t.Table), " ", sub, " WHERE ")
+		if inner.Nullable {
+			s.w(s.col(sub, inner), " IS NOT NULL AND ")
+		}
+	case f.Rel.Kind == meta.ManyToMany:
+		pv := f.Rel.Pivot
+		self, other := pv.OwnerColumn, pv.TargetColumn
+		if !f.Rel.Owner {
+			self, other = other, self
+		}
+		pa := s.nextAlias()
+		s.w(s.col(alias, f.Entity.PK[0]), " IN (SELECT ", pa, ".", s.q(self), " FROM ", s.q(pv.Table), " ", pa,
+			" JOIN ", s.q(t.Table), " ", sub, " ON ", s.col(sub, t.PK[0]), " = ", pa, ".", s.q(other), " WHERE ")
+	default:
+		return fmt.Errorf("gomikro: %s: unsupported relation in a filter", f)
+	}
+	if err := s.where(sub, r.E); err != nil {
+		return err
+	}
+	s.w(")")
+	return nil
+}

@@ -1,0 +1,259 @@
+package sqlem
+
+import (
+	"database/sql"
+	sqldriver "database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// values reads column values from objects for a dialect.
+type values struct{ d Dialect }
+
+// Value implements ValueReader.
+func (v values) Value(f *meta.Field, row *tracking.Entry) (any, error) {
+	return v.value(f, row.Obj)
+}
+
+func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
+	p := f.Ptr(obj)
+	switch f.Storage {
+	case meta.StorePlain, meta.StoreValuer:
+		x := reflect.NewAt(f.GoType, p).Elem()
+		if err := checkLength(f, x); err != nil {
+			return nil, err
+		}
+		return x.Interface(), nil
+	case meta.StorePointer:
+		x := reflect.NewAt(f.GoType, p).Elem()
+		if x.IsNil() {
+			return nil, nil
+		}
+		if err := checkLength(f, x.Elem()); err != nil {
+			return nil, err
+		}
+		return x.Elem().Interface(), nil
+	case meta.StoreJSON:
+		x := reflect.NewAt(f.GoType, p).Elem()
+		if f.Nullable && x.IsZero() && (x.Kind() == reflect.Map || x.Kind() == reflect.Slice || x.Kind() == reflect.Pointer || x.Kind() == reflect.Interface) {
+			return nil, nil
+		}
+		b, err := json.Marshal(x.Interface())
+		if err != nil {
+			return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
+		}
+		return v.d.EncodeJSON(b), nil
+	case meta.StoreRef:
+		return refValue(f, p), nil
+	}
+	return nil, fmt.Errorf("%s has no column", f)
+}
+
+// refValue returns the foreign-key value a reference holds.
+func refValue(f *meta.Field, p unsafe.Pointer) any {
+	r := rel.RefAt(p)
+	if r.Ptr != nil {
+		pk := f.Rel.Target.PK[0]
+		return pk.Value(r.Ptr).Interface()
+	}
+	return r.ID
+}
+
+// Column implements ValueReader.
+func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
+	switch f.Storage {
+	case meta.StorePlain, meta.StorePointer:
+		out := reflect.MakeSlice(reflect.SliceOf(f.GoType), len(rows), len(rows))
+		for i, r := range rows {
+			x := f.Value(r.Obj)
+			if f.Length > 0 {
+				y := x
+				if f.Storage == meta.StorePointer {
+					if x.IsNil() {
+						continue
+					}
+					y = x.Elem()
+				}
+				if err := checkLength(f, y); err != nil {
+					return nil, err
+				}
+			}
+			out.Index(i).Set(x)
+		}
+		return out.Interface(), nil
+	case meta.StoreRef:
+		pk := f.Rel.Target.PK[0]
+		if !f.Nullable {
+			out := reflect.MakeSlice(reflect.SliceOf(pk.GoType), len(rows), len(rows))
+			for i, r := range rows {
+				x := rel.RefAt(f.Ptr(r.Obj))
+				if x.Ptr != nil {
+					out.Index(i).Set(pk.Value(x.Ptr))
+				} else if x.ID != nil {
+					iv := reflect.ValueOf(x.ID)
+					if !iv.Type().ConvertibleTo(pk.GoType) {
+						return nil, fmt.Errorf("%s: reference id %v (%T) does not fit %s", f, x.ID, x.ID, pk.GoType)
+					}
+					out.Index(i).Set(iv.Convert(pk.GoType))
+				}
+			}
+			return out.Interface(), nil
+		}
+		out := reflect.MakeSlice(reflect.SliceOf(reflect.PointerTo(pk.GoType)), len(rows), len(rows))
+		for i, r := range rows {
+			if val := refValue(f, f.Ptr(r.Obj)); val != nil {
+				iv := reflect.ValueOf(val)
+				if !iv.Type().ConvertibleTo(pk.GoType) {
+					return nil, fmt.Errorf("%s: reference id %v (%T) does not fit %s", f, val, val, pk.GoType)
+				}
+				nv := reflect.New(pk.GoType)
+				nv.Elem().Set(iv.Convert(pk.GoType))
+				out.Index(i).Set(nv)
+			}
+		}
+		return out.Interface(), nil
+	}
+	out := make([]any, len(rows))
+	for i, r := range rows {
+		x, err := v.value(f, r.Obj)
+		if err != nil {
+			return nil, err
+		}
+		if dv, ok := x.(sqldriver.Valuer); ok {
+			if x, err = dv.Value(); err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+		}
+		out[i] = x
+	}
+	return out, nil
+}
+
+// checkLength refuses a string longer than its varchar column, naming the
+// field, before anything is sent.
+func checkLength(f *meta.Field, x reflect.Value) error {
+	if f.Length == 0 || f.Type != meta.TypeString || x.Kind() != reflect.String || f.ColumnType != "" {
+		return nil
+	}
+	s := x.String()
+	if len(s) <= f.Length {
+		return nil
+	}
+	if n := utf8.RuneCountInString(s); n > f.Length {
+		return &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: f.Entity.Name, Field: f.Name,
+			Err: fmt.Errorf("a value of %d characters does not fit %s's %d", n, f, f.Length)}
+	}
+	return nil
+}
+
+// jsonDest scans a JSON column into a field.
+type jsonDest struct {
+	f *meta.Field
+	p unsafe.Pointer
+}
+
+func (j *jsonDest) Scan(src any) error {
+	dst := reflect.NewAt(j.f.GoType, j.p)
+	var b []byte
+	switch s := src.(type) {
+	case nil:
+		dst.Elem().SetZero()
+		return nil
+	case []byte:
+		b = s
+	case string:
+		b = []byte(s)
+	default:
+		// Drivers that decode JSON themselves hand over Go values.
+		var err error
+		if b, err = json.Marshal(s); err != nil {
+			return err
+		}
+	}
+	dst.Elem().SetZero()
+	if err := json.Unmarshal(b, dst.Interface()); err != nil {
+		return fmt.Errorf("%s: decode JSON: %w", j.f, err)
+	}
+	return nil
+}
+
+// keyDest scans a foreign key into a scratch value of the target's key
+// type, tolerating NULL.
+type keyDest struct {
+	t     reflect.Type
+	v     reflect.Value // *T scratch
+	valid bool
+}
+
+func newKeyDest(t reflect.Type) *keyDest { return &keyDest{t: t, v: reflect.New(t)} }
+
+func (k *keyDest) Scan(src any) error {
+	if src == nil {
+		k.valid = false
+		return nil
+	}
+	k.valid = true
+	dst := k.v.Elem()
+	switch s := src.(type) {
+	case int64:
+		switch dst.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			dst.SetInt(s)
+			return nil
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			dst.SetUint(uint64(s))
+			return nil
+		case reflect.String:
+			dst.SetString(strconv.FormatInt(s, 10))
+			return nil
+		}
+	case []byte:
+		return k.fromString(string(s))
+	case string:
+		return k.fromString(s)
+	}
+	if sc, ok := k.v.Interface().(sql.Scanner); ok {
+		return sc.Scan(src)
+	}
+	sv := reflect.ValueOf(src)
+	if sv.Type().ConvertibleTo(k.t) {
+		dst.Set(sv.Convert(k.t))
+		return nil
+	}
+	return fmt.Errorf("cannot scan %T into a %s key", src, k.t)
+}
+
+func (k *keyDest) fromString(s string) error {
+	dst := k.v.Elem()
+	switch dst.Kind() {
+	case reflect.String:
+		dst.SetString(s)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		dst.SetInt(n)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			return err
+		}
+		dst.SetUint(n)
+	default:
+		if sc, ok := k.v.Interface().(sql.Scanner); ok {
+			return sc.Scan(s)
+		}
+		return fmt.Errorf("cannot scan a string into a %s key", k.t)
+	}
+	return nil
+}

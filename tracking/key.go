@@ -1,0 +1,197 @@
+package tracking
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+)
+
+// Key identifies a row of one entity: an integer key in I, any other key
+// (strings, composite keys) encoded in S. It is comparable and built
+// without allocating for integer keys.
+type Key struct {
+	I int64
+	S string
+}
+
+// KeyOf reads the primary key of the entity at obj. ok is false when a
+// part of it is unknown: a zero generated key (not inserted yet) or a
+// reference to an object whose own key is unknown.
+func KeyOf(e *meta.Entity, obj unsafe.Pointer) (Key, bool) {
+	if len(e.PK) == 1 {
+		f := e.PK[0]
+		k, ok := FieldKey(f, f.Ptr(obj))
+		if ok && f.Generated && k.I == 0 && k.S == "" {
+			return k, false
+		}
+		return k, ok
+	}
+	var parts [4]Key
+	ps := parts[:0]
+	for _, f := range e.PK {
+		k, ok := FieldKey(f, f.Ptr(obj))
+		if !ok {
+			return Key{}, false
+		}
+		ps = append(ps, k)
+	}
+	return JoinKey(ps), true
+}
+
+// JoinKey combines the keys of the columns of a composite primary key.
+func JoinKey(parts []Key) Key {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	var b strings.Builder
+	b.WriteByte('c')
+	for i, k := range parts {
+		if i > 0 {
+			b.WriteByte(0)
+		}
+		if k.S != "" {
+			b.WriteString(k.S)
+		} else {
+			b.WriteString(strconv.FormatInt(k.I, 10))
+		}
+	}
+	return Key{S: b.String()}
+}
+
+// FieldKey turns the value at p of a key field (or a reference to a row)
+// into a Key.
+func FieldKey(f *meta.Field, p unsafe.Pointer) (Key, bool) {
+	if f.Storage == meta.StoreRef {
+		r := rel.RefAt(p)
+		if r.Ptr != nil {
+			return KeyOf(f.Rel.Target, r.Ptr)
+		}
+		if r.ID == nil {
+			return Key{}, false
+		}
+		return ValueKey(r.ID)
+	}
+	return valueKeyAt(f.GoType, p)
+}
+
+func valueKeyAt(t reflect.Type, p unsafe.Pointer) (Key, bool) {
+	switch t.Kind() {
+	case reflect.Int64, reflect.Int:
+		return Key{I: *(*int64)(p)}, true
+	case reflect.Int32:
+		return Key{I: int64(*(*int32)(p))}, true
+	case reflect.Int16:
+		return Key{I: int64(*(*int16)(p))}, true
+	case reflect.Int8:
+		return Key{I: int64(*(*int8)(p))}, true
+	case reflect.Uint64, reflect.Uint:
+		return Key{I: int64(*(*uint64)(p))}, true
+	case reflect.Uint32:
+		return Key{I: int64(*(*uint32)(p))}, true
+	case reflect.Uint16:
+		return Key{I: int64(*(*uint16)(p))}, true
+	case reflect.Uint8:
+		return Key{I: int64(*(*uint8)(p))}, true
+	case reflect.String:
+		s := *(*string)(p)
+		return Key{S: "s" + s}, true
+	}
+	return ValueKey(reflect.NewAt(t, p).Elem().Interface())
+}
+
+// ValueKey turns a primary-key value given by a caller (an id in a filter,
+// ref.FromID, GetReference) into a Key, so that 1, int32(1) and uint(1)
+// name the same row.
+func ValueKey(v any) (Key, bool) {
+	switch x := v.(type) {
+	case nil:
+		return Key{}, false
+	case int64:
+		return Key{I: x}, true
+	case int:
+		return Key{I: int64(x)}, true
+	case int32:
+		return Key{I: int64(x)}, true
+	case int16:
+		return Key{I: int64(x)}, true
+	case int8:
+		return Key{I: int64(x)}, true
+	case uint64:
+		return Key{I: int64(x)}, true
+	case uint:
+		return Key{I: int64(x)}, true
+	case uint32:
+		return Key{I: int64(x)}, true
+	case uint16:
+		return Key{I: int64(x)}, true
+	case uint8:
+		return Key{I: int64(x)}, true
+	case string:
+		return Key{S: "s" + x}, true
+	case time.Time:
+		return Key{S: "t" + x.UTC().Format(time.RFC3339Nano)}, true
+	case fmt.Stringer:
+		return Key{S: "v" + x.String()}, true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return Key{I: rv.Int()}, true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return Key{I: int64(rv.Uint())}, true
+	case reflect.String:
+		return Key{S: "s" + rv.String()}, true
+	}
+	return Key{S: fmt.Sprintf("%T:%v", v, v)}, true
+}
+
+// SetPK writes the key value v (as given by a caller or read back from the
+// database) into the entity's single-column primary-key field.
+func SetPK(e *meta.Entity, obj unsafe.Pointer, v any) error {
+	return Assign(e.PK[0], obj, v)
+}
+
+// Assign converts v to the Go type of the scalar field f and stores it in
+// the entity at obj.
+func Assign(f *meta.Field, obj unsafe.Pointer, v any) error {
+	dst := f.Value(obj)
+	if v == nil {
+		dst.SetZero()
+		return nil
+	}
+	sv := reflect.ValueOf(v)
+	if sv.Type().AssignableTo(dst.Type()) {
+		dst.Set(sv)
+		return nil
+	}
+	if sv.Type().ConvertibleTo(dst.Type()) && convertibleKind(sv.Kind(), dst.Kind()) {
+		dst.Set(sv.Convert(dst.Type()))
+		return nil
+	}
+	if dst.Kind() == reflect.Pointer && sv.Type().ConvertibleTo(dst.Type().Elem()) {
+		nv := reflect.New(dst.Type().Elem())
+		nv.Elem().Set(sv.Convert(dst.Type().Elem()))
+		dst.Set(nv)
+		return nil
+	}
+	return fmt.Errorf("%s: cannot assign %T to %s", f, v, dst.Type())
+}
+
+// convertibleKind refuses the conversions reflect allows but that lose
+// meaning, such as int to string.
+func convertibleKind(from, to reflect.Kind) bool {
+	num := func(k reflect.Kind) bool { return k >= reflect.Int && k <= reflect.Float64 }
+	switch {
+	case num(from) && num(to):
+		return true
+	case from == to:
+		return true
+	}
+	return false
+}

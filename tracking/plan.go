@@ -1,0 +1,474 @@
+package tracking
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+)
+
+// Plan is the work of one flush, in the order a backend executes it:
+// Inserts (parents before children), Fixups (foreign keys that had to
+// wait for a later insert), Updates, PivotDeletes, PivotInserts, then
+// Deletes (children before parents).
+type Plan struct {
+	Inserts      []*InsertBatch
+	Fixups       []*UpdateBatch
+	Updates      []*UpdateBatch
+	PivotDeletes []*PivotBatch
+	PivotInserts []*PivotBatch
+	Deletes      []*DeleteBatch
+
+	t *Tracker
+	// saved holds, per new or versioned entry, its state before the flush.
+	saved []saved
+}
+
+type saved struct {
+	en      *Entry
+	version int64
+}
+
+// Empty reports whether the plan sends nothing.
+func (p *Plan) Empty() bool {
+	return len(p.Inserts)+len(p.Fixups)+len(p.Updates)+len(p.PivotDeletes)+len(p.PivotInserts)+len(p.Deletes) == 0
+}
+
+// Statements counts the batches (an upper bound of the statements sent).
+func (p *Plan) Statements() int {
+	return len(p.Inserts) + len(p.Fixups) + len(p.Updates) + len(p.PivotDeletes) + len(p.PivotInserts) + len(p.Deletes)
+}
+
+// InsertBatch inserts rows of one entity that write the same columns.
+type InsertBatch struct {
+	Entity *meta.Entity
+	// Columns are written from the objects.
+	Columns []*meta.Field
+	// Return are read back into the objects: the generated key and the
+	// defaulted columns left out of Columns.
+	Return []*meta.Field
+	Rows   []*Entry
+}
+
+// UpdateBatch updates the same columns of rows of one entity.
+type UpdateBatch struct {
+	Entity *meta.Entity
+	// Columns are written from the objects (the version field included
+	// when Versioned).
+	Columns []*meta.Field
+	Rows    []*Entry
+	// Versioned: the statement must also match the old version (from
+	// OldVersion) and report which rows it changed.
+	Versioned bool
+}
+
+// OldVersion returns the version value row had before this flush.
+func (b *UpdateBatch) OldVersion(row *Entry) any {
+	return b.Entity.Version.Value(row.Snap).Interface()
+}
+
+// DeleteBatch deletes rows of one entity by primary key.
+type DeleteBatch struct {
+	Entity *meta.Entity
+	Rows   []*Entry
+	// Versioned: match the version too, and report which rows went.
+	Versioned bool
+}
+
+// PivotBatch inserts or deletes rows of an m:n pivot table.
+type PivotBatch struct {
+	Pivot *meta.Pivot
+	// Pairs hold (owner, target) objects; their keys are read when the
+	// batch runs, after the inserts that assign them.
+	Pairs [][2]unsafe.Pointer
+}
+
+// Build computes the plan of a flush over every tracked entity. It sets
+// version fields of new and changed versioned entities; Restore undoes
+// that (and keys read back) when the flush fails.
+func (t *Tracker) Build() (*Plan, error) {
+	p := &Plan{t: t}
+	var news, removed []*Entry
+	var buf []*meta.Field
+	type updKey struct {
+		e    *meta.Entity
+		cols string
+	}
+	updates := map[updKey]*UpdateBatch{}
+	var updOrder []*UpdateBatch
+	for _, en := range t.entries {
+		if en == nil {
+			continue
+		}
+		switch en.State {
+		case StateNew:
+			news = append(news, en)
+		case StateRemoved:
+			removed = append(removed, en)
+		case StateManaged:
+			var err error
+			buf, err = t.Changed(en, buf[:0])
+			if err != nil {
+				return nil, err
+			}
+			if len(buf) == 0 {
+				continue
+			}
+			for _, f := range buf {
+				if f.PK {
+					return nil, fmt.Errorf("gomikro: %s: the primary key of a managed %s changed from %v; remove the entity and persist a new one instead", f, f.Entity.Name, f.Value(en.Snap).Interface())
+				}
+			}
+			if v := en.E.Version; v != nil && !slices.Contains(buf, v) {
+				buf = append(buf, v)
+			}
+			sig := colSig(en.E, buf)
+			b := updates[updKey{en.E, sig}]
+			if b == nil {
+				b = &UpdateBatch{Entity: en.E, Columns: slices.Clone(buf), Versioned: en.E.Version != nil}
+				updates[updKey{en.E, sig}] = b
+				updOrder = append(updOrder, b)
+			}
+			b.Rows = append(b.Rows, en)
+		}
+	}
+	order := commitOrder(news, removed, updOrder)
+	if err := p.planInserts(news, order); err != nil {
+		return nil, err
+	}
+	for _, b := range updOrder {
+		if b.Versioned {
+			for _, en := range b.Rows {
+				v := en.E.Version.Value(en.Obj)
+				old := v.Int()
+				p.saved = append(p.saved, saved{en: en, version: old})
+				v.SetInt(old + 1)
+			}
+		}
+	}
+	slices.SortStableFunc(updOrder, func(a, b *UpdateBatch) int { return order[a.Entity] - order[b.Entity] })
+	p.Updates = updOrder
+	p.planDeletes(removed, order)
+	return p, nil
+}
+
+func colSig(e *meta.Entity, fs []*meta.Field) string {
+	b := make([]byte, (len(e.Columns)+7)/8)
+	for _, f := range fs {
+		i := slices.Index(e.Columns, f)
+		b[i/8] |= 1 << (i % 8)
+	}
+	return string(b)
+}
+
+// commitOrder ranks the entity types taking part so that referenced types
+// come first. Cycles are broken where the DFS meets them; the instance
+// level deferral in planInserts keeps such inserts correct.
+func commitOrder(groups ...any) map[*meta.Entity]int {
+	seen := map[*meta.Entity]bool{}
+	var types []*meta.Entity
+	addT := func(e *meta.Entity) {
+		if !seen[e] {
+			seen[e] = true
+			types = append(types, e)
+		}
+	}
+	for _, g := range groups {
+		switch g := g.(type) {
+		case []*Entry:
+			for _, en := range g {
+				addT(en.E)
+			}
+		case []*UpdateBatch:
+			for _, b := range g {
+				addT(b.Entity)
+			}
+		}
+	}
+	rank := map[*meta.Entity]int{}
+	state := map[*meta.Entity]uint8{}
+	n := 0
+	var visit func(e *meta.Entity)
+	visit = func(e *meta.Entity) {
+		if state[e] != 0 {
+			return
+		}
+		state[e] = 1
+		for _, f := range e.Columns {
+			if f.Storage == meta.StoreRef && f.Rel.Target != e {
+				visit(f.Rel.Target)
+			}
+		}
+		state[e] = 2
+		rank[e] = n
+		n++
+	}
+	for _, e := range types {
+		visit(e)
+	}
+	return rank
+}
+
+func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
+	if len(news) == 0 {
+		return nil
+	}
+	pending := make(map[*Entry]bool, len(news))
+	for _, en := range news {
+		pending[en] = true
+	}
+	byType := map[*meta.Entity][]*Entry{}
+	var types []*meta.Entity
+	for _, en := range news {
+		if _, ok := byType[en.E]; !ok {
+			types = append(types, en.E)
+		}
+		byType[en.E] = append(byType[en.E], en)
+	}
+	slices.SortStableFunc(types, func(a, b *meta.Entity) int { return order[a] - order[b] })
+	fixups := map[*meta.Field]*UpdateBatch{}
+	for _, e := range types {
+		rows := byType[e]
+		levels, err := p.selfLevels(e, rows, pending)
+		if err != nil {
+			return err
+		}
+		for _, level := range levels {
+			type group struct {
+				b   *InsertBatch
+				sig string
+			}
+			var groups []group
+			for _, en := range level {
+				cols, ret, deferred, err := p.insertColumns(en, pending)
+				if err != nil {
+					return err
+				}
+				for _, f := range deferred {
+					fb := fixups[f]
+					if fb == nil {
+						fb = &UpdateBatch{Entity: e, Columns: []*meta.Field{f}}
+						fixups[f] = fb
+						p.Fixups = append(p.Fixups, fb)
+					}
+					fb.Rows = append(fb.Rows, en)
+				}
+				sig := colSig(e, cols)
+				i := slices.IndexFunc(groups, func(g group) bool { return g.sig == sig })
+				if i < 0 {
+					groups = append(groups, group{b: &InsertBatch{Entity: e, Columns: cols, Return: ret}, sig: sig})
+					i = len(groups) - 1
+				}
+				groups[i].b.Rows = append(groups[i].b.Rows, en)
+				// Save the pre-flush state in the snapshot slot, so a failed
+				// flush can restore what the database wrote back.
+				if en.Snap == nil {
+					en.Snap = reflect.New(e.Type).UnsafePointer()
+				}
+				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
+				p.saved = append(p.saved, saved{en: en})
+				if v := e.Version; v != nil && v.Value(en.Obj).Int() == 0 {
+					v.Value(en.Obj).SetInt(1)
+				}
+			}
+			for _, g := range groups {
+				p.Inserts = append(p.Inserts, g.b)
+			}
+			for _, en := range level {
+				delete(pending, en)
+			}
+		}
+	}
+	return nil
+}
+
+// selfLevels splits the new rows of one type so that a row referencing
+// another new row of the same type comes in a later level.
+func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool) ([][]*Entry, error) {
+	var selfRefs []*meta.Field
+	for _, f := range e.Columns {
+		if f.Storage == meta.StoreRef && f.Rel.Target == e {
+			selfRefs = append(selfRefs, f)
+		}
+	}
+	if len(selfRefs) == 0 {
+		return [][]*Entry{rows}, nil
+	}
+	level := map[*Entry]int{}
+	var depth func(en *Entry, guard int) int
+	depth = func(en *Entry, guard int) int {
+		if d, ok := level[en]; ok {
+			return d
+		}
+		if guard > len(rows) {
+			return 0 // a cycle: insertColumns defers the reference
+		}
+		d := 0
+		for _, f := range selfRefs {
+			r := rel.RefAt(f.Ptr(en.Obj))
+			if r.Ptr == nil {
+				continue
+			}
+			if other, ok := p.t.byObj[r.Ptr]; ok && other != en && pending[other] && other.E == e {
+				d = max(d, depth(other, guard+1)+1)
+			}
+		}
+		level[en] = d
+		return d
+	}
+	maxD := 0
+	for _, en := range rows {
+		maxD = max(maxD, depth(en, 0))
+	}
+	out := make([][]*Entry, maxD+1)
+	for _, en := range rows {
+		out[level[en]] = append(out[level[en]], en)
+	}
+	return out, nil
+}
+
+// insertColumns chooses the columns a new row writes: every column but a
+// zero generated key, zero fields with a database default (read back
+// instead) and references to rows inserted later in this flush (deferred
+// to a follow-up UPDATE).
+func (p *Plan) insertColumns(en *Entry, pending map[*Entry]bool) (cols, ret, deferred []*meta.Field, err error) {
+	e := en.E
+	for _, f := range e.Columns {
+		switch {
+		case f.Generated:
+			if f.Value(en.Obj).IsZero() {
+				ret = append(ret, f)
+				continue
+			}
+		case f.Default != nil && f.Storage != meta.StoreRef:
+			if f.Value(en.Obj).IsZero() {
+				ret = append(ret, f)
+				continue
+			}
+		case f.Storage == meta.StoreRef:
+			r := rel.RefAt(f.Ptr(en.Obj))
+			if r.Ptr != nil {
+				target, ok := p.t.byObj[r.Ptr]
+				if !ok {
+					return nil, nil, nil, fmt.Errorf("gomikro: %s references a %s that is not persisted; persist it or enable cascade", f, f.Rel.Target.Name)
+				}
+				if target.State == StateRemoved {
+					return nil, nil, nil, fmt.Errorf("gomikro: %s references a %s that is being removed", f, f.Rel.Target.Name)
+				}
+				if pending[target] {
+					// Inserted later in this flush, or in this very batch.
+					if !f.Nullable {
+						return nil, nil, nil, fmt.Errorf("gomikro: %s references a new %s that can only be inserted after it (a cycle); make %s nullable so the reference can be set by a follow-up UPDATE", f, f.Rel.Target.Name, f.Name)
+					}
+					deferred = append(deferred, f)
+					continue
+				}
+			} else if r.ID == nil && !f.Nullable {
+				return nil, nil, nil, fmt.Errorf("gomikro: %s is required (the reference is empty and the column is NOT NULL)", f)
+			}
+		}
+		cols = append(cols, f)
+	}
+	return cols, ret, deferred, nil
+}
+
+func (p *Plan) planDeletes(removed []*Entry, order map[*meta.Entity]int) {
+	byType := map[*meta.Entity]*DeleteBatch{}
+	for _, en := range removed {
+		b := byType[en.E]
+		if b == nil {
+			b = &DeleteBatch{Entity: en.E, Versioned: en.E.Version != nil}
+			byType[en.E] = b
+			p.Deletes = append(p.Deletes, b)
+		}
+		b.Rows = append(b.Rows, en)
+	}
+	// Children (higher rank: they reference the others) go first.
+	slices.SortStableFunc(p.Deletes, func(a, b *DeleteBatch) int { return order[b.Entity] - order[a.Entity] })
+}
+
+// AddPivot schedules pivot rows: insert when add is true, else delete.
+func (p *Plan) AddPivot(pv *meta.Pivot, owner, target unsafe.Pointer, add bool) {
+	list := &p.PivotDeletes
+	if add {
+		list = &p.PivotInserts
+	}
+	for _, b := range *list {
+		if b.Pivot == pv {
+			pair := [2]unsafe.Pointer{owner, target}
+			if !slices.Contains(b.Pairs, pair) {
+				b.Pairs = append(b.Pairs, pair)
+			}
+			return
+		}
+	}
+	*list = append(*list, &PivotBatch{Pivot: pv, Pairs: [][2]unsafe.Pointer{{owner, target}}})
+}
+
+// Restore undoes what Build and the backend wrote into the objects of a
+// flush that failed: generated keys, read-back defaults and versions.
+func (p *Plan) Restore() {
+	for _, s := range p.saved {
+		en := s.en
+		switch en.State {
+		case StateNew:
+			for _, b := range p.Inserts {
+				if b.Entity != en.E {
+					continue
+				}
+				for _, f := range b.Return {
+					f.Value(en.Obj).Set(f.Value(en.Snap))
+				}
+			}
+			if v := en.E.Version; v != nil {
+				v.Value(en.Obj).Set(v.Value(en.Snap))
+			}
+			en.Snap = nil
+		case StateManaged:
+			en.E.Version.Value(en.Obj).SetInt(s.version)
+		}
+	}
+}
+
+// Committed records a successful flush: new rows become managed with
+// their keys, removed rows are forgotten, and every written entity gets
+// a fresh snapshot.
+func (p *Plan) Committed() error {
+	t := p.t
+	for _, b := range p.Inserts {
+		for _, en := range b.Rows {
+			k, ok := KeyOf(en.E, en.Obj)
+			if !ok {
+				return fmt.Errorf("gomikro: %s: no primary key after insert", en.E.Name)
+			}
+			t.SetKey(en, k)
+			en.State = StateManaged
+			if err := t.Snapshot(en); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range p.Updates {
+		for _, en := range b.Rows {
+			if err := t.Snapshot(en); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range p.Fixups {
+		for _, en := range b.Rows {
+			if err := t.Snapshot(en); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range p.Deletes {
+		for _, en := range b.Rows {
+			t.Detach(en)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,233 @@
+package tracking
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
+)
+
+// cmpKind says how one column is compared with its snapshot.
+type cmpKind uint8
+
+const (
+	cmpMem    cmpKind = iota // fixed-size plain memory (bool, ints, floats)
+	cmpString                // Go strings are immutable: compare the values
+	cmpTime                  // time.Time: same instant
+	cmpBytes                 // []byte: deep-copied in the snapshot
+	cmpPtr                   // pointer to a plain value: deep-copied
+	cmpEqual                 // other comparable types (sql.Null*, valuers): reflect equality
+	cmpJSON                  // JSON: compare encodings, kept beside the snapshot
+	cmpRef                   // ref.Ref: compare the foreign key
+)
+
+type colShape struct {
+	f    *meta.Field
+	kind cmpKind
+	size uintptr
+	slot int // index into Entry.JSON for cmpJSON
+}
+
+// shape is the compiled comparison plan of one entity type.
+type shape struct {
+	e     *meta.Entity
+	cols  []colShape
+	nJSON int
+	// deep lists the columns whose snapshot needs a deep copy.
+	deep []int
+	// pair is [2]T: one allocation for an object and its snapshot.
+	pair reflect.Type
+	size uintptr
+	// colls are the collection fields, whose items are snapshotted too.
+	colls []*meta.Field
+}
+
+func newShape(e *meta.Entity) *shape {
+	s := &shape{e: e, pair: reflect.ArrayOf(2, e.Type), size: e.Type.Size()}
+	for _, f := range e.Columns {
+		c := colShape{f: f, size: f.GoType.Size()}
+		switch {
+		case f.Storage == meta.StoreRef:
+			c.kind = cmpRef
+		case f.Storage == meta.StoreJSON:
+			c.kind, c.slot = cmpJSON, s.nJSON
+			s.nJSON++
+		case f.Storage == meta.StorePointer:
+			c.kind = cmpPtr
+			s.deep = append(s.deep, len(s.cols))
+		case f.GoType == reflect.TypeFor[time.Time]():
+			c.kind = cmpTime
+		case f.GoType.Kind() == reflect.String:
+			c.kind = cmpString
+		case f.GoType.Kind() == reflect.Slice && f.GoType.Elem().Kind() == reflect.Uint8:
+			c.kind = cmpBytes
+			s.deep = append(s.deep, len(s.cols))
+		case isPlainMem(f.GoType) && (c.size == 1 || c.size == 2 || c.size == 4 || c.size == 8):
+			c.kind = cmpMem
+		case f.GoType.Comparable():
+			c.kind = cmpEqual
+		default:
+			// Non-comparable valuers: compare what they store.
+			c.kind = cmpJSON
+			c.slot = s.nJSON
+			s.nJSON++
+		}
+		s.cols = append(s.cols, c)
+	}
+	for _, f := range e.Relations {
+		if f.Rel.Collection {
+			s.colls = append(s.colls, f)
+		}
+	}
+	return s
+}
+
+func isPlainMem(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+// equal reports whether column c holds the same value at objects a and b.
+func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
+	pa, pb := unsafe.Add(a, c.f.Offset), unsafe.Add(b, c.f.Offset)
+	switch c.kind {
+	case cmpMem:
+		switch c.size {
+		case 1:
+			return *(*uint8)(pa) == *(*uint8)(pb), nil
+		case 2:
+			return *(*uint16)(pa) == *(*uint16)(pb), nil
+		case 4:
+			return *(*uint32)(pa) == *(*uint32)(pb), nil
+		default:
+			return *(*uint64)(pa) == *(*uint64)(pb), nil
+		}
+	case cmpString:
+		return *(*string)(pa) == *(*string)(pb), nil
+	case cmpTime:
+		return (*time.Time)(pa).Equal(*(*time.Time)(pb)), nil
+	case cmpBytes:
+		return bytes.Equal(*(*[]byte)(pa), *(*[]byte)(pb)), nil
+	case cmpPtr:
+		xa, xb := *(*unsafe.Pointer)(pa), *(*unsafe.Pointer)(pb)
+		if xa == nil || xb == nil {
+			return xa == xb, nil
+		}
+		if xa == xb {
+			return true, nil
+		}
+		et := c.f.GoType.Elem()
+		if et == reflect.TypeFor[time.Time]() {
+			return (*time.Time)(xa).Equal(*(*time.Time)(xb)), nil
+		}
+		return reflect.NewAt(et, xa).Elem().Equal(reflect.NewAt(et, xb).Elem()), nil
+	case cmpEqual:
+		return reflect.NewAt(c.f.GoType, pa).Elem().Equal(reflect.NewAt(c.f.GoType, pb).Elem()), nil
+	case cmpJSON:
+		cur, err := encodeJSON(c.f, pa)
+		if err != nil {
+			return false, err
+		}
+		return bytes.Equal(cur, en.JSON[c.slot]), nil
+	case cmpRef:
+		ra, rb := rel.RefAt(pa), rel.RefAt(pb)
+		if ra.Ptr == rb.Ptr && ra.Ptr != nil {
+			return true, nil
+		}
+		ka, oka := FieldKey(c.f, pa)
+		kb, okb := FieldKey(c.f, pb)
+		if !oka || !okb {
+			// Unknown keys (new targets, empty refs) match only when both
+			// sides are empty.
+			return !oka && !okb && ra.Ptr == nil && rb.Ptr == nil, nil
+		}
+		return ka == kb, nil
+	}
+	return false, nil
+}
+
+// encodeJSON encodes a JSON (or non-comparable valuer) column for comparison.
+func encodeJSON(f *meta.Field, p unsafe.Pointer) ([]byte, error) {
+	v := reflect.NewAt(f.GoType, p).Elem().Interface()
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
+	}
+	return b, nil
+}
+
+// takeSnapshot copies the current state of en.Obj into en.Snap (allocating
+// it when needed) and records collection items.
+func (s *shape) takeSnapshot(en *Entry) error {
+	if en.Snap == nil {
+		en.Snap = reflect.New(s.e.Type).UnsafePointer()
+	}
+	dst := reflect.NewAt(s.e.Type, en.Snap).Elem()
+	dst.Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
+	for _, i := range s.deep {
+		c := &s.cols[i]
+		p := unsafe.Add(en.Snap, c.f.Offset)
+		switch c.kind {
+		case cmpBytes:
+			if b := *(*[]byte)(p); b != nil {
+				*(*[]byte)(p) = bytes.Clone(b)
+			}
+		case cmpPtr:
+			if x := *(*unsafe.Pointer)(p); x != nil {
+				et := c.f.GoType.Elem()
+				nv := reflect.New(et)
+				nv.Elem().Set(reflect.NewAt(et, x).Elem())
+				*(*unsafe.Pointer)(p) = nv.UnsafePointer()
+			}
+		}
+	}
+	if s.nJSON > 0 {
+		if en.JSON == nil {
+			en.JSON = make([][]byte, s.nJSON)
+		}
+		for i := range s.cols {
+			c := &s.cols[i]
+			if c.kind != cmpJSON {
+				continue
+			}
+			b, err := encodeJSON(c.f, unsafe.Add(en.Obj, c.f.Offset))
+			if err != nil {
+				return err
+			}
+			en.JSON[c.slot] = b
+		}
+	}
+	for _, f := range s.colls {
+		c := rel.CollectionAt(f.Ptr(en.Obj))
+		if c.Initialized {
+			c.Snapshot, c.Tracked = c.Items, true
+		}
+	}
+	return nil
+}
+
+// changed appends to buf the columns of en whose value differs from the
+// snapshot. It allocates nothing for entities without JSON columns.
+func (s *shape) changed(en *Entry, buf []*meta.Field) ([]*meta.Field, error) {
+	for i := range s.cols {
+		c := &s.cols[i]
+		eq, err := c.equal(en, en.Obj, en.Snap)
+		if err != nil {
+			return buf, err
+		}
+		if !eq {
+			buf = append(buf, c.f)
+		}
+	}
+	return buf, nil
+}

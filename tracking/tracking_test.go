@@ -1,0 +1,194 @@
+package tracking_test
+
+import (
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/ref"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+type author struct {
+	ID   int64 `orm:"pk"`
+	Name string
+}
+
+type item struct {
+	ID      int64 `orm:"pk"`
+	Title   string
+	Count   int32
+	Price   float64
+	Done    bool
+	When    time.Time
+	Note    *string
+	Data    []byte
+	Meta    map[string]any
+	Owner   ref.Ref[author]
+	Parent  ref.Ref[item] `orm:"nullable"`
+	Version int           `orm:"version"`
+}
+
+func registry(t testing.TB) *meta.Registry {
+	t.Helper()
+	r, err := newReg(author{}, item{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func newReg(entities ...any) (*meta.Registry, error) { return meta.NewRegistry(nil, entities...) }
+
+// loaded registers obj as a managed row and returns its entry.
+func loaded(t testing.TB, tr *tracking.Tracker, e *meta.Entity, obj unsafe.Pointer) *tracking.Entry {
+	t.Helper()
+	k, ok := tracking.KeyOf(e, obj)
+	if !ok {
+		t.Fatal("no key")
+	}
+	en, err := tr.AddLoaded(e, obj, k, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en
+}
+
+func changedNames(t *testing.T, tr *tracking.Tracker, en *tracking.Entry) []string {
+	t.Helper()
+	fs, err := tr.Changed(en, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func TestChangeDetection(t *testing.T) {
+	reg := registry(t)
+	ie, _ := reg.Of(reflectType[item]())
+	ae, _ := reg.Of(reflectType[author]())
+	note := "n"
+	a1, a2 := &author{ID: 1}, &author{ID: 2}
+	cases := []struct {
+		name   string
+		mutate func(*item)
+		want   string
+	}{
+		{"nothing", func(*item) {}, ""},
+		{"string", func(x *item) { x.Title = "other" }, "Title"},
+		{"same string, new memory", func(x *item) { x.Title = string([]byte("title")) }, ""},
+		{"int32 to zero", func(x *item) { x.Count = 0 }, "Count"},
+		{"float", func(x *item) { x.Price = 2.5 }, "Price"},
+		{"bool", func(x *item) { x.Done = false }, "Done"},
+		{"same instant, other zone", func(x *item) { x.When = x.When.In(time.FixedZone("x", 3600)) }, ""},
+		{"time", func(x *item) { x.When = x.When.Add(time.Second) }, "When"},
+		{"pointer to equal value", func(x *item) { s := "n"; x.Note = &s }, ""},
+		{"pointee changed in place", func(x *item) { *x.Note = "m" }, "Note"},
+		{"pointer to nil", func(x *item) { x.Note = nil }, "Note"},
+		{"bytes changed in place", func(x *item) { x.Data[0] = 'z' }, "Data"},
+		{"equal new map", func(x *item) { x.Meta = map[string]any{"k": 1.0} }, ""},
+		{"map changed in place", func(x *item) { x.Meta["k"] = 2.0 }, "Meta"},
+		{"ref to another object with the same key", func(x *item) { x.Owner = ref.To(&author{ID: 1}) }, ""},
+		{"ref by raw id of the same key", func(x *item) { x.Owner = ref.FromID[author](int64(1)) }, ""},
+		{"ref to another row", func(x *item) { x.Owner = ref.To(a2) }, "Owner"},
+		{"nullable ref set", func(x *item) { x.Parent = ref.FromID[item](int64(9)) }, "Parent"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tr := tracking.NewTracker()
+			loaded(t, tr, ae, unsafe.Pointer(a1))
+			x := &item{ID: 7, Title: "title", Count: 3, Price: 1, Done: true, When: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+				Note: &note, Data: []byte("abc"), Meta: map[string]any{"k": 1.0}, Owner: ref.To(a1), Version: 1}
+			n := *x.Note
+			x.Note = &n
+			en := loaded(t, tr, ie, unsafe.Pointer(x))
+			c.mutate(x)
+			got := changedNames(t, tr, en)
+			want := []string{}
+			if c.want != "" {
+				want = []string{c.want}
+			}
+			if len(got) != len(want) || len(got) == 1 && got[0] != want[0] {
+				t.Fatalf("changed %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestPlanOrdersInsertsAndDefersCycles(t *testing.T) {
+	reg := registry(t)
+	ie, _ := reg.Of(reflectType[item]())
+	ae, _ := reg.Of(reflectType[author]())
+	tr := tracking.NewTracker()
+	a := &author{Name: "a"}
+	root := &item{Title: "root", Owner: ref.To(a)}
+	child := &item{Title: "child", Owner: ref.To(a), Parent: ref.To(root)}
+	// A two-item cycle through the nullable Parent.
+	x := &item{Title: "x", Owner: ref.To(a)}
+	y := &item{Title: "y", Owner: ref.To(a), Parent: ref.To(x)}
+	x.Parent = ref.To(y)
+	for _, o := range []*item{child, root, x, y} {
+		if _, err := tr.AddNew(ie, unsafe.Pointer(o)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tr.AddNew(ae, unsafe.Pointer(a)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := tr.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Inserts[0].Entity != ae {
+		t.Fatalf("first insert is %s, want the referenced author", p.Inserts[0].Entity.Name)
+	}
+	pos := map[*item]int{}
+	for i, b := range p.Inserts {
+		for _, r := range b.Rows {
+			if b.Entity == ie {
+				pos[(*item)(r.Obj)] = i
+			}
+		}
+	}
+	if pos[root] >= pos[child] {
+		t.Fatal("a child is inserted no later than its parent")
+	}
+	if len(p.Fixups) != 1 || len(p.Fixups[0].Rows) == 0 {
+		t.Fatalf("the x/y cycle produced %d fixups", len(p.Fixups))
+	}
+	if root.Version != 1 {
+		t.Fatalf("new versioned rows start at version %d, want 1", root.Version)
+	}
+	p.Restore()
+	if root.Version != 0 {
+		t.Fatal("Restore left the version set")
+	}
+}
+
+func TestNonNullableCycleIsAnError(t *testing.T) {
+	type node struct {
+		ID   int64 `orm:"pk"`
+		Next ref.Ref[node]
+	}
+	reg, err := meta.NewRegistry(nil, node{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := reg.Entities()[0]
+	tr := tracking.NewTracker()
+	a, b := &node{}, &node{}
+	a.Next, b.Next = ref.To(b), ref.To(a)
+	for _, o := range []*node{a, b} {
+		if _, err := tr.AddNew(e, unsafe.Pointer(o)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := tr.Build(); err == nil {
+		t.Fatal("a cycle through NOT NULL references was planned")
+	}
+}
