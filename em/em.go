@@ -153,7 +153,7 @@ func (m *EntityManager) Persist(entities ...any) error {
 }
 
 func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Entry, error) {
-	if en, ok := m.t.Entry(p); ok {
+	if en, ok := m.t.Entry(e, p); ok {
 		if en.State == tracking.StateRemoved {
 			en.State = tracking.StateManaged
 		}
@@ -205,7 +205,7 @@ func (m *EntityManager) Remove(entities ...any) error {
 }
 
 func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
-	en, ok := m.t.Entry(p)
+	en, ok := m.t.Entry(e, p)
 	if !ok {
 		return &gomikro.ValidationError{Msg: fmt.Sprintf("cannot remove a %s this EntityManager does not manage; load it or use GetReference first", e.Name)}
 	}
@@ -223,7 +223,7 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 		}
 		if f.Rel.Collection {
 			for _, item := range rel.CollectionAt(f.Ptr(p)).Items {
-				if _, ok := m.t.Entry(item); ok {
+				if _, ok := m.t.Entry(f.Rel.Target, item); ok {
 					if err := m.remove(f.Rel.Target, item); err != nil {
 						return err
 					}
@@ -232,7 +232,7 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 			continue
 		}
 		if r := rel.RefAt(f.Ptr(p)); r.Ptr != nil {
-			if _, ok := m.t.Entry(r.Ptr); ok {
+			if _, ok := m.t.Entry(f.Rel.Target, r.Ptr); ok {
 				if err := m.remove(f.Rel.Target, r.Ptr); err != nil {
 					return err
 				}
@@ -244,11 +244,11 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 
 // Contains reports whether entity is managed by m (and not removed).
 func (m *EntityManager) Contains(entity any) bool {
-	rv := reflect.ValueOf(entity)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+	e, p, err := m.entity(entity)
+	if err != nil {
 		return false
 	}
-	en, ok := m.t.Entry(rv.UnsafePointer())
+	en, ok := m.t.Entry(e, p)
 	return ok && en.State != tracking.StateRemoved
 }
 

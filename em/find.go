@@ -123,7 +123,10 @@ func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Fi
 	}
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 	h := m.hydrator(o.refresh)
-	if err := m.Session().Find(ctx, q, h); err != nil {
+	h.unique = true // one table, one row per key
+	err = m.Session().Find(ctx, q, h)
+	if err != nil {
+		m.t.IndexPending()
 		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)
 	}
 	if err := h.finish(ctx); err != nil {

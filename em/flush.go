@@ -169,7 +169,7 @@ func (m *EntityManager) cascadePersist() error {
 // object carrying a key the database did not generate for it is taken as
 // new too: the insert fails loudly if the row exists.
 func (m *EntityManager) reach(f *meta.Field, obj unsafe.Pointer) error {
-	if _, ok := m.t.Entry(obj); ok {
+	if _, ok := m.t.Entry(f.Rel.Target, obj); ok {
 		return nil
 	}
 	_, err := m.persist(f.Rel.Target, obj)
@@ -238,7 +238,7 @@ func (m *EntityManager) syncCollections() ([]pivotOp, error) {
 				continue // moved to another owner
 			}
 			if f.Rel.OrphanRemoval {
-				if _, ok := m.t.Entry(it); ok {
+				if _, ok := m.t.Entry(f.Rel.Target, it); ok {
 					if err := m.remove(f.Rel.Target, it); err != nil {
 						return nil, err
 					}

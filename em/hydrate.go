@@ -15,9 +15,18 @@ import (
 type hydrator struct {
 	m       *EntityManager
 	refresh bool
+	// unique: the rows of this find cannot repeat a key, so new rows are
+	// indexed in one batch at the end (see tracking.AddLoadedLater).
+	unique  bool
+	pending *meta.Entity
 	out     []unsafe.Pointer
-	loaded  []unsafe.Pointer // objects whose data this find loaded, for OnLoad
+	loaded  []loadedObj // objects whose data this find loaded, for OnLoad
 	links   []link
+}
+
+type loadedObj struct {
+	e *meta.Entity
+	p unsafe.Pointer
 }
 
 type link struct {
@@ -34,6 +43,11 @@ func (h *hydrator) Alloc(e *meta.Entity) unsafe.Pointer { return h.m.t.Alloc(e) 
 
 // Ref implements Sink.
 func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
+	if target == h.pending {
+		// A self-reference may point to a row of this very batch.
+		h.m.t.IndexPending()
+		h.pending = nil
+	}
 	f := target.PK[0]
 	k, _ := tracking.FieldKey(f, pk)
 	if en, ok := h.m.t.Lookup(target, k); ok {
@@ -60,17 +74,22 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 			if err := t.Loaded(en); err != nil {
 				return nil, err
 			}
-			h.loaded = append(h.loaded, en.Obj)
+			h.loaded = append(h.loaded, loadedObj{e, en.Obj})
 		}
 		h.out = append(h.out, en.Obj)
 		return en.Obj, nil
 	}
-	if _, err := t.AddLoaded(e, obj, k, true); err != nil {
+	if h.unique {
+		if _, err := t.AddLoadedLater(e, obj, k, true); err != nil {
+			return nil, err
+		}
+		h.pending = e
+	} else if _, err := t.AddLoaded(e, obj, k, true); err != nil {
 		return nil, err
 	}
 	h.m.attach(e, obj, false)
 	if e.Hooks.Has(meta.HookOnLoad) {
-		h.loaded = append(h.loaded, obj)
+		h.loaded = append(h.loaded, loadedObj{e, obj})
 	}
 	h.out = append(h.out, obj)
 	return obj, nil
@@ -81,15 +100,21 @@ func (h *hydrator) Link(owner any, obj unsafe.Pointer) {
 	h.links = append(h.links, link{owner, obj})
 }
 
-// finish runs the OnLoad hooks of what this find loaded.
+// finish indexes the rows of the find and runs the OnLoad hooks of what
+// it loaded.
 func (h *hydrator) finish(ctx context.Context) error {
-	for _, p := range h.loaded {
-		en, ok := h.m.t.Entry(p)
-		if !ok || !en.E.Hooks.Has(meta.HookOnLoad) {
+	h.m.t.IndexPending()
+	h.pending = nil
+	for _, l := range h.loaded {
+		e, p := l.e, l.p
+		if !e.Hooks.Has(meta.HookOnLoad) {
 			continue
 		}
-		if err := en.E.Interface(p).(interface{ OnLoad(context.Context) error }).OnLoad(WithContext(ctx, h.m)); err != nil {
-			return fmt.Errorf("gomikro: %s.OnLoad: %w", en.E.Name, err)
+		if _, ok := h.m.t.Entry(e, p); !ok {
+			continue
+		}
+		if err := e.Interface(p).(interface{ OnLoad(context.Context) error }).OnLoad(WithContext(ctx, h.m)); err != nil {
+			return fmt.Errorf("gomikro: %s.OnLoad: %w", e.Name, err)
 		}
 	}
 	return nil
@@ -122,8 +147,12 @@ func copyKeepingCollections(e *meta.Entity, dst, src unsafe.Pointer) {
 // loader implements rel.Loader for the references and collections m manages.
 type loader struct{ m *EntityManager }
 
-func (l *loader) Initialized(p unsafe.Pointer) bool {
-	en, ok := l.m.t.Entry(p)
+func (l *loader) Initialized(target reflect.Type, p unsafe.Pointer) bool {
+	e, ok := l.m.c.reg.Of(target)
+	if !ok {
+		return true
+	}
+	en, ok := l.m.t.Entry(e, p)
 	return !ok || en.State != tracking.StateRef
 }
 

@@ -111,7 +111,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 				continue
 			}
 			seen[r.Ptr] = true
-			en, ok := m.t.Entry(r.Ptr)
+			en, ok := m.t.Entry(target, r.Ptr)
 			if ok && (en.State == tracking.StateRef || refresh && en.State == tracking.StateManaged) {
 				keys = append(keys, target.PK[0].Value(r.Ptr).Interface())
 			}

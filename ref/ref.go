@@ -63,7 +63,7 @@ func (r Ref[T]) IsLoaded() bool {
 	if r.r.L == nil {
 		return true
 	}
-	return r.r.L.Initialized(r.r.Ptr)
+	return r.r.L.Initialized(reflect.TypeFor[T](), r.r.Ptr)
 }
 
 // Load returns the referenced object, loading it through the

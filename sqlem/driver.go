@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
+	"unsafe"
 
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/internal/rel"
@@ -237,17 +239,53 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 type scanner struct {
 	e     *meta.Entity
 	sink  em.Sink
+	cols  []scanCol
 	dests []any
-	keys  []*keyDest // per column: the FK scratch of a reference, or nil
 	extra *keyDest
 }
 
+// scanCol is how one column is scanned: into the field itself (typ is
+// the *T type word of its interface), a JSON decoder, or a key scratch.
+type scanCol struct {
+	f    *meta.Field
+	typ  unsafe.Pointer
+	key  *keyDest
+	fk   reflect.Value // NOT NULL reference: scratch of the target key type
+	json bool
+}
+
+// typeWord returns the type word of an interface holding a *t.
+func typeWord(t reflect.Type) unsafe.Pointer {
+	x := reflect.New(t).Interface()
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&x))[0]
+}
+
+// ifaceOf builds the interface value (type word typ, pointer p) without
+// reflection.
+func ifaceOf(typ, p unsafe.Pointer) any {
+	var x any
+	w := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
+	w[0], w[1] = typ, p
+	return x
+}
+
 func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
-	sc := &scanner{e: e, sink: sink, dests: make([]any, len(e.Columns)), keys: make([]*keyDest, len(e.Columns))}
+	sc := &scanner{e: e, sink: sink, cols: make([]scanCol, len(e.Columns)), dests: make([]any, len(e.Columns))}
 	for i, f := range e.Columns {
-		if f.Storage == meta.StoreRef {
-			sc.keys[i] = newKeyDest(f.Rel.Target.PK[0].GoType)
+		c := scanCol{f: f}
+		switch {
+		case f.Storage == meta.StoreRef && !f.Nullable && isPlainKey(f.Rel.Target.PK[0].GoType):
+			c.fk = reflect.New(f.Rel.Target.PK[0].GoType)
+			sc.dests[i] = c.fk.Interface()
+		case f.Storage == meta.StoreRef:
+			c.key = newKeyDest(f.Rel.Target.PK[0].GoType)
+			sc.dests[i] = c.key
+		case f.Storage == meta.StoreJSON:
+			c.json = true
+		default:
+			c.typ = typeWord(f.GoType)
 		}
+		sc.cols[i] = c
 	}
 	if extra != nil {
 		sc.extra = newKeyDest(extra.GoType)
@@ -256,24 +294,36 @@ func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
 	return sc
 }
 
+// isPlainKey reports whether a key type scans directly (integers, strings).
+func isPlainKey(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int16, reflect.Int32, reflect.Int64, reflect.String:
+		return true
+	}
+	return false
+}
+
 func (sc *scanner) row(rows Rows) error {
 	obj := sc.sink.Alloc(sc.e)
-	for i, f := range sc.e.Columns {
-		switch f.Storage {
-		case meta.StoreRef:
-			sc.dests[i] = sc.keys[i]
-		case meta.StoreJSON:
-			sc.dests[i] = &jsonDest{f: f, p: f.Ptr(obj)}
-		default:
-			sc.dests[i] = f.Value(obj).Addr().Interface()
+	for i := range sc.cols {
+		c := &sc.cols[i]
+		switch {
+		case c.typ != nil:
+			sc.dests[i] = ifaceOf(c.typ, c.f.Ptr(obj))
+		case c.json:
+			sc.dests[i] = &jsonDest{f: c.f, p: c.f.Ptr(obj)}
 		}
 	}
 	if err := rows.Scan(sc.dests...); err != nil {
 		return fmt.Errorf("gomikro: scan %s: %w", sc.e.Name, err)
 	}
-	for i, f := range sc.e.Columns {
-		if k := sc.keys[i]; k != nil && k.valid {
-			rel.RefAt(f.Ptr(obj)).Ptr = sc.sink.Ref(f.Rel.Target, k.v.UnsafePointer())
+	for i := range sc.cols {
+		c := &sc.cols[i]
+		switch {
+		case c.fk.IsValid():
+			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fk.UnsafePointer())
+		case c.key != nil && c.key.valid:
+			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.key.v.UnsafePointer())
 		}
 	}
 	managed, err := sc.sink.Row(sc.e, obj)

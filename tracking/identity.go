@@ -43,26 +43,64 @@ type Entry struct {
 	idx    int
 }
 
-type idKey struct {
-	e *meta.Entity
-	k Key
+// index maps the keys of one entity's rows to their entries; integer keys
+// take the fast map.
+type index struct {
+	ints map[int64]*Entry
+	strs map[string]*Entry
+}
+
+func (x *index) get(k Key) (*Entry, bool) {
+	if k.S == "" {
+		en, ok := x.ints[k.I]
+		return en, ok
+	}
+	en, ok := x.strs[k.S]
+	return en, ok
+}
+
+func (x *index) put(k Key, en *Entry) {
+	if k.S == "" {
+		if x.ints == nil {
+			x.ints = make(map[int64]*Entry, 64)
+		}
+		x.ints[k.I] = en
+		return
+	}
+	if x.strs == nil {
+		x.strs = make(map[string]*Entry, 16)
+	}
+	x.strs[k.S] = en
+}
+
+func (x *index) del(k Key, en *Entry) {
+	if cur, ok := x.get(k); !ok || cur != en {
+		return
+	}
+	if k.S == "" {
+		delete(x.ints, k.I)
+	} else {
+		delete(x.strs, k.S)
+	}
 }
 
 // Tracker is the identity map and the set of tracked entities of one
 // EntityManager. It is not safe for concurrent use.
 type Tracker struct {
-	byKey   map[idKey]*Entry
+	byKey   map[*meta.Entity]*index
 	byObj   map[unsafe.Pointer]*Entry
 	entries []*Entry
 	live    int
 	shapes  map[*meta.Entity]*shape
 	chunk   []Entry
+	// pending are loaded entries not indexed yet (AddLoaded with defer).
+	pending []*Entry
 }
 
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker {
 	return &Tracker{
-		byKey:  map[idKey]*Entry{},
+		byKey:  map[*meta.Entity]*index{},
 		byObj:  map[unsafe.Pointer]*Entry{},
 		shapes: map[*meta.Entity]*shape{},
 	}
@@ -87,36 +125,102 @@ func (t *Tracker) newEntry() *Entry {
 }
 
 // Alloc returns a zero object of e whose snapshot shares its allocation;
-// backends hydrate rows into such objects.
+// backends hydrate rows into such objects. Objects come from chunks of
+// allocChunk pairs, one allocation (and one reflect call) per chunk.
 func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
-	return reflect.New(t.shape(e).pair).UnsafePointer()
+	s := t.shape(e)
+	if s.free == 0 {
+		s.chunk = reflect.MakeSlice(s.pairs, allocChunk, allocChunk).UnsafePointer()
+		s.free = allocChunk
+	}
+	p := s.chunk
+	s.free--
+	if s.free > 0 {
+		s.chunk = unsafe.Add(s.chunk, 2*s.size)
+	}
+	return p
+}
+
+// allocChunk is the number of objects allocated together by Alloc.
+const allocChunk = 32
+
+func (t *Tracker) index(e *meta.Entity) *index {
+	x := t.byKey[e]
+	if x == nil {
+		x = &index{}
+		t.byKey[e] = x
+	}
+	return x
 }
 
 // Lookup returns the entry of e's row with key k.
 func (t *Tracker) Lookup(e *meta.Entity, k Key) (*Entry, bool) {
-	en, ok := t.byKey[idKey{e, k}]
-	return en, ok
+	x := t.byKey[e]
+	if x == nil {
+		return nil, false
+	}
+	return x.get(k)
 }
 
-// Entry returns the entry of the object obj.
-func (t *Tracker) Entry(obj unsafe.Pointer) (*Entry, bool) {
-	en, ok := t.byObj[obj]
-	return en, ok
+// Entry returns the entry of the object obj of entity e. Objects that were
+// new when tracked are found by address; loaded ones by their key (and
+// then must be the very object tracked).
+func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
+	if en, ok := t.byObj[obj]; ok {
+		return en, true
+	}
+	k, ok := KeyOf(e, obj)
+	if !ok {
+		return nil, false
+	}
+	en, ok := t.Lookup(e, k)
+	if !ok || en.Obj != obj {
+		return nil, false
+	}
+	return en, true
 }
 
+// add tracks en; only entries that may lack a key (new objects) are found
+// by address.
 func (t *Tracker) add(en *Entry) {
 	en.idx = len(t.entries)
 	t.entries = append(t.entries, en)
-	t.byObj[en.Obj] = en
+	if en.State == StateNew {
+		t.byObj[en.Obj] = en
+	}
 	t.live++
 	if en.HasKey {
-		t.byKey[idKey{en.E, en.Key}] = en
+		t.index(en.E).put(en.Key, en)
 	}
 }
 
 // AddLoaded registers an object hydrated from the database (allocated by
 // Alloc when paired is true) as managed and snapshots it.
 func (t *Tracker) AddLoaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
+	en, err := t.loaded(e, obj, k, paired)
+	if err != nil {
+		return nil, err
+	}
+	t.add(en)
+	return en, nil
+}
+
+// AddLoadedLater is AddLoaded for a batch of rows that cannot repeat a key:
+// the entry is indexed by IndexPending, which sizes the maps once for the
+// whole batch. Until then Lookup and Entry do not see it.
+func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
+	en, err := t.loaded(e, obj, k, paired)
+	if err != nil {
+		return nil, err
+	}
+	en.idx = len(t.entries)
+	t.entries = append(t.entries, en)
+	t.live++
+	t.pending = append(t.pending, en)
+	return en, nil
+}
+
+func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
 	en := t.newEntry()
 	*en = Entry{E: e, Obj: obj, Key: k, HasKey: true, State: StateManaged, paired: paired}
 	if paired {
@@ -125,8 +229,34 @@ func (t *Tracker) AddLoaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bo
 	if err := t.shape(e).takeSnapshot(en); err != nil {
 		return nil, err
 	}
-	t.add(en)
 	return en, nil
+}
+
+// IndexPending indexes the entries added by AddLoadedLater.
+func (t *Tracker) IndexPending() {
+	n := len(t.pending)
+	if n == 0 {
+		return
+	}
+	counts := map[*meta.Entity]int{}
+	for _, en := range t.pending {
+		counts[en.E]++
+	}
+	for e, c := range counts {
+		x := t.index(e)
+		if len(x.ints) < c {
+			grown := make(map[int64]*Entry, len(x.ints)+c)
+			for k, en := range x.ints {
+				grown[k] = en
+			}
+			x.ints = grown
+		}
+	}
+	for _, en := range t.pending {
+		t.index(en.E).put(en.Key, en)
+	}
+	clear(t.pending)
+	t.pending = t.pending[:0]
 }
 
 // AddRef registers an unloaded reference object carrying only its key.
@@ -142,7 +272,7 @@ func (t *Tracker) AddNew(e *meta.Entity, obj unsafe.Pointer) (*Entry, error) {
 	en := t.newEntry()
 	*en = Entry{E: e, Obj: obj, State: StateNew}
 	if k, ok := KeyOf(e, obj); ok {
-		if other, dup := t.byKey[idKey{e, k}]; dup && other.Obj != obj {
+		if other, dup := t.Lookup(e, k); dup && other.Obj != obj {
 			return nil, fmt.Errorf("gomikro: %s with primary key %s is already managed by this EntityManager as another object", e.Name, k)
 		}
 		en.Key, en.HasKey = k, true
@@ -179,24 +309,20 @@ func (t *Tracker) Snapshot(en *Entry) error {
 // SetKey records the key of a new entity once the database assigned it.
 func (t *Tracker) SetKey(en *Entry, k Key) {
 	if en.HasKey {
-		if cur, ok := t.byKey[idKey{en.E, en.Key}]; ok && cur == en {
-			delete(t.byKey, idKey{en.E, en.Key})
-		}
+		t.index(en.E).del(en.Key, en)
 	}
 	en.Key, en.HasKey = k, true
-	t.byKey[idKey{en.E, k}] = en
+	t.index(en.E).put(k, en)
 }
 
 // Detach stops tracking en.
 func (t *Tracker) Detach(en *Entry) {
-	if t.byObj[en.Obj] != en {
+	if cur, ok := t.Entry(en.E, en.Obj); !ok || cur != en {
 		return
 	}
 	delete(t.byObj, en.Obj)
 	if en.HasKey {
-		if cur, ok := t.byKey[idKey{en.E, en.Key}]; ok && cur == en {
-			delete(t.byKey, idKey{en.E, en.Key})
-		}
+		t.index(en.E).del(en.Key, en)
 	}
 	t.entries[en.idx] = nil
 	t.live--
@@ -227,6 +353,7 @@ func (t *Tracker) Len() int { return t.live }
 
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
+	t.pending = nil
 	clear(t.byKey)
 	clear(t.byObj)
 	t.entries = nil

@@ -312,7 +312,7 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool
 			if r.Ptr == nil {
 				continue
 			}
-			if other, ok := p.t.byObj[r.Ptr]; ok && other != en && pending[other] && other.E == e {
+			if other, ok := p.t.Entry(e, r.Ptr); ok && other != en && pending[other] && other.E == e {
 				d = max(d, depth(other, guard+1)+1)
 			}
 		}
@@ -351,7 +351,7 @@ func (p *Plan) insertColumns(en *Entry, pending map[*Entry]bool) (cols, ret, def
 		case f.Storage == meta.StoreRef:
 			r := rel.RefAt(f.Ptr(en.Obj))
 			if r.Ptr != nil {
-				target, ok := p.t.byObj[r.Ptr]
+				target, ok := p.t.Entry(f.Rel.Target, r.Ptr)
 				if !ok {
 					return nil, nil, nil, fmt.Errorf("gomikro: %s references a %s that is not persisted; persist it or enable cascade", f, f.Rel.Target.Name)
 				}

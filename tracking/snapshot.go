@@ -40,15 +40,18 @@ type shape struct {
 	nJSON int
 	// deep lists the columns whose snapshot needs a deep copy.
 	deep []int
-	// pair is [2]T: one allocation for an object and its snapshot.
-	pair reflect.Type
-	size uintptr
+	// pairs is [][2]T: an object and its snapshot side by side, allocated
+	// in chunks (see Tracker.Alloc).
+	pairs reflect.Type
+	chunk unsafe.Pointer
+	free  int
+	size  uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
 }
 
 func newShape(e *meta.Entity) *shape {
-	s := &shape{e: e, pair: reflect.ArrayOf(2, e.Type), size: e.Type.Size()}
+	s := &shape{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), size: e.Type.Size()}
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {

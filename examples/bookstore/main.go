@@ -25,9 +25,9 @@ import (
 
 // Author writes books.
 type Author struct {
-	ID    int64  `orm:"pk"`
-	Name  string `orm:"length=100"`
-	Email string `orm:"unique,length=200"`
+	ID    int64                `orm:"pk"`
+	Name  string               `orm:"length=100"`
+	Email string               `orm:"unique,length=200"`
 	Books ref.Collection[Book] `orm:"mappedBy=Author"`
 }
 

@@ -20,7 +20,7 @@ type Loader interface {
 	LoadRef(ctx context.Context, r *Ref, target reflect.Type) error
 	// Initialized reports whether the managed object p holds loaded data
 	// (false for references that carry only their primary key).
-	Initialized(p unsafe.Pointer) bool
+	Initialized(target reflect.Type, p unsafe.Pointer) bool
 	// LoadCollection loads the items of c from the database.
 	LoadCollection(ctx context.Context, c *Collection) error
 }
