@@ -15,8 +15,8 @@ import (
 )
 
 type Author struct {
-	ID    int64  `orm:"pk"`
-	Name  string `orm:"length=100"`
+	ID    int64                `orm:"pk"`
+	Name  string               `orm:"length=100"`
 	Books ref.Collection[Book] `orm:"mappedBy=Author"`
 }
 
