@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
@@ -121,6 +122,9 @@ func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Fi
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPopulate(e, o.populate); err != nil {
+		return nil, err
+	}
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
@@ -138,4 +142,19 @@ func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Fi
 		}
 	}
 	return h.out, nil
+}
+
+// checkPopulate validates populate paths before anything is sent.
+func checkPopulate(e *meta.Entity, paths []string) error {
+	for _, p := range paths {
+		cur := e
+		for _, seg := range strings.Split(p, ".") {
+			f, ok := cur.Field(seg)
+			if !ok || f.Rel == nil {
+				return fmt.Errorf("gomikro: Populate(%q): %s has no relation %q", p, cur.Name, seg)
+			}
+			cur = f.Rel.Target
+		}
+	}
+	return nil
 }

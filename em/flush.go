@@ -84,6 +84,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	if err := plan.Committed(); err != nil {
 		return err
 	}
+	m.unlinkDeleted(plan)
 	m.commitCollections()
 	for _, cs := range ev.ChangeSets {
 		var h meta.Hooks
@@ -195,6 +196,7 @@ func (m *EntityManager) syncCollections() ([]pivotOp, error) {
 		items []unsafe.Pointer
 	}
 	var removals []removal
+	m.linkNewChildren()
 	for _, en := range m.t.Entries() {
 		if en == nil || (en.State != tracking.StateNew && en.State != tracking.StateManaged) {
 			continue
@@ -255,6 +257,47 @@ func (m *EntityManager) syncCollections() ([]pivotOp, error) {
 	return ops, nil
 }
 
+// linkNewChildren adds each new entity to the loaded 1:m collection of the
+// owner its reference points to, as MikroORM does, so that
+// author.Books shows a book persisted with Author: ref.To(author).
+func (m *EntityManager) linkNewChildren() {
+	var members map[*rel.Collection]map[unsafe.Pointer]bool
+	for _, en := range m.t.Entries() {
+		if en == nil || en.State != tracking.StateNew {
+			continue
+		}
+		for _, f := range en.E.Columns {
+			inv := f.Rel
+			if f.Storage != meta.StoreRef || inv.InversedBy == nil || !inv.InversedBy.Rel.Collection {
+				continue
+			}
+			owner := rel.RefAt(f.Ptr(en.Obj)).Ptr
+			if owner == nil {
+				continue
+			}
+			c := rel.CollectionAt(inv.InversedBy.Ptr(owner))
+			if !c.Initialized {
+				continue
+			}
+			if members == nil {
+				members = map[*rel.Collection]map[unsafe.Pointer]bool{}
+			}
+			set := members[c]
+			if set == nil {
+				set = make(map[unsafe.Pointer]bool, len(c.Items))
+				for _, it := range c.Items {
+					set[it] = true
+				}
+				members[c] = set
+			}
+			if !set[en.Obj] {
+				set[en.Obj] = true
+				c.Items = append(c.Items[:len(c.Items):len(c.Items)], en.Obj)
+			}
+		}
+	}
+}
+
 func m2n(f *meta.Field, self, other unsafe.Pointer, add bool) pivotOp {
 	if f.Rel.Owner {
 		return pivotOp{f.Rel.Pivot, self, other, add}
@@ -281,6 +324,50 @@ func diff(c *rel.Collection) (added, removed []unsafe.Pointer) {
 		}
 	}
 	return added, removed
+}
+
+// unlinkDeleted takes the rows a flush deleted out of the loaded
+// collections that hold them, so that no later flush sees them again.
+func (m *EntityManager) unlinkDeleted(p *tracking.Plan) {
+	if len(p.Deletes) == 0 {
+		return
+	}
+	gone := map[unsafe.Pointer]bool{}
+	for _, b := range p.Deletes {
+		for _, en := range b.Rows {
+			gone[en.Obj] = true
+		}
+	}
+	drop := func(items []unsafe.Pointer) []unsafe.Pointer {
+		out := items[:0:0]
+		for _, it := range items {
+			if !gone[it] {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	for _, en := range m.t.Entries() {
+		if en == nil {
+			continue
+		}
+		for _, f := range en.E.Relations {
+			if !f.Rel.Collection {
+				continue
+			}
+			c := rel.CollectionAt(f.Ptr(en.Obj))
+			if !c.Initialized || len(c.Items) == 0 {
+				continue
+			}
+			for _, it := range c.Items {
+				if gone[it] {
+					c.Items = drop(c.Items)
+					c.Snapshot = drop(c.Snapshot)
+					break
+				}
+			}
+		}
+	}
 }
 
 // commitCollections records every loaded collection as flushed.

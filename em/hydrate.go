@@ -167,6 +167,13 @@ func (l *loader) LoadRef(ctx context.Context, r *rel.Ref, target reflect.Type) e
 		id = e.PK[0].Value(r.Ptr).Interface()
 	} else {
 		id = r.ID
+		// The row may be in the identity map already.
+		if k, ok := tracking.ValueKey(id); ok {
+			if en, found := m.t.Lookup(e, k); found && en.State == tracking.StateManaged {
+				r.Ptr, r.ID = en.Obj, nil
+				return nil
+			}
+		}
 	}
 	objs, err := m.find(ctx, e, pkFilter(e, id), nil)
 	if err != nil {

@@ -14,8 +14,10 @@ import (
 // them (foreign keys for 1:m, pivot rows for m:n).
 //
 // A collection of a loaded entity is not loaded until it is populated or
-// Load is called; IsLoaded tells. A collection of a new entity is loaded
-// (and empty) from the start.
+// Load is called; IsLoaded tells. A collection of a persisted new entity is
+// loaded (and empty) from the start, and a new entity persisted with a
+// reference to an owner whose collection is loaded joins that collection
+// at the next flush.
 type Collection[T any] struct {
 	_ [0]*T
 	c rel.Collection

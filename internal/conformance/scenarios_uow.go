@@ -24,6 +24,7 @@ var unitOfWork = []Scenario{
 	scenario(CreateAndAssign),
 	scenario(RefreshClearContains),
 	scenario(ForksAreIsolated),
+	scenario(CollectionsFollowReferences),
 }
 
 // seed persists an author with two books and returns them flushed.
@@ -356,5 +357,29 @@ func ForksAreIsolated(t *testing.T, h *Harness) {
 	}
 	if f2.Contains(x) {
 		t.Fatal("a fork contains another fork's object")
+	}
+}
+
+// CollectionsFollowReferences: a new child persisted with a reference to an
+// owner whose collection is loaded joins it; a deleted child leaves it and
+// is not written again.
+func CollectionsFollowReferences(t *testing.T, h *Harness) {
+	m := h.EM()
+	a, b1, b2 := seed(t, h, m)
+	if !a.Books.IsLoaded() || a.Books.Len() != 2 || !a.Books.Contains(b1) || !a.Books.Contains(b2) {
+		t.Fatalf("a new author's books: loaded %v, %d items", a.Books.IsLoaded(), a.Books.Len())
+	}
+	must(t, m.Remove(b1))
+	must(t, m.Flush(h.Ctx))
+	if a.Books.Len() != 1 || a.Books.Contains(b1) {
+		t.Fatalf("a deleted book stayed in its author's collection (%d items)", a.Books.Len())
+	}
+	before := h.Count()
+	must(t, m.Flush(h.Ctx))
+	if h.Count() != before {
+		t.Fatal("a flush after a delete wrote again")
+	}
+	if n, _ := em.Count[Book](h.Ctx, h.EM(), nil); n != 1 {
+		t.Fatalf("%d books, want 1", n)
 	}
 }
