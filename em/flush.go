@@ -148,17 +148,27 @@ func (m *EntityManager) cascadePersist() error {
 		}
 		for _, f := range en.E.Relations {
 			if f.Rel.Collection {
-				for _, it := range rel.CollectionAt(f.Ptr(en.Obj)).Items {
+				c := rel.CollectionAt(f.Ptr(en.Obj))
+				items := c.Items
+				if c.Tracked && len(items) == len(c.Snapshot) && (len(items) == 0 || &items[0] == &c.Snapshot[0]) {
+					continue // unchanged since loaded or flushed
+				}
+				for _, it := range items {
 					if err := m.reach(f, it); err != nil {
 						return err
 					}
 				}
 				continue
 			}
-			if p := rel.RefAt(f.Ptr(en.Obj)).Ptr; p != nil {
-				if err := m.reach(f, p); err != nil {
-					return err
-				}
+			p := rel.RefAt(f.Ptr(en.Obj)).Ptr
+			if p == nil {
+				continue
+			}
+			if en.Snap != nil && en.State == tracking.StateManaged && f.Storage == meta.StoreRef && rel.RefAt(f.Ptr(en.Snap)).Ptr == p {
+				continue // the same object as when it was last loaded or flushed
+			}
+			if err := m.reach(f, p); err != nil {
+				return err
 			}
 		}
 		entries = m.t.Entries()

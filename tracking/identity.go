@@ -117,7 +117,8 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 
 func (t *Tracker) newEntry() *Entry {
 	if len(t.chunk) == 0 {
-		t.chunk = make([]Entry, 256)
+		// Chunks grow with the unit of work: small forks stay small.
+		t.chunk = make([]Entry, min(256, max(8, len(t.entries))))
 	}
 	en := &t.chunk[0]
 	t.chunk = t.chunk[1:]
@@ -130,8 +131,10 @@ func (t *Tracker) newEntry() *Entry {
 func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
 	if s.free == 0 {
-		s.chunk = reflect.MakeSlice(s.pairs, allocChunk, allocChunk).UnsafePointer()
-		s.free = allocChunk
+		n := min(allocChunk, 1+s.allocated/2)
+		s.chunk = reflect.MakeSlice(s.pairs, n, n).UnsafePointer()
+		s.free = n
+		s.allocated += n
 	}
 	p := s.chunk
 	s.free--

@@ -42,10 +42,11 @@ type shape struct {
 	deep []int
 	// pairs is [][2]T: an object and its snapshot side by side, allocated
 	// in chunks (see Tracker.Alloc).
-	pairs reflect.Type
-	chunk unsafe.Pointer
-	free  int
-	size  uintptr
+	pairs     reflect.Type
+	chunk     unsafe.Pointer
+	free      int
+	allocated int
+	size      uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
 }

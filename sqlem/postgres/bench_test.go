@@ -254,14 +254,14 @@ func BenchmarkInsertOne(b *testing.B) {
 		}
 	})
 	b.Run("gomikro", func(b *testing.B) {
-		m := env.orm.EM().Fork()
-		a, err := em.GetReference[BenchAuthor](m, env.author)
-		if err != nil {
-			b.Fatal(err)
-		}
 		b.ReportAllocs()
-		b.ResetTimer()
 		for range b.N {
+			// A unit of work per request, as an application would do.
+			m := env.orm.EM().Fork()
+			a, err := em.GetReference[BenchAuthor](m, env.author)
+			if err != nil {
+				b.Fatal(err)
+			}
 			bk := &BenchBook{Title: "One", Year: 2020, Price: 1.5, Author: ref.To(a)}
 			if err := m.Persist(bk); err != nil {
 				b.Fatal(err)

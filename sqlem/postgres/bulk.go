@@ -23,7 +23,8 @@ func (d Dialect) arrayType(f *meta.Field) string {
 // order (WITH ORDINALITY ... ORDER BY makes it explicit), so generated
 // keys ascend with it.
 func (d Dialect) BulkInsert(b *tracking.InsertBatch, rows []*tracking.Entry, v sqlem.ValueReader) (string, []any, bool, error) {
-	if len(b.Columns) == 0 {
+	if len(b.Columns) == 0 || len(rows) == 1 {
+		// One row: plain VALUES is cheaper to encode and plan.
 		return "", nil, false, nil
 	}
 	var s strings.Builder
