@@ -19,7 +19,7 @@ import (
 // reference holding only the key (load it with Refresh, or through a
 // ref.Ref's Load).
 func GetReference[T any](m Manager, id any) (*T, error) {
-	mm, e, err := typed[T](nil, m.manager(), "GetReference")
+	mm, e, err := typed[T](context.Background(), m.manager(), "GetReference")
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (m *EntityManager) reference(e *meta.Entity, id any) (unsafe.Pointer, error
 // Create builds a new entity of type T from data — a T, a *T, or a
 // map[string]any as accepted by Assign — and persists it.
 func Create[T any](m Manager, data any) (*T, error) {
-	mm, e, err := typed[T](nil, m.manager(), "Create")
+	mm, e, err := typed[T](context.Background(), m.manager(), "Create")
 	if err != nil {
 		return nil, err
 	}

@@ -104,10 +104,8 @@ func (m *EntityManager) use(ctx context.Context, op string) (*EntityManager, err
 	if !m.global {
 		return m, nil
 	}
-	if ctx != nil {
-		if f := FromContext(ctx); f != nil && f != m {
-			return f, nil
-		}
+	if f := FromContext(ctx); f != nil && f != m {
+		return f, nil
 	}
 	if m.c.cfg.AllowGlobalContext {
 		return m, nil
@@ -136,7 +134,15 @@ func (m *EntityManager) entity(v any) (*meta.Entity, unsafe.Pointer, error) {
 // Related new objects reachable through references and collections are
 // persisted with it at flush time.
 func (m *EntityManager) Persist(entities ...any) error {
-	mm, err := m.use(nil, "Persist")
+	return m.each("Persist", entities, func(mm *EntityManager, e *meta.Entity, p unsafe.Pointer) error {
+		_, err := mm.persist(e, p)
+		return err
+	})
+}
+
+// each runs op for every entity argument of a Persist-like call.
+func (m *EntityManager) each(op string, entities []any, fn func(*EntityManager, *meta.Entity, unsafe.Pointer) error) error {
+	mm, err := m.use(context.Background(), op)
 	if err != nil {
 		return err
 	}
@@ -145,7 +151,7 @@ func (m *EntityManager) Persist(entities ...any) error {
 		if err != nil {
 			return err
 		}
-		if _, err := mm.persist(e, p); err != nil {
+		if err := fn(mm, e, p); err != nil {
 			return err
 		}
 	}
@@ -188,20 +194,7 @@ func (m *EntityManager) attach(e *meta.Entity, obj unsafe.Pointer, isNew bool) {
 // a new entity that was never flushed just forgets it. Relations marked
 // cascade=remove take their loaded related entities along.
 func (m *EntityManager) Remove(entities ...any) error {
-	mm, err := m.use(nil, "Remove")
-	if err != nil {
-		return err
-	}
-	for _, v := range entities {
-		e, p, err := mm.entity(v)
-		if err != nil {
-			return err
-		}
-		if err := mm.remove(e, p); err != nil {
-			return err
-		}
-	}
-	return nil
+	return m.each("Remove", entities, (*EntityManager).remove)
 }
 
 func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {

@@ -134,12 +134,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		})
 	case f.Rel.Kind == meta.OneToMany:
 		owner := f.Rel.MappedBy
-		var pending []unsafe.Pointer
-		for _, o := range objs {
-			if c := rel.CollectionAt(f.Ptr(o)); !c.Initialized || refresh {
-				pending = append(pending, o)
-			}
-		}
+		pending := unloaded(f, objs, refresh)
 		keys, byKey := ownerKeys(f.Entity, pending)
 		items := map[unsafe.Pointer][]unsafe.Pointer{}
 		err := m.loadIn(ctx, target, owner, keys, refresh, func(child unsafe.Pointer) {
@@ -162,12 +157,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		return nil
 	default:
 		// m:n, either side.
-		var pending []unsafe.Pointer
-		for _, o := range objs {
-			if c := rel.CollectionAt(f.Ptr(o)); !c.Initialized || refresh {
-				pending = append(pending, o)
-			}
-		}
+		pending := unloaded(f, objs, refresh)
 		keys, byKey := ownerKeys(f.Entity, pending)
 		items := map[unsafe.Pointer][]unsafe.Pointer{}
 		for chunk := range slices.Chunk(keys, populateBatch) {
@@ -194,6 +184,17 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		}
 		return nil
 	}
+}
+
+// unloaded returns the owners whose collection f is to be loaded.
+func unloaded(f *meta.Field, objs []unsafe.Pointer, refresh bool) []unsafe.Pointer {
+	var out []unsafe.Pointer
+	for _, o := range objs {
+		if c := rel.CollectionAt(f.Ptr(o)); !c.Initialized || refresh {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func setLoaded(c *rel.Collection, items []unsafe.Pointer) {

@@ -46,25 +46,11 @@ func expand(c Cond) (Cond, error) {
 		c.C = inner
 		return c, nil
 	case AndCond:
-		out := make(AndCond, len(c))
-		for i, x := range c {
-			y, err := expand(x)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = y
-		}
-		return out, nil
+		out, err := mapAll(c, expand)
+		return AndCond(out), err
 	case OrCond:
-		out := make(OrCond, len(c))
-		for i, x := range c {
-			y, err := expand(x)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = y
-		}
-		return out, nil
+		out, err := mapAll(c, expand)
+		return OrCond(out), err
 	case NotCond:
 		y, err := expand(c.C)
 		if err != nil {

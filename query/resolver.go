@@ -134,25 +134,11 @@ func resolve(e *meta.Entity, c Cond) (Expr, error) {
 		}
 		return RelExpr{f, inner}, nil
 	case AndCond:
-		out := make(AndExpr, 0, len(c))
-		for _, x := range c {
-			y, err := resolve(e, x)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, y)
-		}
-		return out, nil
+		out, err := mapAll(c, func(x Cond) (Expr, error) { return resolve(e, x) })
+		return AndExpr(out), err
 	case OrCond:
-		out := make(OrExpr, 0, len(c))
-		for _, x := range c {
-			y, err := resolve(e, x)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, y)
-		}
-		return out, nil
+		out, err := mapAll(c, func(x Cond) (Expr, error) { return resolve(e, x) })
+		return OrExpr(out), err
 	case NotCond:
 		y, err := resolve(e, c.C)
 		if err != nil {
@@ -163,6 +149,19 @@ func resolve(e *meta.Entity, c Cond) (Expr, error) {
 		return nil, fmt.Errorf("query: unsupported filter type %T", c.f)
 	}
 	return nil, fmt.Errorf("query: unsupported condition %T", c)
+}
+
+// mapAll applies fn to every element, stopping at the first error.
+func mapAll[T, U any](xs []T, fn func(T) (U, error)) ([]U, error) {
+	out := make([]U, 0, len(xs))
+	for _, x := range xs {
+		y, err := fn(x)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, nil
 }
 
 // compare resolves a comparison on the property f itself.

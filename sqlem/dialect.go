@@ -14,10 +14,10 @@ type Dialect interface {
 	Placeholder(n int) string
 	// Returning reports whether INSERT/UPDATE ... RETURNING works.
 	Returning() bool
-	// Classify maps a driver error to a gomikro sentinel error
-	// (gomikro.ErrUniqueViolation, ...) and the constraint or column it
-	// names; kind is nil for other errors.
-	Classify(err error) (kind error, constraint, column string)
+	// Classify maps a driver error to the constraint or column it names
+	// and a gomikro sentinel error (gomikro.ErrUniqueViolation, ...); kind
+	// is nil for other errors.
+	Classify(err error) (constraint, column string, kind error)
 	// EncodeJSON turns an encoded JSON value into the parameter the driver
 	// expects for a JSON column.
 	EncodeJSON(b []byte) any

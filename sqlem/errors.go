@@ -11,7 +11,7 @@ import (
 // wrapErr names the entity and operation of a failed statement and turns
 // constraint failures the dialect recognises into *gomikro.ConstraintError.
 func (drv *driver) wrapErr(err error, e *meta.Entity, op string) error {
-	kind, constraint, column := drv.d.Classify(err)
+	constraint, column, kind := drv.d.Classify(err)
 	if kind == nil {
 		return fmt.Errorf("gomikro: %s %s: %w", op, e.Name, err)
 	}

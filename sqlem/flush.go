@@ -73,24 +73,27 @@ type flushExec struct {
 // singleStatement reports whether the plan's only batch renders as one
 // statement (a big batch may be split).
 func (fx *flushExec) singleStatement() bool {
-	max := fx.s.drv.d.MaxParams()
-	for _, b := range fx.p.Inserts {
-		if _, ok := fx.s.drv.d.(BulkInserter); ok {
+	d := fx.s.drv.d
+	p := fx.p
+	switch {
+	case len(p.Inserts) == 1:
+		b := p.Inserts[0]
+		if _, ok := d.(BulkInserter); ok {
 			return true
 		}
-		return len(b.Rows)*max1(len(b.Columns)) <= max && len(b.Rows) <= insertChunk
-	}
-	for _, b := range fx.p.Updates {
+		return len(b.Rows)*max1(len(b.Columns)) <= d.MaxParams() && len(b.Rows) <= insertChunk
+	case len(p.Updates) == 1:
+		b := p.Updates[0]
 		if b.Versioned {
 			return false
 		}
-		if _, ok := fx.s.drv.d.(BulkUpdater); ok {
+		if _, ok := d.(BulkUpdater); ok {
 			return true
 		}
 		return len(b.Rows) == 1
-	}
-	for _, b := range fx.p.Deletes {
-		return !b.Versioned && len(b.Rows) <= max/max1(len(b.Entity.PK))
+	case len(p.Deletes) == 1:
+		b := p.Deletes[0]
+		return !b.Versioned && len(b.Rows) <= d.MaxParams()/max1(len(b.Entity.PK))
 	}
 	return false
 }

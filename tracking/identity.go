@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"unsafe"
 
-	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/meta"
 )
 
@@ -377,13 +376,4 @@ func (t *Tracker) Changed(en *Entry, buf []*meta.Field) ([]*meta.Field, error) {
 // as an addressable value (the value last loaded or flushed).
 func (t *Tracker) SnapshotValue(en *Entry, f *meta.Field) reflect.Value {
 	return f.Value(en.Snap)
-}
-
-// collectionsOf returns the collection states of obj.
-func collectionsOf(s *shape, obj unsafe.Pointer) []*rel.Collection {
-	out := make([]*rel.Collection, len(s.colls))
-	for i, f := range s.colls {
-		out[i] = rel.CollectionAt(f.Ptr(obj))
-	}
-	return out
 }

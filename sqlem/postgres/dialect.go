@@ -58,10 +58,10 @@ func (Dialect) Lock(m sqlem.LockMode) string {
 }
 
 // Classify implements sqlem.Dialect by SQLSTATE.
-func (Dialect) Classify(err error) (kind error, constraint, column string) {
+func (Dialect) Classify(err error) (constraint, column string, kind error) {
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
-		return nil, "", ""
+		return "", "", nil
 	}
 	switch pe.Code {
 	case "23505":
@@ -77,7 +77,7 @@ func (Dialect) Classify(err error) (kind error, constraint, column string) {
 	case "55P03":
 		kind = gomikro.ErrLockTimeout
 	default:
-		return nil, "", ""
+		return "", "", nil
 	}
-	return kind, pe.ConstraintName, pe.ColumnName
+	return pe.ConstraintName, pe.ColumnName, kind
 }
