@@ -73,7 +73,7 @@ type Category struct {
 	ID       int64                    `orm:"pk"`
 	Name     string                   `orm:"length=100"`
 	Parent   ref.Ref[Category]        `orm:"nullable,onDelete=set null"`
-	Children ref.Collection[Category] `orm:"mappedBy=Parent"`
+	Children ref.Collection[Category] `orm:"mappedBy=Parent,cascade=remove"`
 }
 
 // Edition has a composite primary key of plain columns.

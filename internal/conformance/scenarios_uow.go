@@ -25,6 +25,7 @@ var unitOfWork = []Scenario{
 	scenario(RefreshClearContains),
 	scenario(ForksAreIsolated),
 	scenario(CollectionsFollowReferences),
+	scenario(CascadeRemove),
 }
 
 // seed persists an author with two books and returns them flushed.
@@ -381,5 +382,32 @@ func CollectionsFollowReferences(t *testing.T, h *Harness) {
 	}
 	if n, _ := em.Count[Book](h.Ctx, h.EM(), nil); n != 1 {
 		t.Fatalf("%d books, want 1", n)
+	}
+}
+
+// CascadeRemove: removing an entity removes the loaded entities of its
+// cascade=remove relations (Category.Children), children first.
+func CascadeRemove(t *testing.T, h *Harness) {
+	m := h.EM()
+	root := &Category{Name: "root"}
+	child := &Category{Name: "child", Parent: ref.To(root)}
+	grandchild := &Category{Name: "grandchild", Parent: ref.To(child)}
+	other := &Category{Name: "other"}
+	must(t, m.Persist(grandchild, other))
+	must(t, m.Flush(h.Ctx))
+
+	m2 := h.EM()
+	r, err := em.FindOneOrFail[Category](h.Ctx, m2, query.Eq("name", "root"), em.Populate("Children.Children"))
+	must(t, err)
+	must(t, m2.Remove(r))
+	must(t, m2.Flush(h.Ctx))
+	left, err := em.FindAll[Category](h.Ctx, h.EM())
+	must(t, err)
+	if len(left) != 1 || left[0].Name != "other" {
+		names := []string{}
+		for _, c := range left {
+			names = append(names, c.Name)
+		}
+		t.Fatalf("categories left %v, want [other]", names)
 	}
 }
