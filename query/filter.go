@@ -12,6 +12,9 @@
 // A reference compares with a raw key, an entity pointer or a ref.Ref:
 // query.M{"author": 1}.
 //
+// $ne and $nin on a nullable column also match NULL, as on MongoDB; an
+// empty $in matches nothing and an empty $nin everything.
+//
 // Resolve checks every property against metadata and returns the Expr the
 // backends render. Values stay values: backends bind them as parameters.
 package query

@@ -45,8 +45,11 @@ func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (i
 
 // executor returns where m's raw statements run.
 func (m *EntityManager) executor() (Executor, error) {
-	if s, ok := m.Session().(*session); ok {
+	switch s := m.Session().(type) {
+	case *session:
 		return s.x, nil
+	case *driver:
+		return s.root().x, nil
 	}
 	return nil, fmt.Errorf("gomikro: the EntityManager's session is not a SQL session")
 }

@@ -216,3 +216,27 @@ func TestPessimisticLocks(t *testing.T) {
 		t.Fatalf("NOWAIT on a locked row: %v", err)
 	}
 }
+
+// TestExecute: raw statements with bound parameters, on the pool and in a
+// transaction.
+func TestExecute(t *testing.T) {
+	ctx := context.Background()
+	orm := openFresh(t, gomikro.Config{Entities: conformance.Entities()})
+	m := orm.EM().Fork()
+	n, err := m.Execute(ctx, `INSERT INTO publisher (name) VALUES ($1), ($2)`, "P1", "Robert'); DROP TABLE book;--")
+	if err != nil || n != 2 {
+		t.Fatalf("Execute: %d rows, %v", n, err)
+	}
+	if err := m.Begin(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := m.Execute(ctx, `DELETE FROM publisher WHERE name = $1`, "P1"); err != nil || n != 1 {
+		t.Fatalf("Execute in a transaction: %d rows, %v", n, err)
+	}
+	if err := m.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := em.Count[conformance.Publisher](ctx, orm.EM().Fork(), nil); err != nil || c != 2 {
+		t.Fatalf("%d publishers after a rolled-back delete (%v)", c, err)
+	}
+}
