@@ -23,11 +23,11 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*T, len(objs))
-	for i, p := range objs {
-		out[i] = (*T)(p)
+	if len(objs) == 0 {
+		return []*T{}, nil
 	}
-	return out, nil
+	// []unsafe.Pointer and []*T share a layout; objs is not used again.
+	return unsafe.Slice((**T)(unsafe.Pointer(unsafe.SliceData(objs))), len(objs)), nil
 }
 
 // FindAll returns every entity of type T.

@@ -335,6 +335,9 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 	}
 	e := b.Entity
 	genPK := e.GeneratedPK() && slices.Contains(b.Return, e.PK[0])
+	if genPK && len(b.Return) == 1 {
+		return readKeys(e, rows)
+	}
 	return func(r Rows) error {
 		type returned struct {
 			v   reflect.Value
@@ -407,6 +410,38 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 			}
 			for _, f := range b.Return {
 				f.Value(row.Obj).Set(f.Value(t.v.UnsafePointer()))
+			}
+		}
+		return nil
+	}
+}
+
+// readKeys reads generated integer keys alone: no object per row, keys
+// sorted ascending and assigned in insertion order.
+func readKeys(e *meta.Entity, rows []*tracking.Entry) func(Rows) error {
+	pk := e.PK[0]
+	return func(r Rows) error {
+		ids := make([]int64, 0, len(rows))
+		var id int64
+		for r.Next() {
+			if err := r.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := r.Err(); err != nil {
+			return err
+		}
+		if len(ids) != len(rows) {
+			return fmt.Errorf("gomikro: insert %s: %d rows returned for %d inserted", e.Name, len(ids), len(rows))
+		}
+		slices.Sort(ids)
+		for i, row := range rows {
+			v := pk.Value(row.Obj)
+			if v.CanInt() {
+				v.SetInt(ids[i])
+			} else {
+				v.SetUint(uint64(ids[i]))
 			}
 		}
 		return nil

@@ -39,7 +39,7 @@ type Entry struct {
 	HasKey bool
 	// paired: Snap lives right after Obj in one [2]T allocation.
 	paired bool
-	idx    int
+	idx    int32
 }
 
 // index maps the keys of one entity's rows to their entries; integer keys
@@ -92,8 +92,9 @@ type Tracker struct {
 	live    int
 	shapes  map[*meta.Entity]*shape
 	chunk   []Entry
-	// pending are loaded entries not indexed yet (AddLoaded with defer).
+	// pending are loaded entries not indexed yet (AddLoadedLater).
 	pending []*Entry
+	last    *shape // the shape asked for last: rows come in runs of one type
 }
 
 // NewTracker returns an empty tracker.
@@ -106,11 +107,15 @@ func NewTracker() *Tracker {
 }
 
 func (t *Tracker) shape(e *meta.Entity) *shape {
+	if t.last != nil && t.last.e == e {
+		return t.last
+	}
 	s := t.shapes[e]
 	if s == nil {
 		s = newShape(e)
 		t.shapes[e] = s
 	}
+	t.last = s
 	return s
 }
 
@@ -185,7 +190,7 @@ func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
 // add tracks en; only entries that may lack a key (new objects) are found
 // by address.
 func (t *Tracker) add(en *Entry) {
-	en.idx = len(t.entries)
+	en.idx = int32(len(t.entries))
 	t.entries = append(t.entries, en)
 	if en.State == StateNew {
 		t.byObj[en.Obj] = en
@@ -215,7 +220,7 @@ func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, pair
 	if err != nil {
 		return nil, err
 	}
-	en.idx = len(t.entries)
+	en.idx = int32(len(t.entries))
 	t.entries = append(t.entries, en)
 	t.live++
 	t.pending = append(t.pending, en)
@@ -224,11 +229,12 @@ func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, pair
 
 func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
 	en := t.newEntry()
+	s := t.shape(e)
 	*en = Entry{E: e, Obj: obj, Key: k, HasKey: true, State: StateManaged, paired: paired}
 	if paired {
-		en.Snap = unsafe.Add(obj, t.shape(e).size)
+		en.Snap = unsafe.Add(obj, s.size)
 	}
-	if err := t.shape(e).takeSnapshot(en); err != nil {
+	if err := s.takeSnapshot(en); err != nil {
 		return nil, err
 	}
 	return en, nil
@@ -337,7 +343,7 @@ func (t *Tracker) compact() {
 	out := t.entries[:0]
 	for _, en := range t.entries {
 		if en != nil {
-			en.idx = len(out)
+			en.idx = int32(len(out))
 			out = append(out, en)
 		}
 	}
