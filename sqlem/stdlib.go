@@ -1,0 +1,63 @@
+package sqlem
+
+import (
+	"context"
+	"database/sql"
+)
+
+// DBPool adapts a database/sql pool to Pool, for dialects whose driver is
+// a database/sql driver (MySQL, SQLite).
+func DBPool(db *sql.DB) Pool { return dbPool{db} }
+
+type dbPool struct{ db *sql.DB }
+
+func (p dbPool) Query(ctx context.Context, q string, args ...any) (Rows, error) {
+	return p.db.QueryContext(ctx, q, args...)
+}
+
+func (p dbPool) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	return affected(p.db.ExecContext(ctx, q, args...))
+}
+
+func (p dbPool) Conn(ctx context.Context) (Conn, error) {
+	c, err := p.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return dbConn{c}, nil
+}
+
+func (p dbPool) Ping(ctx context.Context) error { return p.db.PingContext(ctx) }
+
+func (p dbPool) Close() error { return p.db.Close() }
+
+// DB returns the underlying *sql.DB of a pool made by DBPool, or nil.
+func DB(p Pool) *sql.DB {
+	if d, ok := p.(dbPool); ok {
+		return d.db
+	}
+	return nil
+}
+
+type dbConn struct{ c *sql.Conn }
+
+func (c dbConn) Query(ctx context.Context, q string, args ...any) (Rows, error) {
+	return c.c.QueryContext(ctx, q, args...)
+}
+
+func (c dbConn) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	return affected(c.c.ExecContext(ctx, q, args...))
+}
+
+func (c dbConn) Release() { _ = c.c.Close() }
+
+func affected(r sql.Result, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return 0, nil // some statements (BEGIN, DDL) report none
+	}
+	return n, nil
+}
