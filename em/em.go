@@ -187,6 +187,10 @@ func (m *EntityManager) attach(e *meta.Entity, obj unsafe.Pointer, isNew bool) {
 		}
 		r := rel.RefAt(f.Ptr(obj))
 		r.L = m.ld
+		if f.Storage == meta.StoreNone && !isNew && r.Ptr == nil && r.ID == nil {
+			// Inverse 1:1: the other side is found on Load or Populate.
+			r.ID = &rel.Pending{Owner: obj, Field: f}
+		}
 	}
 }
 

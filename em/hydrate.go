@@ -162,6 +162,10 @@ func (l *loader) LoadRef(ctx context.Context, r *rel.Ref, target reflect.Type) e
 	if !ok {
 		return fmt.Errorf("gomikro: %s is not a registered entity", target)
 	}
+	if p, ok := r.ID.(*rel.Pending); ok {
+		// Inverse 1:1: ask for the row that points back to the owner.
+		return m.populateField(ctx, p.Field.(*meta.Field), []unsafe.Pointer{p.Owner}, false)
+	}
 	var id any
 	if r.Ptr != nil {
 		id = e.PK[0].Value(r.Ptr).Interface()

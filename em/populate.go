@@ -121,17 +121,28 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		// Inverse 1:1: the FK lives on the target.
 		owner := f.Rel.MappedBy
 		keys, byKey := ownerKeys(f.Entity, objs)
-		return m.loadIn(ctx, target, owner, keys, refresh, func(child unsafe.Pointer) {
+		err := m.loadIn(ctx, target, owner, keys, refresh, func(child unsafe.Pointer) {
 			p := rel.RefAt(owner.Ptr(child)).Ptr
 			if p == nil {
 				return
 			}
 			if k, ok := tracking.KeyOf(f.Entity, p); ok {
 				if o, ok := byKey[k]; ok {
-					rel.RefAt(f.Ptr(o)).Ptr = child
+					r := rel.RefAt(f.Ptr(o))
+					r.Ptr, r.ID = child, nil
 				}
 			}
 		})
+		if err != nil {
+			return err
+		}
+		for _, o := range objs {
+			// Owners without a row on the other side: now known to be empty.
+			if r := rel.RefAt(f.Ptr(o)); r.IsPending() {
+				r.ID = nil
+			}
+		}
+		return nil
 	case f.Rel.Kind == meta.OneToMany:
 		owner := f.Rel.MappedBy
 		pending := unloaded(f, objs, refresh)

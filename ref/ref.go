@@ -40,7 +40,8 @@ func (r Ref[T]) Get() *T { return (*T)(r.r.Ptr) }
 // Set points the reference to p (nil empties it).
 func (r *Ref[T]) Set(p *T) { r.r = rel.Ref{Ptr: unsafe.Pointer(p), L: r.r.L} }
 
-// IsNil reports whether the reference is empty.
+// IsNil reports whether the reference is empty. The inverse side of a 1:1
+// is not known to be empty until it is loaded or populated.
 func (r Ref[T]) IsNil() bool { return r.r.Ptr == nil && r.r.ID == nil }
 
 // ID returns the primary key of the referenced entity: the id it was built
@@ -49,6 +50,9 @@ func (r Ref[T]) ID() any {
 	if r.r.Ptr != nil {
 		id, _ := meta.PKOf((*T)(r.r.Ptr))
 		return id
+	}
+	if r.r.IsPending() {
+		return nil
 	}
 	return r.r.ID
 }

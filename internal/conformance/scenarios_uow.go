@@ -26,6 +26,7 @@ var unitOfWork = []Scenario{
 	scenario(ForksAreIsolated),
 	scenario(CollectionsFollowReferences),
 	scenario(CascadeRemove),
+	scenario(InverseOneToOneLoads),
 }
 
 // seed persists an author with two books and returns them flushed.
@@ -409,5 +410,39 @@ func CascadeRemove(t *testing.T, h *Harness) {
 			names = append(names, c.Name)
 		}
 		t.Fatalf("categories left %v, want [other]", names)
+	}
+}
+
+// InverseOneToOneLoads: the inverse side of a 1:1 of a loaded entity is
+// looked up by Load, and is known to be empty when there is no row.
+func InverseOneToOneLoads(t *testing.T, h *Harness) {
+	m := h.EM()
+	a, _, _ := seed(t, h, m)
+	lonely := &Author{Name: "Lonely", Email: "lonely@example.com"}
+	must(t, m.Persist(&Profile{Bio: "bio", Author: ref.To(a)}, lonely))
+	must(t, m.Flush(h.Ctx))
+
+	m2 := h.EM()
+	ga, err := em.FindOneOrFail[Author](h.Ctx, m2, query.Eq("id", a.ID))
+	must(t, err)
+	if ga.Profile.IsLoaded() || ga.Profile.Get() != nil {
+		t.Fatal("an unpopulated inverse 1:1 claims to be loaded")
+	}
+	p, err := ga.Profile.Load(h.Ctx)
+	must(t, err)
+	if p == nil || p.Bio != "bio" || p.Author.Get() != ga {
+		t.Fatalf("inverse 1:1 loaded %+v", p)
+	}
+	gl, err := em.FindOneOrFail[Author](h.Ctx, m2, query.Eq("id", lonely.ID))
+	must(t, err)
+	p, err = gl.Profile.Load(h.Ctx)
+	must(t, err)
+	if p != nil || !gl.Profile.IsNil() {
+		t.Fatalf("an author without a profile loaded %+v", p)
+	}
+	before := h.Count()
+	must(t, m2.Flush(h.Ctx))
+	if h.Count() != before {
+		t.Fatal("loading an inverse 1:1 made the next flush write")
 	}
 }

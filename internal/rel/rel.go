@@ -36,6 +36,21 @@ type Ref struct {
 	L Loader
 }
 
+// Pending is the ID of an inverse 1:1 reference of a loaded entity whose
+// other side has not been looked up yet: Load asks the database for the
+// row whose owning reference points back to Owner.
+type Pending struct {
+	Owner unsafe.Pointer
+	// Field is the inverse *meta.Field.
+	Field any
+}
+
+// IsPending reports whether r is an inverse reference not looked up yet.
+func (r *Ref) IsPending() bool {
+	_, ok := r.ID.(*Pending)
+	return ok
+}
+
 // Collection is the state of a ref.Collection[T].
 type Collection struct {
 	// Items are the *T objects in the collection.
