@@ -49,7 +49,15 @@ type shape struct {
 	size      uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
+	// spans are byte ranges of the columns whose bits, when equal to the
+	// snapshot's, prove the value unchanged (plain memory, strings, times,
+	// the key part of references); deep are the other columns.
+	spans    []span
+	deepCols []int
 }
+
+// span is a byte range of the entity struct.
+type span struct{ off, n uintptr }
 
 func newShape(e *meta.Entity) *shape {
 	s := &shape{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), size: e.Type.Size()}
@@ -88,7 +96,38 @@ func newShape(e *meta.Entity) *shape {
 			s.colls = append(s.colls, f)
 		}
 	}
+	for i, c := range s.cols {
+		n := c.size
+		switch c.kind {
+		case cmpMem, cmpString, cmpTime, cmpEqual:
+		case cmpRef:
+			n = refKeyBytes
+		default:
+			s.deepCols = append(s.deepCols, i)
+			continue
+		}
+		if k := len(s.spans); k > 0 && s.spans[k-1].off+s.spans[k-1].n == c.f.Offset {
+			s.spans[k-1].n += n
+		} else {
+			s.spans = append(s.spans, span{c.f.Offset, n})
+		}
+	}
 	return s
+}
+
+// refKeyBytes covers rel.Ref's Ptr and ID, not its loader.
+var refKeyBytes = unsafe.Offsetof(rel.Ref{}.L)
+
+// bitsEqual reports whether every span of a and b holds the same bytes.
+func (s *shape) bitsEqual(a, b unsafe.Pointer) bool {
+	for _, sp := range s.spans {
+		x := unsafe.String((*byte)(unsafe.Add(a, sp.off)), sp.n)
+		y := unsafe.String((*byte)(unsafe.Add(b, sp.off)), sp.n)
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 func isPlainMem(t reflect.Type) bool {
@@ -131,8 +170,17 @@ func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
 			return true, nil
 		}
 		et := c.f.GoType.Elem()
-		if et == reflect.TypeFor[time.Time]() {
+		switch {
+		case et == reflect.TypeFor[time.Time]():
 			return (*time.Time)(xa).Equal(*(*time.Time)(xb)), nil
+		case et.Kind() == reflect.String:
+			return *(*string)(xa) == *(*string)(xb), nil
+		case isPlainMem(et) && et.Size() == 8:
+			return *(*uint64)(xa) == *(*uint64)(xb), nil
+		case isPlainMem(et) && et.Size() == 4:
+			return *(*uint32)(xa) == *(*uint32)(xb), nil
+		case isPlainMem(et) && et.Size() == 1:
+			return *(*uint8)(xa) == *(*uint8)(xb), nil
 		}
 		return reflect.NewAt(et, xa).Elem().Equal(reflect.NewAt(et, xb).Elem()), nil
 	case cmpEqual:
@@ -221,8 +269,23 @@ func (s *shape) takeSnapshot(en *Entry) error {
 }
 
 // changed appends to buf the columns of en whose value differs from the
-// snapshot. It allocates nothing for entities without JSON columns.
+// snapshot. It allocates nothing for entities without JSON columns. When
+// the spans' bytes equal the snapshot's, only the deep columns are
+// compared one by one.
 func (s *shape) changed(en *Entry, buf []*meta.Field) ([]*meta.Field, error) {
+	if s.bitsEqual(en.Obj, en.Snap) {
+		for _, i := range s.deepCols {
+			c := &s.cols[i]
+			eq, err := c.equal(en, en.Obj, en.Snap)
+			if err != nil {
+				return buf, err
+			}
+			if !eq {
+				buf = append(buf, c.f)
+			}
+		}
+		return buf, nil
+	}
 	for i := range s.cols {
 		c := &s.cols[i]
 		eq, err := c.equal(en, en.Obj, en.Snap)
