@@ -211,10 +211,7 @@ func (m *EntityManager) syncCollections() ([]pivotOp, error) {
 		if en == nil || (en.State != tracking.StateNew && en.State != tracking.StateManaged) {
 			continue
 		}
-		for _, f := range en.E.Relations {
-			if !f.Rel.Collection {
-				continue
-			}
+		for _, f := range en.E.Collections {
 			c := rel.CollectionAt(f.Ptr(en.Obj))
 			added, removed := diff(c)
 			if len(added) == 0 && len(removed) == 0 {
@@ -361,10 +358,7 @@ func (m *EntityManager) unlinkDeleted(p *tracking.Plan) {
 		if en == nil {
 			continue
 		}
-		for _, f := range en.E.Relations {
-			if !f.Rel.Collection {
-				continue
-			}
+		for _, f := range en.E.Collections {
 			c := rel.CollectionAt(f.Ptr(en.Obj))
 			if !c.Initialized || len(c.Items) == 0 {
 				continue
@@ -386,12 +380,9 @@ func (m *EntityManager) commitCollections() {
 		if en == nil {
 			continue
 		}
-		for _, f := range en.E.Relations {
-			if f.Rel.Collection {
-				c := rel.CollectionAt(f.Ptr(en.Obj))
-				if c.Initialized {
-					c.Snapshot, c.Tracked = c.Items, true
-				}
+		for _, f := range en.E.Collections {
+			if c := rel.CollectionAt(f.Ptr(en.Obj)); c.Initialized {
+				c.Snapshot, c.Tracked = c.Items, true
 			}
 		}
 	}

@@ -26,6 +26,8 @@ type Entity struct {
 	Version *Field
 	// Relations are the relation fields (Ref and Collection).
 	Relations []*Field
+	// Collections are the ref.Collection fields among Relations.
+	Collections []*Field
 	// Hooks are the lifecycle hooks the entity's pointer type implements.
 	Hooks Hooks
 

@@ -190,6 +190,9 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, naming Nam
 		}
 		if f.Rel != nil {
 			e.Relations = append(e.Relations, f)
+			if f.Rel.Collection {
+				e.Collections = append(e.Collections, f)
+			}
 		}
 		e.byName[strings.ToLower(f.Name)] = f
 		if lc := lowerCamel(f.Name); lc != f.Name {
