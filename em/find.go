@@ -19,6 +19,7 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	if err != nil {
 		return nil, err
 	}
+	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
 	objs, err := mm.find(ctx, e, where, opts)
 	if err != nil {
 		return nil, err
@@ -157,4 +158,13 @@ func checkPopulate(e *meta.Entity, paths []string) error {
 		}
 	}
 	return nil
+}
+
+// copyOf copies a T: the typed snapshot copy of tracking.SetTyped.
+func copyOf[T any](dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
+
+// allocPairs allocates n object/snapshot pairs of T.
+func allocPairs[T any](n int) unsafe.Pointer {
+	s := make([][2]T, n)
+	return unsafe.Pointer(&s[0])
 }

@@ -136,7 +136,11 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
 	if s.free == 0 {
 		n := min(allocChunk, 1+s.allocated/2)
-		s.chunk = reflect.MakeSlice(s.pairs, n, n).UnsafePointer()
+		if s.alloc != nil {
+			s.chunk = s.alloc(n)
+		} else {
+			s.chunk = reflect.MakeSlice(s.pairs, n, n).UnsafePointer()
+		}
 		s.free = n
 		s.allocated += n
 	}
@@ -146,6 +150,14 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 		s.chunk = unsafe.Add(s.chunk, 2*s.size)
 	}
 	return p
+}
+
+// SetTyped gives the tracker typed functions for entity e, so that
+// hydration copies snapshots and allocates objects without reflection:
+// copy copies one object, alloc returns n zero [2]T pairs.
+func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), alloc func(n int) unsafe.Pointer) {
+	s := t.shape(e)
+	s.copy, s.alloc = copy, alloc
 }
 
 // allocChunk is the number of objects allocated together by Alloc.

@@ -54,6 +54,10 @@ type shape struct {
 	// the key part of references); deep are the other columns.
 	spans    []span
 	deepCols []int
+	// copy and alloc, when set by the typed layer (SetTyped), replace
+	// reflection on the hydration path.
+	copy  func(dst, src unsafe.Pointer)
+	alloc func(n int) unsafe.Pointer
 }
 
 // span is a byte range of the entity struct.
@@ -224,8 +228,11 @@ func (s *shape) takeSnapshot(en *Entry) error {
 	if en.Snap == nil {
 		en.Snap = reflect.New(s.e.Type).UnsafePointer()
 	}
-	dst := reflect.NewAt(s.e.Type, en.Snap).Elem()
-	dst.Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
+	if s.copy != nil {
+		s.copy(en.Snap, en.Obj)
+	} else {
+		reflect.NewAt(s.e.Type, en.Snap).Elem().Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
+	}
 	for _, i := range s.deep {
 		c := &s.cols[i]
 		p := unsafe.Add(en.Snap, c.f.Offset)
