@@ -3,6 +3,7 @@ package tracking
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/gomikro/gomikro/meta"
@@ -39,7 +40,9 @@ type Entry struct {
 	HasKey bool
 	// paired: Snap lives right after Obj in one [2]T allocation.
 	paired bool
-	idx    int32
+	// unindexed: added by AddLoadedLater, not in the key index yet.
+	unindexed bool
+	idx       int32
 }
 
 // index maps the keys of one entity's rows to their entries; integer keys
@@ -92,17 +95,20 @@ type Tracker struct {
 	live    int
 	shapes  map[*meta.Entity]*shape
 	chunk   []Entry
-	// pending are loaded entries not indexed yet (AddLoadedLater).
-	pending []*Entry
-	last    *shape // the shape asked for last: rows come in runs of one type
+	// pendingFrom is the index in entries of the first entry added by
+	// AddLoadedLater that IndexPending has not indexed yet (-1: none).
+	pendingFrom int
+	nPending    int
+	last        *shape // the shape asked for last: rows come in runs of one type
 }
 
 // NewTracker returns an empty tracker.
 func NewTracker() *Tracker {
 	return &Tracker{
-		byKey:  map[*meta.Entity]*index{},
-		byObj:  map[unsafe.Pointer]*Entry{},
-		shapes: map[*meta.Entity]*shape{},
+		byKey:       map[*meta.Entity]*index{},
+		byObj:       map[unsafe.Pointer]*Entry{},
+		shapes:      map[*meta.Entity]*shape{},
+		pendingFrom: -1,
 	}
 }
 
@@ -233,9 +239,13 @@ func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, pair
 		return nil, err
 	}
 	en.idx = int32(len(t.entries))
+	en.unindexed = true
+	if t.pendingFrom < 0 {
+		t.pendingFrom = len(t.entries)
+	}
 	t.entries = append(t.entries, en)
 	t.live++
-	t.pending = append(t.pending, en)
+	t.nPending++
 	return en, nil
 }
 
@@ -254,29 +264,48 @@ func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool)
 
 // IndexPending indexes the entries added by AddLoadedLater.
 func (t *Tracker) IndexPending() {
-	n := len(t.pending)
-	if n == 0 {
+	if t.nPending == 0 {
 		return
 	}
-	counts := map[*meta.Entity]int{}
-	for _, en := range t.pending {
-		counts[en.E]++
+	pending := t.entries[t.pendingFrom:]
+	// Count per entity (a find returns one type, populate a few).
+	type count struct {
+		e *meta.Entity
+		n int
 	}
-	for e, c := range counts {
-		x := t.index(e)
-		if len(x.ints) < c {
-			grown := make(map[int64]*Entry, len(x.ints)+c)
+	var counts []count
+	for _, en := range pending {
+		if en == nil || !en.unindexed {
+			continue
+		}
+		if k := len(counts); k > 0 && counts[k-1].e == en.E {
+			counts[k-1].n++
+			continue
+		}
+		i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
+		if i < 0 {
+			counts = append(counts, count{en.E, 0})
+			i = len(counts) - 1
+		}
+		counts[i].n++
+	}
+	for _, c := range counts {
+		x := t.index(c.e)
+		if len(x.ints) < c.n {
+			grown := make(map[int64]*Entry, len(x.ints)+c.n)
 			for k, en := range x.ints {
 				grown[k] = en
 			}
 			x.ints = grown
 		}
 	}
-	for _, en := range t.pending {
-		t.index(en.E).put(en.Key, en)
+	for _, en := range pending {
+		if en != nil && en.unindexed {
+			en.unindexed = false
+			t.index(en.E).put(en.Key, en)
+		}
 	}
-	clear(t.pending)
-	t.pending = t.pending[:0]
+	t.pendingFrom, t.nPending = -1, 0
 }
 
 // AddRef registers an unloaded reference object carrying only its key.
@@ -373,7 +402,7 @@ func (t *Tracker) Len() int { return t.live }
 
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
-	t.pending = nil
+	t.pendingFrom, t.nPending = -1, 0
 	clear(t.byKey)
 	clear(t.byObj)
 	t.entries = nil
