@@ -116,7 +116,7 @@ func (env *benchEnv) pgxInsert(ctx context.Context) ([]int64, []rawBook, error) 
 func BenchmarkInsert10k(b *testing.B) {
 	env := setupBench(b)
 	ctx := context.Background()
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			b.StopTimer()
@@ -127,7 +127,7 @@ func BenchmarkInsert10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gomikro", func(b *testing.B) {
+	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			b.StopTimer()
@@ -158,7 +158,7 @@ func BenchmarkUpdate10k(b *testing.B) {
 	ctx := context.Background()
 	env.truncate(b)
 	env.fill(b)
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		rows, err := env.conn.Query(ctx, `SELECT id FROM bench_book`)
 		if err != nil {
 			b.Fatal(err)
@@ -180,7 +180,7 @@ func BenchmarkUpdate10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gomikro", func(b *testing.B) {
+	b.Run("impl=gomikro", func(b *testing.B) {
 		m := env.orm.EM().Fork()
 		books, err := em.FindAll[BenchBook](ctx, m)
 		if err != nil {
@@ -206,7 +206,7 @@ func BenchmarkLoad10k(b *testing.B) {
 	ctx := context.Background()
 	env.truncate(b)
 	env.fill(b)
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			rows, err := env.conn.Query(ctx, `SELECT id, title, year, price, author_id FROM bench_book`)
@@ -226,7 +226,7 @@ func BenchmarkLoad10k(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gomikro", func(b *testing.B) {
+	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			m := env.orm.EM().Fork()
@@ -243,7 +243,7 @@ func BenchmarkLoad10k(b *testing.B) {
 func BenchmarkInsertOne(b *testing.B) {
 	env := setupBench(b)
 	ctx := context.Background()
-	b.Run("pgx", func(b *testing.B) {
+	b.Run("impl=pgx", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			var id int64
@@ -253,7 +253,7 @@ func BenchmarkInsertOne(b *testing.B) {
 			}
 		}
 	})
-	b.Run("gomikro", func(b *testing.B) {
+	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			// A unit of work per request, as an application would do.
