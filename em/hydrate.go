@@ -121,25 +121,26 @@ func (h *hydrator) finish(ctx context.Context) error {
 }
 
 // copyKeepingCollections copies the row src into the managed object dst,
-// keeping dst's collection states (which the row does not carry).
+// keeping what the row does not carry: dst's collections and its inverse
+// 1:1 references.
 func copyKeepingCollections(e *meta.Entity, dst, src unsafe.Pointer) {
-	var saved []rel.Collection
+	var colls []rel.Collection
+	var refs []rel.Ref
 	for _, f := range e.Relations {
-		if f.Rel.Collection {
-			saved = append(saved, *rel.CollectionAt(f.Ptr(dst)))
-		} else if f.Storage == meta.StoreNone {
-			saved = append(saved, rel.Collection{Owner: rel.RefAt(f.Ptr(dst)).Ptr})
+		switch {
+		case f.Rel.Collection:
+			colls = append(colls, *rel.CollectionAt(f.Ptr(dst)))
+		case f.Storage == meta.StoreNone:
+			refs = append(refs, *rel.RefAt(f.Ptr(dst)))
 		}
 	}
 	reflect.NewAt(e.Type, dst).Elem().Set(reflect.NewAt(e.Type, src).Elem())
-	i := 0
 	for _, f := range e.Relations {
-		if f.Rel.Collection {
-			*rel.CollectionAt(f.Ptr(dst)) = saved[i]
-			i++
-		} else if f.Storage == meta.StoreNone {
-			rel.RefAt(f.Ptr(dst)).Ptr = saved[i].Owner
-			i++
+		switch {
+		case f.Rel.Collection:
+			*rel.CollectionAt(f.Ptr(dst)), colls = colls[0], colls[1:]
+		case f.Storage == meta.StoreNone:
+			*rel.RefAt(f.Ptr(dst)), refs = refs[0], refs[1:]
 		}
 	}
 }

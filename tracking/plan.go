@@ -167,7 +167,7 @@ func colSig(e *meta.Entity, fs []*meta.Field) string {
 // commitOrder ranks the entity types taking part so that referenced types
 // come first. Cycles are broken where the DFS meets them; the instance
 // level deferral in planInserts keeps such inserts correct.
-func commitOrder(groups ...any) map[*meta.Entity]int {
+func commitOrder(news, removed []*Entry, updates []*UpdateBatch) map[*meta.Entity]int {
 	seen := map[*meta.Entity]bool{}
 	var types []*meta.Entity
 	addT := func(e *meta.Entity) {
@@ -176,17 +176,14 @@ func commitOrder(groups ...any) map[*meta.Entity]int {
 			types = append(types, e)
 		}
 	}
-	for _, g := range groups {
-		switch g := g.(type) {
-		case []*Entry:
-			for _, en := range g {
-				addT(en.E)
-			}
-		case []*UpdateBatch:
-			for _, b := range g {
-				addT(b.Entity)
-			}
-		}
+	for _, en := range news {
+		addT(en.E)
+	}
+	for _, en := range removed {
+		addT(en.E)
+	}
+	for _, b := range updates {
+		addT(b.Entity)
 	}
 	rank := map[*meta.Entity]int{}
 	state := map[*meta.Entity]uint8{}
