@@ -230,7 +230,7 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 	} else {
 		classify(f, ft)
 	}
-	jsonForced := false
+	jsonForced, nullableTag := false, false
 	for _, it := range items {
 		var err error
 		switch it.key {
@@ -252,7 +252,7 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			if it.val != "" {
 				b, err = strconv.ParseBool(it.val)
 			}
-			f.Nullable = b
+			f.Nullable, nullableTag = b, true
 		case "length":
 			f.Length, err = positive(it.val)
 		case "precision":
@@ -293,6 +293,9 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			return nil, fieldErr(e.Name, f.Name, "tag %q: %v", it.key, err)
 		}
 	}
+	if f.PK && !nullableTag && f.Storage == StorePlain {
+		f.Nullable = false // a []byte key is never NULL
+	}
 	if jsonForced {
 		if f.Rel != nil {
 			return nil, fieldErr(e.Name, f.Name, "a relation cannot be stored as JSON")
@@ -320,7 +323,11 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 		}
 		if f.Default != nil {
 			if err := checkDefault(f); err != nil {
-				return nil, fieldErr(e.Name, f.Name, "default=%s: %v", f.Default.Value, err)
+				v := f.Default.Value
+				if f.Default.Now {
+					v = "now"
+				}
+				return nil, fieldErr(e.Name, f.Name, "default=%s: %v", v, err)
 			}
 		}
 	} else {
@@ -469,7 +476,8 @@ func classify(f *Field, t reflect.Type) {
 		return
 	}
 	if t == bytesType || t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
-		f.Storage, f.Type = StorePlain, TypeBytes
+		// A nil slice is NULL, as for the JSON-stored slices below.
+		f.Storage, f.Type, f.Nullable = StorePlain, TypeBytes, true
 		return
 	}
 	if pt := plainType(t); pt != TypeInvalid {

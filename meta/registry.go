@@ -87,7 +87,10 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 			}
 			cols[f.Column] = f.Name
 			e.Columns = append(e.Columns, f)
-			e.byName[strings.ToLower(f.Column)] = f
+			// A column name never hides another field's Go name.
+			if _, taken := e.byName[strings.ToLower(f.Column)]; !taken {
+				e.byName[strings.ToLower(f.Column)] = f
+			}
 		}
 	}
 	for _, pv := range r.pivots {

@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS "follows";
+
+DROP TABLE IF EXISTS "member_labels";
+
+DROP TABLE IF EXISTS "membership";
+
+DROP TABLE IF EXISTS "label";
+
+DROP TABLE IF EXISTS "member";
+
+DROP TABLE IF EXISTS "club";
+
