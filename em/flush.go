@@ -70,7 +70,9 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		m.commitCollections()
 		return nil
 	}
-	ev.ChangeSets = changeSets(plan)
+	if len(m.c.on)+len(m.c.after) > 0 || afterHooks(plan) {
+		ev.ChangeSets = changeSets(plan)
+	}
 	for _, s := range m.c.on {
 		if err := s.OnFlush(hctx, ev); err != nil {
 			plan.Restore()
@@ -113,8 +115,39 @@ func ptrOf(v any) unsafe.Pointer {
 	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
 }
 
+// afterHooks reports whether an entity of the plan has an After* hook.
+func afterHooks(p *tracking.Plan) bool {
+	const after = meta.HookAfterCreate | meta.HookAfterUpdate | meta.HookAfterDelete
+	for _, b := range p.Inserts {
+		if b.Entity.Hooks&after != 0 {
+			return true
+		}
+	}
+	for _, b := range p.Updates {
+		if b.Entity.Hooks&after != 0 {
+			return true
+		}
+	}
+	for _, b := range p.Deletes {
+		if b.Entity.Hooks&after != 0 {
+			return true
+		}
+	}
+	return false
+}
+
 func changeSets(p *tracking.Plan) []ChangeSet {
-	var out []ChangeSet
+	n := 0
+	for _, b := range p.Inserts {
+		n += len(b.Rows)
+	}
+	for _, b := range p.Updates {
+		n += len(b.Rows)
+	}
+	for _, b := range p.Deletes {
+		n += len(b.Rows)
+	}
+	out := make([]ChangeSet, 0, n)
 	for _, b := range p.Inserts {
 		for _, en := range b.Rows {
 			out = append(out, ChangeSet{Kind: Created, Entity: en.E.Interface(en.Obj), Meta: en.E})

@@ -31,6 +31,22 @@ type Dialect interface {
 	SupportsTransactionalDDL() bool
 }
 
+// InlineForeignKeys is implemented by dialects that can declare foreign
+// keys only inside CREATE TABLE (SQLite has no ALTER TABLE ... ADD
+// CONSTRAINT); such dialects must accept a reference to a table that does
+// not exist yet.
+type InlineForeignKeys interface {
+	InlineForeignKeys() bool
+}
+
+// DropGuard is implemented by dialects that must switch foreign-key
+// checks off to drop tables that reference each other (MySQL), or defer
+// them (SQLite). Drop runs the prologue first and the epilogue last.
+type DropGuard interface {
+	DropPrologue() []string
+	DropEpilogue() []string
+}
+
 // Execer runs one DDL statement.
 type Execer interface {
 	ExecDDL(ctx context.Context, sql string) error
@@ -64,6 +80,8 @@ func Name(parts ...string) string {
 func (g *Generator) CreateSQL() []string {
 	var tables, indexes, fks []string
 	q := g.d.QuoteIdent
+	il, _ := g.d.(InlineForeignKeys)
+	inline := il != nil && il.InlineForeignKeys()
 	for _, e := range g.reg.Entities() {
 		var cols []string
 		for _, f := range e.Columns {
@@ -102,8 +120,7 @@ func (g *Generator) CreateSQL() []string {
 		for _, name := range uorder {
 			cols = append(cols, "CONSTRAINT "+q(name)+" UNIQUE ("+strings.Join(uniques[name], ", ")+")")
 		}
-		tables = append(tables, "CREATE TABLE "+q(e.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)")
-
+		var entityIndexes []string
 		idx := map[string][]string{}
 		var iorder []string
 		for _, f := range e.Columns {
@@ -129,33 +146,49 @@ func (g *Generator) CreateSQL() []string {
 			idx[name] = []string{q(f.Column)}
 		}
 		for _, name := range iorder {
-			indexes = append(indexes, "CREATE INDEX "+q(name)+" ON "+q(e.Table)+" ("+strings.Join(idx[name], ", ")+")")
+			entityIndexes = append(entityIndexes, "CREATE INDEX "+q(name)+" ON "+q(e.Table)+" ("+strings.Join(idx[name], ", ")+")")
 		}
 		for _, f := range e.Columns {
 			if f.Storage != meta.StoreRef {
 				continue
 			}
 			t := f.Rel.Target
-			fk := "ALTER TABLE " + q(e.Table) + " ADD CONSTRAINT " + q(Name("fk", e.Table, f.Column)) +
+			fk := "CONSTRAINT " + q(Name("fk", e.Table, f.Column)) +
 				" FOREIGN KEY (" + q(f.Column) + ") REFERENCES " + q(t.Table) + " (" + q(t.PK[0].Column) + ")"
 			if f.Rel.OnDelete != "" {
 				fk += " ON DELETE " + strings.ToUpper(f.Rel.OnDelete)
 			}
-			fks = append(fks, fk)
+			if inline {
+				cols = append(cols, fk)
+			} else {
+				fks = append(fks, "ALTER TABLE "+q(e.Table)+" ADD "+fk)
+			}
 		}
+		tables = append(tables, "CREATE TABLE "+q(e.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)")
+		indexes = append(indexes, entityIndexes...)
 	}
 	for _, pv := range g.reg.Pivots() {
 		ok, tk := pv.Owner.PK[0], pv.Target.PK[0]
-		tables = append(tables, "CREATE TABLE "+q(pv.Table)+" (\n  "+
-			q(pv.OwnerColumn)+" "+g.d.ColumnType(ok)+" NOT NULL,\n  "+
-			q(pv.TargetColumn)+" "+g.d.ColumnType(tk)+" NOT NULL,\n  "+
-			"CONSTRAINT "+q(Name("pk", pv.Table))+" PRIMARY KEY ("+q(pv.OwnerColumn)+", "+q(pv.TargetColumn)+")\n)")
+		cols := []string{
+			q(pv.OwnerColumn) + " " + g.d.ColumnType(ok) + " NOT NULL",
+			q(pv.TargetColumn) + " " + g.d.ColumnType(tk) + " NOT NULL",
+			"CONSTRAINT " + q(Name("pk", pv.Table)) + " PRIMARY KEY (" + q(pv.OwnerColumn) + ", " + q(pv.TargetColumn) + ")",
+		}
+		pfks := []string{
+			"CONSTRAINT " + q(Name("fk", pv.Table, pv.OwnerColumn)) +
+				" FOREIGN KEY (" + q(pv.OwnerColumn) + ") REFERENCES " + q(pv.Owner.Table) + " (" + q(ok.Column) + ") ON DELETE CASCADE",
+			"CONSTRAINT " + q(Name("fk", pv.Table, pv.TargetColumn)) +
+				" FOREIGN KEY (" + q(pv.TargetColumn) + ") REFERENCES " + q(pv.Target.Table) + " (" + q(tk.Column) + ") ON DELETE CASCADE",
+		}
+		if inline {
+			cols = append(cols, pfks...)
+		} else {
+			for _, fk := range pfks {
+				fks = append(fks, "ALTER TABLE "+q(pv.Table)+" ADD "+fk)
+			}
+		}
+		tables = append(tables, "CREATE TABLE "+q(pv.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)")
 		indexes = append(indexes, "CREATE INDEX "+q(Name("idx", pv.Table, pv.TargetColumn))+" ON "+q(pv.Table)+" ("+q(pv.TargetColumn)+")")
-		fks = append(fks,
-			"ALTER TABLE "+q(pv.Table)+" ADD CONSTRAINT "+q(Name("fk", pv.Table, pv.OwnerColumn))+
-				" FOREIGN KEY ("+q(pv.OwnerColumn)+") REFERENCES "+q(pv.Owner.Table)+" ("+q(ok.Column)+") ON DELETE CASCADE",
-			"ALTER TABLE "+q(pv.Table)+" ADD CONSTRAINT "+q(Name("fk", pv.Table, pv.TargetColumn))+
-				" FOREIGN KEY ("+q(pv.TargetColumn)+") REFERENCES "+q(pv.Target.Table)+" ("+q(tk.Column)+") ON DELETE CASCADE")
 	}
 	return append(append(tables, indexes...), fks...)
 }
@@ -164,6 +197,10 @@ func (g *Generator) CreateSQL() []string {
 // then entities in reverse registration order.
 func (g *Generator) DropSQL() []string {
 	var out []string
+	guard, _ := g.d.(DropGuard)
+	if guard != nil {
+		out = append(out, guard.DropPrologue()...)
+	}
 	pv := g.reg.Pivots()
 	for i := len(pv) - 1; i >= 0; i-- {
 		out = append(out, g.d.DropTable(pv[i].Table)...)
@@ -171,6 +208,9 @@ func (g *Generator) DropSQL() []string {
 	es := g.reg.Entities()
 	for i := len(es) - 1; i >= 0; i-- {
 		out = append(out, g.d.DropTable(es[i].Table)...)
+	}
+	if guard != nil {
+		out = append(out, guard.DropEpilogue()...)
 	}
 	return out
 }

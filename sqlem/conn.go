@@ -30,6 +30,10 @@ type Stmt struct {
 	// Affected is set to the rows the statement affected.
 	Affected int64
 
+	// ids, when set, receives the first generated key and the row count
+	// (for dialects without RETURNING).
+	ids func(lastID, affected int64) error
+
 	owner *meta.Entity // what the statement writes, for error messages
 	op    string
 }
@@ -66,4 +70,12 @@ type Pool interface {
 	Conn(ctx context.Context) (Conn, error)
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// IDExecutor is implemented by executors whose driver reports the key an
+// insert generated (database/sql's LastInsertId).
+type IDExecutor interface {
+	// ExecID runs a statement and returns the first generated key and the
+	// rows it affected.
+	ExecID(ctx context.Context, sql string, args ...any) (lastID, affected int64, err error)
 }

@@ -74,3 +74,34 @@ type ValueReader interface {
 	// (for array parameters).
 	Column(f *meta.Field, rows []*tracking.Entry) (any, error)
 }
+
+// TxStarter is implemented by dialects whose transactions should start
+// with something other than BEGIN (SQLite's BEGIN IMMEDIATE takes the
+// write lock up front, so two writers wait instead of failing).
+type TxStarter interface {
+	BeginSQL() string
+}
+
+// ParamConverter is implemented by dialects that store some Go values in
+// a form of their own (SQLite keeps times as UTC text that sorts). It is
+// applied to every bound parameter of the statements gomikro renders.
+type ParamConverter interface {
+	ConvertParam(v any) any
+}
+
+// InsertIDs is implemented by dialects without INSERT ... RETURNING whose
+// driver reports the first key a multi-row insert generated (MySQL's
+// LAST_INSERT_ID). Step returns the distance between the keys of one
+// statement's rows, or 0 when they may not be consecutive, in which case
+// rows are inserted one per statement.
+type InsertIDs interface {
+	InsertIDStep() int64
+}
+
+// beginSQL is the statement that starts a transaction in dialect d.
+func beginSQL(d Dialect) string {
+	if t, ok := d.(TxStarter); ok {
+		return t.BeginSQL()
+	}
+	return "BEGIN"
+}

@@ -112,7 +112,7 @@ func (s *session) Begin(ctx context.Context) (em.Tx, error) {
 			return nil, err
 		}
 		x := s.drv.log.wrap(c)
-		if _, err := x.Exec(ctx, "BEGIN"); err != nil {
+		if _, err := x.Exec(ctx, beginSQL(s.drv.d)); err != nil {
 			c.Release()
 			return nil, err
 		}

@@ -1,12 +1,17 @@
 package sqlem
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/meta"
 )
+
+// errNoInsertID: the dialect has neither RETURNING nor a driver that
+// reports generated keys.
+var errNoInsertID = errors.New("gomikro: the connection does not report generated keys")
 
 // wrapErr names the entity and operation of a failed statement and turns
 // constraint failures the dialect recognises into *gomikro.ConstraintError.

@@ -27,7 +27,7 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 		// (unless a version check must be able to undo it).
 		fx.single = p.Statements() == 1 && fx.singleStatement()
 		if !fx.single {
-			fx.begin, fx.end = "BEGIN", "COMMIT"
+			fx.begin, fx.end = beginSQL(s.drv.d), "COMMIT"
 			fx.abort = "ROLLBACK"
 		}
 	} else {
@@ -52,6 +52,7 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 // depend on each other's results and go in one round trip where the
 // connection pipelines.
 type flushExec struct {
+	ctx    context.Context
 	s      *session
 	p      *tracking.Plan
 	x      Executor
@@ -78,8 +79,16 @@ func (fx *flushExec) singleStatement() bool {
 	switch {
 	case len(p.Inserts) == 1:
 		b := p.Inserts[0]
+		if len(b.Return) > 0 && !d.Returning() {
+			if len(rereadColumns(b)) > 0 {
+				return false
+			}
+			if ids, ok := d.(InsertIDs); ok && ids.InsertIDStep() == 0 && len(b.Rows) > 1 {
+				return false
+			}
+		}
 		if _, ok := d.(BulkInserter); ok {
-			return true
+			return len(b.Rows) <= bulkRows(d, len(b.Columns))
 		}
 		return len(b.Rows)*max1(len(b.Columns)) <= d.MaxParams() && len(b.Rows) <= insertChunk
 	case len(p.Updates) == 1:
@@ -88,7 +97,7 @@ func (fx *flushExec) singleStatement() bool {
 			return false
 		}
 		if _, ok := d.(BulkUpdater); ok {
-			return true
+			return len(b.Rows) <= bulkRows(d, len(b.Columns)+1)
 		}
 		return len(b.Rows) == 1
 	case len(p.Deletes) == 1:
@@ -108,7 +117,15 @@ func max1(n int) int {
 // insertChunk caps the rows of one multi-row VALUES insert.
 const insertChunk = 1000
 
+// bulkRows is the number of rows one bulk statement of a dialect may carry
+// with cols values per row (array-binding dialects pass one parameter a
+// column, so the bound is loose for them).
+func bulkRows(d Dialect, cols int) int {
+	return max(1, d.MaxParams()/(cols+2))
+}
+
 func (fx *flushExec) run(ctx context.Context) error {
+	fx.ctx = ctx
 	fx.unknown = map[*meta.Entity]bool{}
 	if fx.begin != "" {
 		fx.stage = append(fx.stage, &Stmt{SQL: fx.begin})
@@ -230,6 +247,18 @@ func (fx *flushExec) flushStage(ctx context.Context) error {
 }
 
 func (fx *flushExec) exec(ctx context.Context, st *Stmt) error {
+	if st.ids != nil {
+		ix, ok := fx.x.(IDExecutor)
+		if !ok {
+			return errNoInsertID
+		}
+		id, n, err := ix.ExecID(ctx, st.SQL, st.Args...)
+		st.Affected = n
+		if err != nil {
+			return err
+		}
+		return st.ids(id, n)
+	}
 	if st.Scan != nil {
 		rows, err := fx.x.Query(ctx, st.SQL, st.Args...)
 		if err != nil {
@@ -254,19 +283,75 @@ func (fx *flushExec) add(st *Stmt, e *meta.Entity, op string) {
 
 func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 	d := fx.s.drv.d
-	if bi, ok := d.(BulkInserter); ok {
-		sql, args, ok, err := bi.BulkInsert(b, b.Rows, fx.vals)
-		if err != nil {
-			return err
+	e := b.Entity
+	// Without RETURNING, generated keys come from the driver and other
+	// database-chosen values are read back after the stage.
+	var step int64
+	idsOnly := len(b.Return) > 0 && !d.Returning()
+	if idsOnly {
+		ids, ok := d.(InsertIDs)
+		if !ok {
+			return fmt.Errorf("gomikro: insert %s: the dialect cannot return generated values", e.Name)
 		}
-		if ok {
-			fx.add(&Stmt{SQL: sql, Args: args, Scan: fx.readBack(b, b.Rows)}, b.Entity, "insert")
-			return nil
+		step = ids.InsertIDStep()
+		if others := rereadColumns(b); len(others) > 0 {
+			fx.checks = append(fx.checks, func() error { return fx.reread(e, others, b.Rows) })
 		}
 	}
+	genKeys := idsOnly && e.GeneratedPK() && slices.Contains(b.Return, e.PK[0])
 	per := min(insertChunk, max(1, d.MaxParams()/max1(len(b.Columns))))
+	bi, bulk := d.(BulkInserter)
+	if bulk {
+		per = bulkRows(d, len(b.Columns))
+	}
+	if genKeys && step == 0 {
+		// Keys of one statement may not be consecutive: a row each.
+		per, bulk = 1, false
+	}
 	for rows := range slices.Chunk(b.Rows, per) {
-		bl := newBuilder(d)
+		if bulk {
+			sql, args, ok, err := bi.BulkInsert(b, rows, fx.vals)
+			if err != nil {
+				return err
+			}
+			if ok {
+				st := &Stmt{SQL: sql, Args: args}
+				if genKeys {
+					st.ids = assignIDs(e, rows, step)
+				} else if !idsOnly {
+					st.Scan = fx.readBack(b, rows)
+				}
+				fx.add(st, e, "insert")
+				continue
+			}
+		}
+		for part := range slices.Chunk(rows, min(insertChunk, max(1, d.MaxParams()/max1(len(b.Columns))))) {
+			if err := fx.insertValues(b, part, genKeys, step); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// insertValues queues one multi-row INSERT ... VALUES.
+func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64) error {
+	d := fx.s.drv.d
+	bl := newBuilder(d)
+	if len(b.Columns) == 0 {
+		// Every column defaulted: DEFAULT VALUES takes one row.
+		if len(rows) > 1 {
+			for _, r := range rows {
+				if err := fx.insertValues(b, []*tracking.Entry{r}, genKeys, step); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		bl.w("INSERT INTO ", bl.q(b.Entity.Table), " ", defaultValues(d))
+	} else {
+		bl.args = make([]any, 0, len(rows)*len(b.Columns))
+		bl.b.Grow(len(rows) * (4*len(b.Columns) + 4))
 		bl.w("INSERT INTO ", bl.q(b.Entity.Table), " (")
 		for i, f := range b.Columns {
 			if i > 0 {
@@ -274,55 +359,51 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 			}
 			bl.w(bl.q(f.Column))
 		}
-		if len(b.Columns) == 0 {
-			// Every column defaulted.
-			bl.b.Reset()
-			bl.w("INSERT INTO ", bl.q(b.Entity.Table), " DEFAULT VALUES")
-			if len(rows) > 1 {
-				for _, r := range rows {
-					if err := fx.insert(&tracking.InsertBatch{Entity: b.Entity, Return: b.Return, Rows: []*tracking.Entry{r}}); err != nil {
-						return err
-					}
-				}
-				return nil
+		bl.w(") VALUES ")
+		for i, r := range rows {
+			if i > 0 {
+				bl.w(", ")
 			}
-		} else {
-			bl.w(") VALUES ")
-			for i, r := range rows {
-				if i > 0 {
+			bl.w("(")
+			for j, f := range b.Columns {
+				if j > 0 {
 					bl.w(", ")
 				}
-				bl.w("(")
-				for j, f := range b.Columns {
-					if j > 0 {
-						bl.w(", ")
-					}
-					v, err := fx.vals.Value(f, r)
-					if err != nil {
-						return err
-					}
-					bl.w(bl.param(v))
+				v, err := fx.vals.Value(f, r)
+				if err != nil {
+					return err
 				}
-				bl.w(")")
+				bl.w(bl.param(v))
 			}
+			bl.w(")")
 		}
-		st := &Stmt{}
-		if len(b.Return) > 0 && d.Returning() {
-			bl.w(" RETURNING ")
-			for i, f := range Returning(b) {
-				if i > 0 {
-					bl.w(", ")
-				}
-				bl.w(bl.q(f.Column))
-			}
-			st.Scan = fx.readBack(b, rows)
-		} else if len(b.Return) > 0 {
-			return fmt.Errorf("gomikro: insert %s: the dialect cannot return generated values", b.Entity.Name)
-		}
-		st.SQL, st.Args = bl.String(), bl.args
-		fx.add(st, b.Entity, "insert")
 	}
+	st := &Stmt{}
+	switch {
+	case len(b.Return) > 0 && d.Returning():
+		bl.w(" RETURNING ")
+		for i, f := range Returning(b) {
+			if i > 0 {
+				bl.w(", ")
+			}
+			bl.w(bl.q(f.Column))
+		}
+		st.Scan = fx.readBack(b, rows)
+	case genKeys:
+		st.ids = assignIDs(b.Entity, rows, step)
+	}
+	st.SQL, st.Args = bl.String(), bl.args
+	fx.add(st, b.Entity, "insert")
 	return nil
+}
+
+// defaultValues is the tail of an INSERT whose columns all take their
+// defaults.
+func defaultValues(d Dialect) string {
+	if dv, ok := d.(interface{ DefaultValues() string }); ok {
+		return dv.DefaultValues()
+	}
+	return "DEFAULT VALUES"
 }
 
 // readBack returns a scanner of RETURNING rows into the inserted objects.
@@ -477,12 +558,18 @@ func scanDest(f *meta.Field, p unsafe.Pointer) any {
 func (fx *flushExec) update(b *tracking.UpdateBatch) error {
 	d := fx.s.drv.d
 	e := b.Entity
-	if bu, ok := d.(BulkUpdater); ok && len(e.PK) == 1 {
-		sql, args, ok, err := bu.BulkUpdate(b, b.Rows, fx.vals)
-		if err != nil {
-			return err
-		}
-		if ok {
+	rest := b.Rows
+	if bu, ok := d.(BulkUpdater); ok && len(e.PK) == 1 && len(b.Rows) > 1 {
+		rest = nil
+		for rows := range slices.Chunk(b.Rows, bulkRows(d, len(b.Columns)+1)) {
+			sql, args, ok, err := bu.BulkUpdate(b, rows, fx.vals)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				rest = append(rest, rows...)
+				continue
+			}
 			st := &Stmt{SQL: sql, Args: args}
 			if b.Versioned {
 				var got []tracking.Key
@@ -497,13 +584,12 @@ func (fx *flushExec) update(b *tracking.UpdateBatch) error {
 					}
 					return r.Err()
 				}
-				fx.checks = append(fx.checks, func() error { return versionCheck(e, b.Rows, got) })
+				fx.checks = append(fx.checks, func() error { return versionCheck(e, rows, got) })
 			}
 			fx.add(st, e, "update")
-			return nil
 		}
 	}
-	for _, row := range b.Rows {
+	for _, row := range rest {
 		bl := newBuilder(d)
 		bl.w("UPDATE ", bl.q(e.Table), " SET ")
 		for i, f := range b.Columns {
@@ -659,4 +745,70 @@ func (fx *flushExec) pivot(b *tracking.PivotBatch, insert bool) {
 		}
 		fx.add(&Stmt{SQL: bl.String(), Args: bl.args}, pv.Owner, op)
 	}
+}
+
+// assignIDs returns the reader of a multi-row insert's generated keys from
+// the first key the driver reports: the rows got first, first+step, ...
+func assignIDs(e *meta.Entity, rows []*tracking.Entry, step int64) func(lastID, affected int64) error {
+	pk := e.PK[0]
+	return func(id, n int64) error {
+		if n != int64(len(rows)) {
+			return fmt.Errorf("gomikro: insert %s: %d rows inserted for %d objects", e.Name, n, len(rows))
+		}
+		for _, row := range rows {
+			v := pk.Value(row.Obj)
+			if v.CanInt() {
+				v.SetInt(id)
+			} else {
+				v.SetUint(uint64(id))
+			}
+			id += step
+		}
+		return nil
+	}
+}
+
+// rereadColumns are the database-chosen columns of an insert other than a
+// generated key: a dialect without RETURNING selects them after the insert.
+func rereadColumns(b *tracking.InsertBatch) []*meta.Field {
+	var out []*meta.Field
+	for _, f := range b.Return {
+		if !(f.Generated && len(b.Entity.PK) == 1 && f == b.Entity.PK[0]) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// reread selects the columns cols of freshly inserted rows by key and sets
+// them on the objects.
+func (fx *flushExec) reread(e *meta.Entity, cols []*meta.Field, rows []*tracking.Entry) error {
+	d := fx.s.drv.d
+	sel := &tracking.InsertBatch{Entity: e, Return: cols}
+	for chunk := range slices.Chunk(rows, max(1, d.MaxParams()/max1(len(e.PK)))) {
+		bl := newBuilder(d)
+		bl.w("SELECT ")
+		for i, f := range Returning(sel) {
+			if i > 0 {
+				bl.w(", ")
+			}
+			bl.w(bl.q(f.Column))
+		}
+		bl.w(" FROM ", bl.q(e.Table), " WHERE ")
+		for i, row := range chunk {
+			if i > 0 {
+				bl.w(" OR ")
+			}
+			bl.w("(")
+			if err := fx.pkCond(bl, e, row); err != nil {
+				return err
+			}
+			bl.w(")")
+		}
+		st := &Stmt{SQL: bl.String(), Args: bl.args, Scan: fx.readBack(sel, chunk)}
+		if err := fx.exec(fx.ctx, st); err != nil {
+			return fx.s.drv.wrapErr(err, e, "read back")
+		}
+	}
+	return nil
 }

@@ -74,6 +74,18 @@ func (l *loggedExec) Exec(ctx context.Context, sql string, args ...any) (int64, 
 	return n, err
 }
 
+// ExecID implements IDExecutor when the wrapped executor does.
+func (l *loggedExec) ExecID(ctx context.Context, sql string, args ...any) (int64, int64, error) {
+	ix, ok := l.x.(IDExecutor)
+	if !ok {
+		return 0, 0, errNoInsertID
+	}
+	start := time.Now()
+	id, n, err := ix.ExecID(ctx, sql, args...)
+	l.q.log(ctx, sql, args, start, n, err)
+	return id, n, err
+}
+
 type loggedPipeline struct {
 	*loggedExec
 	p Pipeliner

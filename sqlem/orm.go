@@ -109,7 +109,7 @@ func (s *Schema) run(ctx context.Context, stmts []string) error {
 	x := s.drv.log.wrap(c)
 	tx := s.drv.d.SupportsTransactionalDDL()
 	if tx {
-		if _, err := x.Exec(ctx, "BEGIN"); err != nil {
+		if _, err := x.Exec(ctx, beginSQL(s.drv.d)); err != nil {
 			return err
 		}
 	}

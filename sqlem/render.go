@@ -31,6 +31,9 @@ func (s *builder) w(parts ...string) {
 
 // param binds v and returns its placeholder.
 func (s *builder) param(v any) string {
+	if c, ok := s.d.(ParamConverter); ok {
+		v = c.ConvertParam(v)
+	}
 	s.args = append(s.args, v)
 	return s.d.Placeholder(len(s.args))
 }

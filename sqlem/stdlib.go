@@ -19,6 +19,10 @@ func (p dbPool) Exec(ctx context.Context, q string, args ...any) (int64, error) 
 	return affected(p.db.ExecContext(ctx, q, args...))
 }
 
+func (p dbPool) ExecID(ctx context.Context, q string, args ...any) (int64, int64, error) {
+	return lastID(p.db.ExecContext(ctx, q, args...))
+}
+
 func (p dbPool) Conn(ctx context.Context) (Conn, error) {
 	c, err := p.db.Conn(ctx)
 	if err != nil {
@@ -49,6 +53,10 @@ func (c dbConn) Exec(ctx context.Context, q string, args ...any) (int64, error) 
 	return affected(c.c.ExecContext(ctx, q, args...))
 }
 
+func (c dbConn) ExecID(ctx context.Context, q string, args ...any) (int64, int64, error) {
+	return lastID(c.c.ExecContext(ctx, q, args...))
+}
+
 func (c dbConn) Release() { _ = c.c.Close() }
 
 func affected(r sql.Result, err error) (int64, error) {
@@ -60,4 +68,19 @@ func affected(r sql.Result, err error) (int64, error) {
 		return 0, nil // some statements (BEGIN, DDL) report none
 	}
 	return n, nil
+}
+
+func lastID(r sql.Result, err error) (int64, int64, error) {
+	if err != nil {
+		return 0, 0, err
+	}
+	id, err := r.LastInsertId()
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return 0, 0, err
+	}
+	return id, n, nil
 }

@@ -5,6 +5,7 @@ import (
 	sqldriver "database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"unicode/utf8"
@@ -75,7 +76,7 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 		out := reflect.MakeSlice(reflect.SliceOf(f.GoType), len(rows), len(rows))
 		for i, r := range rows {
 			x := f.Value(r.Obj)
-			if f.Length > 0 {
+			if f.Length > 0 || f.Type == meta.TypeDecimal {
 				y := x
 				if f.Storage == meta.StorePointer {
 					if x.IsNil() {
@@ -141,6 +142,9 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 // checkLength refuses a string longer than its varchar column, naming the
 // field, before anything is sent.
 func checkLength(f *meta.Field, x reflect.Value) error {
+	if f.Type == meta.TypeDecimal {
+		return checkRange(f, x)
+	}
 	if f.Length == 0 || f.Type != meta.TypeString || x.Kind() != reflect.String || f.ColumnType != "" {
 		return nil
 	}
@@ -153,6 +157,33 @@ func checkLength(f *meta.Field, x reflect.Value) error {
 			Err: fmt.Errorf("a value of %d characters does not fit %s's %d", n, f, f.Length)}
 	}
 	return nil
+}
+
+// checkRange fails for a number whose integer part has more digits than a
+// decimal column's precision leaves it (some databases would store it
+// anyway, others fail without naming the column).
+func checkRange(f *meta.Field, x reflect.Value) error {
+	if f.Precision == 0 || f.ColumnType != "" {
+		return nil
+	}
+	var v float64
+	switch {
+	case x.CanFloat():
+		v = math.Abs(x.Float())
+	case x.CanInt():
+		v = math.Abs(float64(x.Int()))
+	case x.CanUint():
+		v = float64(x.Uint())
+	default:
+		return nil // a Valuer or a decimal type: the database checks
+	}
+	limit := math.Pow10(f.Precision - f.Scale)
+	// Rounding to the scale may carry into the next digit.
+	if math.Round(v*math.Pow10(f.Scale))/math.Pow10(f.Scale) < limit {
+		return nil
+	}
+	return &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: f.Entity.Name, Field: f.Name,
+		Err: fmt.Errorf("%v is out of range for %s's numeric(%d,%d)", x.Interface(), f, f.Precision, f.Scale)}
 }
 
 // jsonDest scans a JSON column into a field.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"unsafe"
 
+	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/meta"
 )
@@ -364,7 +365,8 @@ func (p *Plan) insertColumns(en *Entry, pending map[*Entry]bool) (cols, ret, def
 					continue
 				}
 			} else if r.ID == nil && !f.Nullable {
-				return nil, nil, nil, fmt.Errorf("gomikro: %s is required (the reference is empty and the column is NOT NULL)", f)
+				return nil, nil, nil, &gomikro.ConstraintError{Kind: gomikro.ErrNotNullViolation, Entity: f.Entity.Name, Field: f.Name,
+					Err: fmt.Errorf("%s is required (the reference is empty and the column is NOT NULL)", f)}
 			}
 		}
 		cols = append(cols, f)

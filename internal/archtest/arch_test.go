@@ -37,7 +37,7 @@ var layers = map[string][]string{
 	// The root package (Config and friends) sits just above them.
 	".": {"meta/...", "ref/...", "query/..."},
 
-	"tracking/...": {"meta/...", "ref/...", "query/..."},
+	"tracking/...": {".", "meta/...", "ref/...", "query/..."},
 	"em/...":       {".", "meta/...", "ref/...", "query/...", "tracking/..."},
 	"repo/...":     {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/..."},
 

@@ -16,6 +16,8 @@ var failures = []Scenario{
 	scenario(OptimisticLock),
 	scenario(ValueTooLongNamesTheField),
 	scenario(ForeignKeyViolation),
+	scenario(OutOfRangeNamesTheField),
+	scenario(NullIntoNotNullNamesTheField),
 }
 
 // FailedFlushRollsBackAndRetries: a unique violation in the middle of a
@@ -133,5 +135,53 @@ func ForeignKeyViolation(t *testing.T, h *Harness) {
 	}
 	if b.ID != 0 {
 		t.Fatal("the key of a failed insert stayed in the object")
+	}
+}
+
+// OutOfRangeNamesTheField: a number beyond its column's precision is an
+// error naming Entity.Field, and nothing of the flush is written.
+func OutOfRangeNamesTheField(t *testing.T, h *Harness) {
+	m := h.EM()
+	a := &Author{Name: "Rich", Email: "rich@example.com"}
+	b := &Book{Title: "Dear", Author: ref.To(a), Price: 1e9} // numeric(10,2) holds < 1e8
+	must(t, m.Persist(a, b))
+	err := m.Flush(h.Ctx)
+	if !errors.Is(err, gomikro.ErrCheckViolation) || !strings.Contains(err.Error(), "Book.Price") {
+		t.Fatalf("price out of range: %v, want ErrCheckViolation naming Book.Price", err)
+	}
+	if n, _ := em.Count[Author](h.Ctx, h.EM(), nil); n != 0 {
+		t.Fatalf("%d authors written by the failed flush", n)
+	}
+	b.Price = 99999999.99
+	must(t, m.Flush(h.Ctx))
+	got, err := em.FindOneOrFail[Book](h.Ctx, h.EM(), query.Eq("id", b.ID))
+	must(t, err)
+	if got.Price != 99999999.99 {
+		t.Fatalf("price %v read back, want 99999999.99", got.Price)
+	}
+}
+
+// NullIntoNotNullNamesTheField: a required reference left empty fails in
+// the database with ErrNotNullViolation naming Entity.Field, after other
+// rows of the same flush were sent; all of them are rolled back.
+func NullIntoNotNullNamesTheField(t *testing.T, h *Harness) {
+	m := h.EM()
+	a := &Author{Name: "Solo", Email: "solo@example.com"}
+	b := &Book{Title: "Nobody's"}
+	must(t, m.Persist(a, b))
+	err := m.Flush(h.Ctx)
+	if !errors.Is(err, gomikro.ErrNotNullViolation) || !strings.Contains(err.Error(), "Book.Author") {
+		t.Fatalf("book without author: %v, want ErrNotNullViolation naming Book.Author", err)
+	}
+	if n, _ := em.Count[Author](h.Ctx, h.EM(), nil); n != 0 {
+		t.Fatalf("%d authors written by the failed flush", n)
+	}
+	if a.ID != 0 || b.ID != 0 {
+		t.Fatalf("keys of the failed flush stayed in the objects: author %d, book %d", a.ID, b.ID)
+	}
+	b.Author = ref.To(a)
+	must(t, m.Flush(h.Ctx))
+	if a.ID == 0 || b.ID == 0 {
+		t.Fatal("the retried flush assigned no keys")
 	}
 }

@@ -1,0 +1,236 @@
+// Package sqlbench holds the flush and load benchmarks of the
+// database/sql dialects (MySQL, SQLite), each against a hand-written
+// baseline on the same driver in the same run. Sub-benchmarks are named
+// impl=sql and impl=gomikro, for `benchstat -col /impl`.
+package sqlbench
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"testing"
+
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/ref"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+// BenchAuthor is the benchmark's referenced entity.
+type BenchAuthor struct {
+	ID   int64 `orm:"pk"`
+	Name string
+}
+
+// BenchBook has an m:1 author, as in the PostgreSQL benchmarks.
+type BenchBook struct {
+	ID     int64  `orm:"pk"`
+	Title  string `orm:"length=100"`
+	Year   int64
+	Price  float64
+	Author ref.Ref[BenchAuthor]
+}
+
+// Entities are the benchmark model's entities, for gomikro.Config.
+func Entities() []any { return []any{BenchAuthor{}, BenchBook{}} }
+
+// Raw is what the baselines write and scan.
+type Raw struct {
+	ID       int64
+	Title    string
+	Year     int64
+	Price    float64
+	AuthorID int64
+}
+
+// Rows is the size of a batch.
+const Rows = 10_000
+
+// Baseline is the hand-written code of one dialect: what a careful
+// programmer writes with database/sql alone.
+type Baseline interface {
+	// Insert inserts the books in one transaction and sets their IDs.
+	Insert(ctx context.Context, db *sql.DB, books []Raw) error
+	// Update sets the title of each book (by ID) in one transaction.
+	Update(ctx context.Context, db *sql.DB, ids []int64, titles []string) error
+}
+
+// Env is one benchmark's database: the ORM on tables of Entities, a
+// database/sql handle on the same database, and one author.
+type Env struct {
+	ORM    *sqlem.ORM
+	DB     *sql.DB
+	Base   Baseline
+	Author int64
+}
+
+func (env *Env) truncate(b *testing.B) {
+	b.Helper()
+	if _, err := env.DB.Exec(`DELETE FROM bench_book`); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func (env *Env) raw() []Raw {
+	books := make([]Raw, Rows)
+	for i := range books {
+		books[i] = Raw{Title: "Book " + strconv.Itoa(i), Year: 2000 + int64(i%20), Price: float64(i), AuthorID: env.Author}
+	}
+	return books
+}
+
+func (env *Env) fill(b *testing.B) {
+	b.Helper()
+	if err := env.Base.Insert(context.Background(), env.DB, env.raw()); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// Insert10k: a flush of 10,000 new books against the baseline's insert.
+func Insert10k(b *testing.B, env *Env) {
+	ctx := context.Background()
+	b.Run("impl=sql", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			b.StopTimer()
+			env.truncate(b)
+			b.StartTimer()
+			books := env.raw()
+			if err := env.Base.Insert(ctx, env.DB, books); err != nil {
+				b.Fatal(err)
+			}
+			if books[Rows-1].ID == 0 {
+				b.Fatal("no ids")
+			}
+		}
+	})
+	b.Run("impl=gomikro", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			b.StopTimer()
+			env.truncate(b)
+			m := env.ORM.EM().Fork()
+			a, err := em.GetReference[BenchAuthor](m, env.Author)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			var last *BenchBook
+			for i := range Rows {
+				last = &BenchBook{Title: "Book " + strconv.Itoa(i), Year: 2000 + int64(i%20), Price: float64(i), Author: ref.To(a)}
+				if err := m.Persist(last); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := m.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if last.ID == 0 {
+				b.Fatal("no ids")
+			}
+		}
+	})
+}
+
+// Update10k: a flush of 10,000 managed books with one changed column
+// each against the baseline's update.
+func Update10k(b *testing.B, env *Env) {
+	ctx := context.Background()
+	env.truncate(b)
+	env.fill(b)
+	b.Run("impl=sql", func(b *testing.B) {
+		rows, err := env.DB.QueryContext(ctx, `SELECT id FROM bench_book`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				b.Fatal(err)
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for n := range b.N {
+			titles := make([]string, len(ids))
+			for i := range titles {
+				titles[i] = "T" + strconv.Itoa(n) + "-" + strconv.Itoa(i)
+			}
+			if err := env.Base.Update(ctx, env.DB, ids, titles); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=gomikro", func(b *testing.B) {
+		m := env.ORM.EM().Fork()
+		books, err := em.FindAll[BenchBook](ctx, m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for n := range b.N {
+			for i, bk := range books {
+				bk.Title = "G" + strconv.Itoa(n) + "-" + strconv.Itoa(i)
+			}
+			if err := m.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// Load10k: loading 10,000 rows into managed entities (identity map and
+// snapshots included) against a database/sql scan into structs.
+func Load10k(b *testing.B, env *Env) {
+	ctx := context.Background()
+	env.truncate(b)
+	env.fill(b)
+	b.Run("impl=sql", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			rows, err := env.DB.QueryContext(ctx, `SELECT id, title, year, price, author_id FROM bench_book`)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out []*Raw
+			for rows.Next() {
+				r := &Raw{}
+				if err := rows.Scan(&r.ID, &r.Title, &r.Year, &r.Price, &r.AuthorID); err != nil {
+					b.Fatal(err)
+				}
+				out = append(out, r)
+			}
+			if err := rows.Err(); err != nil || len(out) != Rows {
+				b.Fatal(err, len(out))
+			}
+		}
+	})
+	b.Run("impl=gomikro", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			m := env.ORM.EM().Fork()
+			out, err := em.FindAll[BenchBook](ctx, m)
+			if err != nil || len(out) != Rows {
+				b.Fatal(err, len(out))
+			}
+		}
+	})
+}
+
+// InTx runs fn in a database/sql transaction.
+func InTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,19 @@
+// Package sqlite is gomikro's SQLite backend, on the pure-Go driver
+// modernc.org/sqlite (no cgo): the embedded default, so a program needs
+// no database server.
+//
+// Open takes a file path or URI ("bookstore.db", "file:data.db?...") or
+// ":memory:". Every connection enforces foreign keys, waits up to five
+// seconds for a lock instead of failing at once (busy_timeout), makes LIKE
+// case-sensitive (as on the other dialects; $ilike is the case-insensitive
+// one) and knows REGEXP (Go's regexp syntax). File databases use the WAL
+// journal, so readers do not wait for a writer. Transactions start with
+// BEGIN IMMEDIATE: a writer takes the write lock up front and a second
+// writer waits for it.
+//
+// An in-memory database lives in one connection, so the pool holds just
+// that one: while a transaction is open, other EntityManagers wait for it.
+//
+// SQLite has no row locks: the locking find options (ForUpdate, ...) lock
+// nothing beyond the transaction's database-wide write lock.
+package sqlite

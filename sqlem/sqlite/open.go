@@ -1,0 +1,117 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+
+	sqlite3 "modernc.org/sqlite"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+// Open opens the SQLite database of cfg.DSN (a file path, a file: URI, or
+// ":memory:"; an empty DSN is ":memory:") and returns the ORM, whose EM()
+// is a *sqlem.EntityManager. The file is created when it does not exist.
+func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
+	if err := registerRegexp(); err != nil {
+		return nil, fmt.Errorf("gomikro: sqlite: %w", err)
+	}
+	dsn, memory := connString(cfg.DSN)
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: sqlite: %w", err)
+	}
+	if memory {
+		// The database lives and dies with its one connection.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+	} else if cfg.MaxConns > 0 {
+		db.SetMaxOpenConns(cfg.MaxConns)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("gomikro: sqlite: open %s: %w", cfg.DSN, err)
+	}
+	orm, err := sqlem.Open(cfg, Dialect{}, sqlem.DBPool(db))
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return orm, nil
+}
+
+// connString adds gomikro's connection settings to a DSN and reports
+// whether it names an in-memory database.
+func connString(dsn string) (string, bool) {
+	if dsn == "" {
+		dsn = ":memory:"
+	}
+	memory := dsn == ":memory:" || strings.Contains(dsn, "mode=memory") || strings.HasPrefix(dsn, "file::memory:")
+	params := []string{
+		"_pragma=foreign_keys(1)",
+		"_pragma=busy_timeout(5000)",
+		"_pragma=case_sensitive_like(1)",
+	}
+	if !memory {
+		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + strings.Join(params, "&"), memory
+}
+
+var (
+	regexpOnce sync.Once
+	regexpErr  error
+	patterns   sync.Map // string -> *regexp.Regexp
+)
+
+// registerRegexp gives SQLite's REGEXP operator a function: SQLite calls
+// regexp(pattern, value).
+func registerRegexp() error {
+	regexpOnce.Do(func() {
+		regexpErr = sqlite3.RegisterDeterministicScalarFunction("regexp", 2, func(_ *sqlite3.FunctionContext, args []driver.Value) (driver.Value, error) {
+			pat, ok := text(args[0])
+			if !ok {
+				return nil, fmt.Errorf("REGEXP: the pattern must be text")
+			}
+			s, ok := text(args[1])
+			if !ok {
+				return nil, nil // NULL matches nothing
+			}
+			re, found := patterns.Load(pat)
+			if !found {
+				c, err := regexp.Compile(pat)
+				if err != nil {
+					return nil, fmt.Errorf("REGEXP: %w", err)
+				}
+				re, _ = patterns.LoadOrStore(pat, c)
+			}
+			return re.(*regexp.Regexp).MatchString(s), nil
+		})
+		if regexpErr != nil && strings.Contains(regexpErr.Error(), "already") {
+			regexpErr = nil // registered by the application
+		}
+	})
+	return regexpErr
+}
+
+func text(v driver.Value) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case []byte:
+		return string(v), true
+	}
+	return "", false
+}
