@@ -47,6 +47,12 @@ type DropGuard interface {
 	DropEpilogue() []string
 }
 
+// TableOptions is implemented by dialects that append options to CREATE
+// TABLE (MySQL's engine, character set and collation).
+type TableOptions interface {
+	TableOptions() string
+}
+
 // Execer runs one DDL statement.
 type Execer interface {
 	ExecDDL(ctx context.Context, sql string) error
@@ -82,6 +88,10 @@ func (g *Generator) CreateSQL() []string {
 	q := g.d.QuoteIdent
 	il, _ := g.d.(InlineForeignKeys)
 	inline := il != nil && il.InlineForeignKeys()
+	opts := ""
+	if to, ok := g.d.(TableOptions); ok {
+		opts = to.TableOptions()
+	}
 	for _, e := range g.reg.Entities() {
 		var cols []string
 		for _, f := range e.Columns {
@@ -164,7 +174,7 @@ func (g *Generator) CreateSQL() []string {
 				fks = append(fks, "ALTER TABLE "+q(e.Table)+" ADD "+fk)
 			}
 		}
-		tables = append(tables, "CREATE TABLE "+q(e.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)")
+		tables = append(tables, "CREATE TABLE "+q(e.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)"+opts)
 		indexes = append(indexes, entityIndexes...)
 	}
 	for _, pv := range g.reg.Pivots() {
@@ -187,7 +197,7 @@ func (g *Generator) CreateSQL() []string {
 				fks = append(fks, "ALTER TABLE "+q(pv.Table)+" ADD "+fk)
 			}
 		}
-		tables = append(tables, "CREATE TABLE "+q(pv.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)")
+		tables = append(tables, "CREATE TABLE "+q(pv.Table)+" (\n  "+strings.Join(cols, ",\n  ")+"\n)"+opts)
 		indexes = append(indexes, "CREATE INDEX "+q(Name("idx", pv.Table, pv.TargetColumn))+" ON "+q(pv.Table)+" ("+q(pv.TargetColumn)+")")
 	}
 	return append(append(tables, indexes...), fks...)

@@ -114,7 +114,7 @@ func (s *session) Begin(ctx context.Context) (em.Tx, error) {
 		x := s.drv.log.wrap(c)
 		if _, err := x.Exec(ctx, beginSQL(s.drv.d)); err != nil {
 			c.Release()
-			return nil, err
+			return nil, s.drv.txErr(err)
 		}
 		return &session{drv: s.drv, x: x, conn: c, depth: 1}, nil
 	}

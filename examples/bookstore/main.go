@@ -1,9 +1,14 @@
-// Command bookstore shows gomikro's unit of work on PostgreSQL: it creates
-// the schema, persists an object graph in one flush, queries with
-// populate, changes and removes entities, sets a foreign key by raw id
-// and runs a transaction, logging every statement.
+// Command bookstore shows gomikro's unit of work: it creates the schema,
+// persists an object graph in one flush, queries with populate, changes
+// and removes entities, sets a foreign key by raw id and runs a
+// transaction, logging every statement.
 //
+// It runs on an in-memory SQLite database unless -dsn names another:
+//
+//	go run ./examples/bookstore                        # SQLite in memory, no server
+//	go run ./examples/bookstore -dsn bookstore.db      # SQLite file
 //	go run ./examples/bookstore -dsn 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+//	go run ./examples/bookstore -dsn 'root@tcp(127.0.0.1:3306)/test'
 package main
 
 import (
@@ -12,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/gomikro/gomikro"
@@ -20,7 +26,9 @@ import (
 	"github.com/gomikro/gomikro/ref"
 	"github.com/gomikro/gomikro/repo"
 	"github.com/gomikro/gomikro/sqlem"
+	"github.com/gomikro/gomikro/sqlem/mysql"
 	"github.com/gomikro/gomikro/sqlem/postgres"
+	"github.com/gomikro/gomikro/sqlem/sqlite"
 )
 
 // Author writes books.
@@ -49,7 +57,7 @@ type Tag struct {
 }
 
 func main() {
-	dsn := flag.String("dsn", envOr("GOMIKRO_POSTGRES_DSN", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL connection string")
+	dsn := flag.String("dsn", ":memory:", "database: a SQLite file or :memory:, a postgres:// URL, or a MySQL DSN (user@tcp(host:port)/db)")
 	quiet := flag.Bool("quiet", false, "do not log SQL")
 	flag.Parse()
 	if err := run(context.Background(), *dsn, *quiet); err != nil {
@@ -58,11 +66,15 @@ func main() {
 	}
 }
 
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
+// open picks the backend from the form of the DSN.
+func open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
+	switch {
+	case strings.HasPrefix(cfg.DSN, "postgres://"), strings.HasPrefix(cfg.DSN, "postgresql://"):
+		return postgres.Open(ctx, cfg)
+	case strings.Contains(cfg.DSN, "@tcp("), strings.Contains(cfg.DSN, "@unix("):
+		return mysql.Open(ctx, cfg)
 	}
-	return def
+	return sqlite.Open(ctx, cfg)
 }
 
 func run(ctx context.Context, dsn string, quiet bool) error {
@@ -70,7 +82,7 @@ func run(ctx context.Context, dsn string, quiet bool) error {
 	if !quiet {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	orm, err := postgres.Open(ctx, cfg)
+	orm, err := open(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -7,12 +7,14 @@ package testdb
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -85,4 +87,40 @@ func PostgresSchema(tb testing.TB) string {
 	q.Set("search_path", name)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// MySQLDatabase creates a fresh database on the MySQL server of
+// GOMIKRO_MYSQL_DSN, drops it when the test ends, and returns a DSN for
+// it.
+func MySQLDatabase(tb testing.TB) string {
+	tb.Helper()
+	dsn := Lookup(tb, MySQLEnv)
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		tb.Fatalf("%s: %v", MySQLEnv, err)
+	}
+	admin := cfg.Clone()
+	admin.DBName = ""
+	conn, err := mysql.NewConnector(admin)
+	if err != nil {
+		tb.Fatalf("%s: %v", MySQLEnv, err)
+	}
+	db := sql.OpenDB(conn)
+	name := Name("gm_test_")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := db.ExecContext(ctx, "CREATE DATABASE `"+name+"` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
+		_ = db.Close()
+		tb.Fatalf("create database on %s: %v", MySQLEnv, err)
+	}
+	tb.Cleanup(func() {
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := db.ExecContext(ctx, "DROP DATABASE `"+name+"`"); err != nil {
+			tb.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	cfg.DBName = name
+	return cfg.FormatDSN()
 }

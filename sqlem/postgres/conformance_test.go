@@ -7,6 +7,7 @@ import (
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/internal/conformance"
+	"github.com/gomikro/gomikro/internal/sqltest"
 	"github.com/gomikro/gomikro/internal/testdb"
 	"github.com/gomikro/gomikro/sqlem"
 	"github.com/gomikro/gomikro/sqlem/postgres"
@@ -35,5 +36,12 @@ func TestConformance(t *testing.T) {
 		Open: func(t *testing.T, cfg gomikro.Config) *em.EntityManager {
 			return openFresh(t, cfg).EM().EntityManager
 		},
+	})
+}
+
+func TestSQL(t *testing.T) {
+	sqltest.Run(t, sqltest.Backend{
+		Open:     func(t *testing.T, cfg gomikro.Config) *sqlem.ORM { return openFresh(t, cfg) },
+		RowLocks: true,
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/internal/conformance"
+	"github.com/gomikro/gomikro/internal/sqltest"
 	"github.com/gomikro/gomikro/sqlem"
 	"github.com/gomikro/gomikro/sqlem/sqlite"
 )
@@ -36,6 +37,16 @@ func TestConformance(t *testing.T) {
 		Name: "sqlite",
 		Open: func(t *testing.T, cfg gomikro.Config) *em.EntityManager {
 			return openFresh(t, cfg).EM().EntityManager
+		},
+	})
+}
+
+func TestSQL(t *testing.T) {
+	sqltest.Run(t, sqltest.Backend{
+		Open: func(t *testing.T, cfg gomikro.Config) *sqlem.ORM {
+			// A short wait, so that the lock-timeout test is quick.
+			cfg.DSN = filepath.Join(t.TempDir(), "test.db") + "?_pragma=busy_timeout(200)"
+			return openFresh(t, cfg)
 		},
 	})
 }

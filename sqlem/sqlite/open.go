@@ -55,10 +55,9 @@ func connString(dsn string) (string, bool) {
 		dsn = ":memory:"
 	}
 	memory := dsn == ":memory:" || strings.Contains(dsn, "mode=memory") || strings.HasPrefix(dsn, "file::memory:")
-	params := []string{
-		"_pragma=foreign_keys(1)",
-		"_pragma=busy_timeout(5000)",
-		"_pragma=case_sensitive_like(1)",
+	params := []string{"_pragma=foreign_keys(1)", "_pragma=case_sensitive_like(1)"}
+	if !strings.Contains(dsn, "busy_timeout") {
+		params = append(params, "_pragma=busy_timeout(5000)")
 	}
 	if !memory {
 		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")

@@ -1,0 +1,187 @@
+// Package sqltest holds the tests every SQL dialect runs beyond the
+// conformance suite: row locks, deadlocks and lock timeouts translated
+// into gomikro's errors, and raw statements.
+package sqltest
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/conformance"
+	"github.com/gomikro/gomikro/query"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+// Backend is what a dialect's test hands to Run.
+type Backend struct {
+	// Open opens an ORM on a fresh database holding the tables of
+	// cfg.Entities, closed when the test ends.
+	Open func(t *testing.T, cfg gomikro.Config) *sqlem.ORM
+	// RowLocks: the dialect locks rows (FOR UPDATE, SKIP LOCKED, NOWAIT)
+	// and detects deadlocks; without them (SQLite) a second writer waits
+	// for the first and times out.
+	RowLocks bool
+}
+
+// Run runs the tests on the backend.
+func Run(t *testing.T, b Backend) {
+	t.Run("RowLocks", func(t *testing.T) {
+		if !b.RowLocks {
+			t.Skip("the dialect has no row locks; see WriterTimesOut")
+		}
+		rowLocks(t, b)
+	})
+	t.Run("Deadlock", func(t *testing.T) {
+		if !b.RowLocks {
+			t.Skip("the dialect's writers queue for one database lock and cannot deadlock")
+		}
+		deadlock(t, b)
+	})
+	t.Run("WriterTimesOut", func(t *testing.T) {
+		if b.RowLocks {
+			t.Skip("the dialect locks rows; see RowLocks")
+		}
+		writerTimesOut(t, b)
+	})
+	t.Run("Execute", func(t *testing.T) { execute(t, b) })
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func seed(t *testing.T, orm *sqlem.ORM, n int) []*conformance.Author {
+	t.Helper()
+	m := orm.EM().Fork()
+	var out []*conformance.Author
+	for i := range n {
+		a := &conformance.Author{Name: "L", Email: string(rune('a'+i)) + "@example.com"}
+		must(t, m.Persist(a))
+		out = append(out, a)
+	}
+	must(t, m.Flush(context.Background()))
+	return out
+}
+
+// rowLocks: FOR UPDATE holds, SKIP LOCKED skips, NOWAIT fails with
+// ErrLockTimeout.
+func rowLocks(t *testing.T, b Backend) {
+	ctx := context.Background()
+	orm := b.Open(t, gomikro.Config{Entities: conformance.Entities()})
+	seed(t, orm, 1)
+	holder := orm.EM().Fork()
+	must(t, holder.Begin(ctx))
+	defer func() { _ = holder.Rollback(ctx) }()
+	locked, err := em.Find[conformance.Author](ctx, holder, nil, sqlem.ForUpdate())
+	if err != nil || len(locked) != 1 {
+		t.Fatal(err, len(locked))
+	}
+	other := orm.EM().Fork()
+	must(t, other.Begin(ctx))
+	defer func() { _ = other.Rollback(ctx) }()
+	skipped, err := em.Find[conformance.Author](ctx, other, nil, sqlem.ForUpdateSkipLocked())
+	if err != nil || len(skipped) != 0 {
+		t.Fatalf("SKIP LOCKED returned %d rows (%v)", len(skipped), err)
+	}
+	_, err = em.Find[conformance.Author](ctx, other, nil, sqlem.ForUpdateNoWait())
+	if !errors.Is(err, gomikro.ErrLockTimeout) {
+		t.Fatalf("NOWAIT on a locked row: %v, want ErrLockTimeout", err)
+	}
+}
+
+// deadlock: two transactions update two rows in opposite orders; the
+// database picks a victim, whose flush fails with ErrDeadlock.
+func deadlock(t *testing.T, b Backend) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	orm := b.Open(t, gomikro.Config{Entities: conformance.Entities()})
+	ids := seed(t, orm, 2)
+	tx1, tx2 := orm.EM().Fork(), orm.EM().Fork()
+	must(t, tx1.Begin(ctx))
+	defer func() { _ = tx1.Rollback(ctx) }()
+	must(t, tx2.Begin(ctx))
+	defer func() { _ = tx2.Rollback(ctx) }()
+	update := func(m *sqlem.EntityManager, id int64, name string) error {
+		a, err := em.FindOneOrFail[conformance.Author](ctx, m, query.Eq("id", id))
+		if err != nil {
+			return err
+		}
+		a.Name = name
+		return m.Flush(ctx)
+	}
+	must(t, update(tx1, ids[0].ID, "tx1"))
+	must(t, update(tx2, ids[1].ID, "tx2"))
+	type result struct {
+		m   *sqlem.EntityManager
+		err error
+	}
+	done := make(chan result, 2)
+	go func() { done <- result{tx1, update(tx1, ids[1].ID, "tx1")} }()
+	go func() { done <- result{tx2, update(tx2, ids[0].ID, "tx2")} }()
+	var deadlocked int
+	for range 2 {
+		r := <-done
+		switch {
+		case r.err == nil:
+		case errors.Is(r.err, gomikro.ErrDeadlock):
+			deadlocked++
+			// Ending the victim's transaction lets the other one go on.
+			_ = r.m.Rollback(ctx)
+		default:
+			t.Fatalf("a deadlocked flush failed with %v, want ErrDeadlock", r.err)
+		}
+	}
+	if deadlocked == 0 {
+		t.Fatal("no flush reported ErrDeadlock")
+	}
+}
+
+// writerTimesOut: a second writer waits for the first and fails with
+// ErrLockTimeout when the wait is over.
+func writerTimesOut(t *testing.T, b Backend) {
+	ctx := context.Background()
+	orm := b.Open(t, gomikro.Config{Entities: conformance.Entities()})
+	seed(t, orm, 1)
+	holder := orm.EM().Fork()
+	must(t, holder.Begin(ctx))
+	defer func() { _ = holder.Rollback(ctx) }()
+	other := orm.EM().Fork()
+	err := other.Begin(ctx)
+	if err == nil {
+		_ = other.Rollback(ctx)
+	}
+	if !errors.Is(err, gomikro.ErrLockTimeout) {
+		t.Fatalf("a second writer: %v, want ErrLockTimeout", err)
+	}
+}
+
+// execute: raw statements with bound parameters, on the pool and in a
+// transaction.
+func execute(t *testing.T, b Backend) {
+	ctx := context.Background()
+	orm := b.Open(t, gomikro.Config{Entities: conformance.Entities()})
+	p := orm.Dialect().Placeholder
+	m := orm.EM().Fork()
+	n, err := m.Execute(ctx, "INSERT INTO publisher (name) VALUES ("+p(1)+"), ("+p(2)+")", "P1", "Robert'); DROP TABLE book;--")
+	if err != nil || n != 2 {
+		t.Fatalf("Execute: %d rows, %v", n, err)
+	}
+	must(t, m.Begin(ctx))
+	if n, err := m.Execute(ctx, "DELETE FROM publisher WHERE name = "+p(1), "P1"); err != nil || n != 1 {
+		t.Fatalf("Execute in a transaction: %d rows, %v", n, err)
+	}
+	must(t, m.Rollback(ctx))
+	if c, err := em.Count[conformance.Publisher](ctx, orm.EM().Fork(), nil); err != nil || c != 2 {
+		t.Fatalf("%d publishers after a rolled-back delete (%v)", c, err)
+	}
+	if c, err := em.Count[conformance.Book](ctx, orm.EM().Fork(), nil); err != nil || c != 0 {
+		t.Fatalf("book table after a hostile value: %d, %v", c, err)
+	}
+}

@@ -1,0 +1,98 @@
+package mysql_test
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"testing"
+
+	gosql "github.com/go-sql-driver/mysql"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/sqlbench"
+)
+
+// baseline is hand-written database/sql on the same driver: multi-row
+// INSERTs with keys from LAST_INSERT_ID, and one UPDATE joined to the new
+// values, in a transaction.
+type baseline struct{}
+
+func (baseline) Insert(ctx context.Context, db *sql.DB, books []sqlbench.Raw) error {
+	return sqlbench.InTx(ctx, db, func(tx *sql.Tx) error {
+		for start := 0; start < len(books); start += 1000 {
+			chunk := books[start:min(start+1000, len(books))]
+			args := make([]any, 0, 4*len(chunk))
+			var sb strings.Builder
+			sb.WriteString("INSERT INTO bench_book (title, year, price, author_id) VALUES ")
+			for i, bk := range chunk {
+				if i > 0 {
+					sb.WriteString(", ")
+				}
+				sb.WriteString("(?, ?, ?, ?)")
+				args = append(args, bk.Title, bk.Year, bk.Price, bk.AuthorID)
+			}
+			res, err := tx.ExecContext(ctx, sb.String(), args...)
+			if err != nil {
+				return err
+			}
+			id, err := res.LastInsertId()
+			if err != nil {
+				return err
+			}
+			for i := range chunk {
+				chunk[i].ID = id + int64(i)
+			}
+		}
+		return nil
+	})
+}
+
+func (baseline) Update(ctx context.Context, db *sql.DB, ids []int64, titles []string) error {
+	return sqlbench.InTx(ctx, db, func(tx *sql.Tx) error {
+		var sb strings.Builder
+		args := make([]any, 0, 2*len(ids))
+		sb.WriteString("UPDATE bench_book AS t JOIN (")
+		for i, id := range ids {
+			if i == 0 {
+				sb.WriteString("SELECT ? AS id, ? AS title")
+			} else {
+				sb.WriteString(" UNION ALL SELECT ?, ?")
+			}
+			args = append(args, id, titles[i])
+		}
+		sb.WriteString(") AS v ON t.id = v.id SET t.title = v.title")
+		_, err := tx.ExecContext(ctx, sb.String(), args...)
+		return err
+	})
+}
+
+func setupBench(b *testing.B) *sqlbench.Env {
+	b.Helper()
+	orm := openFresh(b, gomikro.Config{Entities: sqlbench.Entities()})
+	cfg, err := gosql.ParseDSN(orm.DSN())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg.InterpolateParams = true // as gomikro does: one round trip a statement
+	conn, err := gosql.NewConnector(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := sql.OpenDB(conn)
+	b.Cleanup(func() { _ = db.Close() })
+	res, err := db.Exec(`INSERT INTO bench_author (name) VALUES ('A')`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	return &sqlbench.Env{ORM: orm, DB: db, Base: baseline{}, Author: id}
+}
+
+// BenchmarkInsert10k: a flush of 10,000 new books with an m:1 author.
+func BenchmarkInsert10k(b *testing.B) { sqlbench.Insert10k(b, setupBench(b)) }
+
+// BenchmarkUpdate10k: a flush of 10,000 one-column updates.
+func BenchmarkUpdate10k(b *testing.B) { sqlbench.Update10k(b, setupBench(b)) }
+
+// BenchmarkLoad10k: loading 10,000 rows into managed entities.
+func BenchmarkLoad10k(b *testing.B) { sqlbench.Load10k(b, setupBench(b)) }

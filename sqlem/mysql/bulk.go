@@ -1,0 +1,63 @@
+package mysql
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/sqlem"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// BulkUpdate implements sqlem.BulkUpdater: one UPDATE joined to a derived
+// table of the new values (SELECT ... UNION ALL SELECT ...), which MySQL
+// and MariaDB both accept. Versioned batches go row by row, since MySQL
+// cannot say which rows an UPDATE matched.
+func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v sqlem.ValueReader) (string, []any, bool, error) {
+	if b.Versioned {
+		return "", nil, false, nil
+	}
+	e := b.Entity
+	pk := e.PK[0]
+	cols := append([]*meta.Field{pk}, b.Columns...)
+	var s strings.Builder
+	args := make([]any, 0, len(rows)*len(cols))
+	s.Grow(len(rows) * 4 * len(cols))
+	s.WriteString("UPDATE ")
+	s.WriteString(d.QuoteIdent(e.Table))
+	s.WriteString(" AS t JOIN (")
+	for i, r := range rows {
+		if i > 0 {
+			s.WriteString(" UNION ALL ")
+		}
+		s.WriteString("SELECT ")
+		for j, f := range cols {
+			if j > 0 {
+				s.WriteString(", ")
+			}
+			x, err := v.Value(f, r)
+			if err != nil {
+				return "", nil, false, err
+			}
+			args = append(args, x)
+			s.WriteString("?")
+			if i == 0 {
+				s.WriteString(" AS c")
+				s.WriteString(strconv.Itoa(j))
+			}
+		}
+	}
+	s.WriteString(") AS v ON t.")
+	s.WriteString(d.QuoteIdent(pk.Column))
+	s.WriteString(" = v.c0 SET ")
+	for i, f := range b.Columns {
+		if i > 0 {
+			s.WriteString(", ")
+		}
+		s.WriteString("t.")
+		s.WriteString(d.QuoteIdent(f.Column))
+		s.WriteString(" = v.c")
+		s.WriteString(strconv.Itoa(i + 1))
+	}
+	return s.String(), args, true, nil
+}

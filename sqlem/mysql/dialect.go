@@ -1,0 +1,252 @@
+package mysql
+
+import (
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/schema"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+// Dialect is the MySQL/MariaDB dialect. Open sets it up from what the
+// server can do.
+type Dialect struct {
+	// returning: INSERT ... RETURNING (MariaDB 10.5+).
+	returning bool
+	// step between the keys of one multi-row insert; 0 when they may not
+	// be consecutive.
+	step int64
+}
+
+var (
+	_ sqlem.Dialect       = Dialect{}
+	_ sqlem.InsertIDs     = Dialect{}
+	_ sqlem.BulkUpdater   = Dialect{}
+	_ schema.DropGuard    = Dialect{}
+	_ schema.TableOptions = Dialect{}
+)
+
+// QuoteIdent implements schema.Dialect: `name`, with backticks doubled.
+func (Dialect) QuoteIdent(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// ColumnType implements schema.Dialect. A string without a length is
+// LONGTEXT, unless it is unique or indexed: MySQL indexes VARCHAR, so it
+// becomes VARCHAR(255).
+func (Dialect) ColumnType(f *meta.Field) string {
+	if f.ColumnType != "" {
+		return f.ColumnType
+	}
+	switch f.Type {
+	case meta.TypeBool:
+		return "BOOLEAN"
+	case meta.TypeInt16:
+		return "SMALLINT"
+	case meta.TypeInt32:
+		return "INT"
+	case meta.TypeInt64:
+		return "BIGINT"
+	case meta.TypeFloat32:
+		return "FLOAT"
+	case meta.TypeFloat64:
+		return "DOUBLE"
+	case meta.TypeDecimal:
+		return "DECIMAL(" + strconv.Itoa(f.Precision) + "," + strconv.Itoa(f.Scale) + ")"
+	case meta.TypeString:
+		switch {
+		case f.Length > 0:
+			return "VARCHAR(" + strconv.Itoa(f.Length) + ")"
+		case f.Unique || f.Indexed || f.Storage == meta.StoreRef || isKey(f):
+			return "VARCHAR(255)"
+		}
+		return "LONGTEXT"
+	case meta.TypeBytes:
+		if f.Unique || f.Indexed || isKey(f) {
+			return "VARBINARY(255)"
+		}
+		return "LONGBLOB"
+	case meta.TypeTime:
+		return "DATETIME(6)"
+	case meta.TypeJSON:
+		return "JSON"
+	}
+	return "LONGTEXT"
+}
+
+func isKey(f *meta.Field) bool {
+	for _, k := range f.Entity.PK {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+// IdentityClause implements schema.Dialect.
+func (Dialect) IdentityClause(*meta.Field) string { return " AUTO_INCREMENT" }
+
+// DefaultClause implements schema.Dialect.
+func (Dialect) DefaultClause(f *meta.Field) string {
+	d := f.Default
+	if d == nil {
+		return ""
+	}
+	if d.Now {
+		return "CURRENT_TIMESTAMP(6)"
+	}
+	switch f.Type {
+	case meta.TypeString:
+		s := "'" + strings.ReplaceAll(strings.ReplaceAll(d.Value, `\`, `\\`), "'", "''") + "'"
+		if f.Length == 0 {
+			// TEXT columns take an expression default only (MySQL 8.0.13+).
+			return "(" + s + ")"
+		}
+		return s
+	case meta.TypeBool:
+		if b, _ := strconv.ParseBool(d.Value); b {
+			return "TRUE"
+		}
+		return "FALSE"
+	}
+	return d.Value // validated as a number by meta
+}
+
+// DropTable implements schema.Dialect.
+func (d Dialect) DropTable(table string) []string {
+	return []string{"DROP TABLE IF EXISTS " + d.QuoteIdent(table)}
+}
+
+// SupportsTransactionalDDL implements schema.Dialect: MySQL commits
+// around every DDL statement.
+func (Dialect) SupportsTransactionalDDL() bool { return false }
+
+// DropPrologue implements schema.DropGuard.
+func (Dialect) DropPrologue() []string { return []string{"SET FOREIGN_KEY_CHECKS = 0"} }
+
+// DropEpilogue implements schema.DropGuard.
+func (Dialect) DropEpilogue() []string { return []string{"SET FOREIGN_KEY_CHECKS = 1"} }
+
+// TableOptions implements schema.TableOptions.
+func (Dialect) TableOptions() string {
+	return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"
+}
+
+// DefaultValues renders an insert of a row whose columns all default.
+func (Dialect) DefaultValues() string { return "() VALUES ()" }
+
+// InsertIDStep implements sqlem.InsertIDs.
+func (d Dialect) InsertIDStep() int64 { return d.step }
+
+// Placeholder implements sqlem.Dialect.
+func (Dialect) Placeholder(int) string { return "?" }
+
+// Returning implements sqlem.Dialect: INSERT ... RETURNING on MariaDB
+// 10.5 and later.
+func (d Dialect) Returning() bool { return d.returning }
+
+// MaxParams implements sqlem.Dialect: the protocol's limit for prepared
+// statements.
+func (Dialect) MaxParams() int { return 65535 }
+
+// EncodeJSON implements sqlem.Dialect.
+func (Dialect) EncodeJSON(b []byte) any { return string(b) }
+
+// ILike implements sqlem.Dialect.
+func (Dialect) ILike(lhs, p string) string { return "LOWER(" + lhs + ") LIKE LOWER(" + p + ")" }
+
+// Regexp implements sqlem.Dialect.
+func (Dialect) Regexp(lhs, p string) string { return lhs + " REGEXP " + p }
+
+// LimitOffset implements sqlem.Dialect. An OFFSET needs a LIMIT.
+func (Dialect) LimitOffset(limit, offset int) string {
+	switch {
+	case limit > 0 && offset > 0:
+		return " LIMIT " + strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(offset)
+	case limit > 0:
+		return " LIMIT " + strconv.Itoa(limit)
+	case offset > 0:
+		return " LIMIT 18446744073709551615 OFFSET " + strconv.Itoa(offset)
+	}
+	return ""
+}
+
+// Lock implements sqlem.Dialect. LOCK IN SHARE MODE is understood by
+// MySQL and MariaDB alike.
+func (Dialect) Lock(m sqlem.LockMode) string {
+	switch m {
+	case sqlem.LockForUpdate:
+		return " FOR UPDATE"
+	case sqlem.LockForShare:
+		return " LOCK IN SHARE MODE"
+	case sqlem.LockForUpdateSkipLocked:
+		return " FOR UPDATE SKIP LOCKED"
+	case sqlem.LockForUpdateNoWait:
+		return " FOR UPDATE NOWAIT"
+	}
+	return ""
+}
+
+// Server error numbers.
+const (
+	errDupEntry        = 1062
+	errNoReferencedRow = 1452
+	errRowIsReferenced = 1451
+	errBadNull         = 1048
+	errDataTooLong     = 1406
+	errOutOfRange      = 1264
+	errTruncated       = 1265
+	errIncorrectValue  = 1366
+	errTruncWrongValue = 1292
+	errCheck           = 3819
+	errCheckMaria      = 4025
+	errLockWait        = 1205
+	errDeadlock        = 1213
+	errNoWait          = 3572
+)
+
+var (
+	quotedKey  = regexp.MustCompile(`for key '(?:[^'.]*\.)?([^']+)'`)
+	fkName     = regexp.MustCompile("CONSTRAINT `([^`]+)`")
+	columnName = regexp.MustCompile("[Cc]olumn '([^']+)'")
+)
+
+// Classify implements sqlem.Dialect by server error number.
+func (Dialect) Classify(err error) (constraint, column string, kind error) {
+	var me *mysql.MySQLError
+	if !errors.As(err, &me) {
+		return "", "", nil
+	}
+	switch me.Number {
+	case errDupEntry:
+		kind = gomikro.ErrUniqueViolation
+		if m := quotedKey.FindStringSubmatch(me.Message); m != nil {
+			constraint = m[1]
+		}
+	case errNoReferencedRow, errRowIsReferenced:
+		kind = gomikro.ErrForeignKeyViolation
+		if m := fkName.FindStringSubmatch(me.Message); m != nil {
+			constraint = m[1]
+		}
+	case errBadNull:
+		kind = gomikro.ErrNotNullViolation
+	case errDataTooLong, errOutOfRange, errTruncated, errIncorrectValue, errTruncWrongValue, errCheck, errCheckMaria:
+		kind = gomikro.ErrCheckViolation
+	case errDeadlock:
+		kind = gomikro.ErrDeadlock
+	case errLockWait, errNoWait:
+		kind = gomikro.ErrLockTimeout
+	default:
+		return "", "", nil
+	}
+	if m := columnName.FindStringSubmatch(me.Message); m != nil {
+		column = m[1]
+	}
+	return constraint, column, kind
+}

@@ -1,0 +1,110 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+// Option changes how Open sets up the backend.
+type Option func(*options)
+
+type options struct {
+	noReturning bool
+	step        int64 // forced InsertIDStep when > 0; -1 forces 0
+}
+
+// WithoutReturning makes gomikro read generated keys as it must on MySQL
+// 8 (LAST_INSERT_ID), even on a MariaDB that has INSERT ... RETURNING.
+func WithoutReturning() Option { return func(o *options) { o.noReturning = true } }
+
+// Open connects to MySQL or MariaDB (cfg.DSN in go-sql-driver's form,
+// user:password@tcp(host:port)/database) and returns the ORM, whose EM()
+// is a *sqlem.EntityManager.
+func Open(ctx context.Context, cfg gomikro.Config, opts ...Option) (*sqlem.ORM, error) {
+	var o options
+	for _, fn := range opts {
+		fn(&o)
+	}
+	mc, err := mysql.ParseDSN(cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: mysql: parse DSN: %w", err)
+	}
+	mc.ParseTime = true
+	mc.Loc = time.UTC
+	mc.ClientFoundRows = true
+	mc.InterpolateParams = true
+	if mc.Params == nil {
+		mc.Params = map[string]string{}
+	}
+	mc.Params["time_zone"] = "'+00:00'"
+	mc.Params["sql_mode"] = "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
+	if mc.Timeout == 0 {
+		mc.Timeout = cfg.ConnectTimeout
+		if mc.Timeout == 0 {
+			mc.Timeout = 10 * time.Second
+		}
+	}
+	conn, err := mysql.NewConnector(mc)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: mysql: %w", err)
+	}
+	db := sql.OpenDB(conn)
+	if cfg.MaxConns > 0 {
+		db.SetMaxOpenConns(cfg.MaxConns)
+	}
+	db.SetMaxIdleConns(max(2, cfg.MaxConns))
+	d, err := probe(ctx, db, o)
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("gomikro: mysql: connect: %w", err)
+	}
+	orm, err := sqlem.Open(cfg, d, sqlem.DBPool(db))
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return orm, nil
+}
+
+// probe asks the server what it can do.
+func probe(ctx context.Context, db *sql.DB, o options) (Dialect, error) {
+	var version string
+	var step, lockMode int64
+	err := db.QueryRowContext(ctx, "SELECT VERSION(), @@auto_increment_increment, @@innodb_autoinc_lock_mode").Scan(&version, &step, &lockMode)
+	if err != nil {
+		return Dialect{}, err
+	}
+	d := Dialect{step: step}
+	if lockMode == 2 {
+		d.step = 0
+	}
+	switch {
+	case o.step > 0:
+		d.step = o.step
+	case o.step < 0:
+		d.step = 0
+	}
+	d.returning = !o.noReturning && mariaDBReturning(version)
+	return d, nil
+}
+
+// mariaDBReturning reports whether a server version is MariaDB 10.5 or
+// later.
+func mariaDBReturning(version string) bool {
+	if !strings.Contains(strings.ToLower(version), "mariadb") {
+		return false
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(version, "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major > 10 || major == 10 && minor >= 5
+}
