@@ -1,7 +1,7 @@
-// Package sqlbench holds the flush and load benchmarks of the
-// database/sql dialects (MySQL, SQLite), each against a hand-written
-// baseline on the same driver in the same run. Sub-benchmarks are named
-// impl=sql and impl=gomikro, for `benchstat -col /impl`.
+// Package sqlbench holds the flush and load benchmarks every SQL dialect
+// runs, each against a hand-written baseline on the same driver in the
+// same run. Sub-benchmarks are named impl=<baseline> (pgx, sql) and
+// impl=gomikro, for `benchstat -col /impl`.
 package sqlbench
 
 import (
@@ -45,27 +45,34 @@ type Raw struct {
 // Rows is the size of a batch.
 const Rows = 10_000
 
-// Baseline is the hand-written code of one dialect: what a careful
-// programmer writes with database/sql alone.
+// Baseline is the hand-written code of one driver: what a careful
+// programmer writes without an ORM.
 type Baseline interface {
+	// Name names the baseline's sub-benchmarks (impl=Name).
+	Name() string
 	// Insert inserts the books in one transaction and sets their IDs.
-	Insert(ctx context.Context, db *sql.DB, books []Raw) error
+	Insert(ctx context.Context, books []Raw) error
 	// Update sets the title of each book (by ID) in one transaction.
-	Update(ctx context.Context, db *sql.DB, ids []int64, titles []string) error
+	Update(ctx context.Context, ids []int64, titles []string) error
+	// Load reads every book.
+	Load(ctx context.Context) ([]*Raw, error)
+	// IDs returns the keys of every book.
+	IDs(ctx context.Context) ([]int64, error)
+	// Truncate deletes every book.
+	Truncate(ctx context.Context) error
 }
 
-// Env is one benchmark's database: the ORM on tables of Entities, a
-// database/sql handle on the same database, and one author.
+// Env is one benchmark's database: the ORM on tables of Entities, the
+// baseline on the same database, and one author.
 type Env struct {
 	ORM    *sqlem.ORM
-	DB     *sql.DB
 	Base   Baseline
 	Author int64
 }
 
 func (env *Env) truncate(b *testing.B) {
 	b.Helper()
-	if _, err := env.DB.Exec(`DELETE FROM bench_book`); err != nil {
+	if err := env.Base.Truncate(context.Background()); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -78,24 +85,74 @@ func (env *Env) raw() []Raw {
 	return books
 }
 
-func (env *Env) fill(b *testing.B) {
+// Fill inserts Rows books with the baseline.
+func (env *Env) Fill(b *testing.B) {
 	b.Helper()
-	if err := env.Base.Insert(context.Background(), env.DB, env.raw()); err != nil {
+	if err := env.Base.Insert(context.Background(), env.raw()); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// DB is the part of a database/sql baseline that is the same on every
+// dialect.
+type DB struct{ *sql.DB }
+
+// Name implements Baseline.
+func (DB) Name() string { return "sql" }
+
+// Truncate implements Baseline.
+func (db DB) Truncate(ctx context.Context) error {
+	_, err := db.ExecContext(ctx, `DELETE FROM bench_book`)
+	return err
+}
+
+// IDs implements Baseline.
+func (db DB) IDs(ctx context.Context) ([]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id FROM bench_book`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Load implements Baseline: a scan into structs.
+func (db DB) Load(ctx context.Context) ([]*Raw, error) {
+	rows, err := db.QueryContext(ctx, `SELECT id, title, year, price, author_id FROM bench_book`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Raw
+	for rows.Next() {
+		r := &Raw{}
+		if err := rows.Scan(&r.ID, &r.Title, &r.Year, &r.Price, &r.AuthorID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // Insert10k: a flush of 10,000 new books against the baseline's insert.
 func Insert10k(b *testing.B, env *Env) {
 	ctx := context.Background()
-	b.Run("impl=sql", func(b *testing.B) {
+	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
 			b.StopTimer()
 			env.truncate(b)
 			b.StartTimer()
 			books := env.raw()
-			if err := env.Base.Insert(ctx, env.DB, books); err != nil {
+			if err := env.Base.Insert(ctx, books); err != nil {
 				b.Fatal(err)
 			}
 			if books[Rows-1].ID == 0 {
@@ -136,21 +193,10 @@ func Insert10k(b *testing.B, env *Env) {
 func Update10k(b *testing.B, env *Env) {
 	ctx := context.Background()
 	env.truncate(b)
-	env.fill(b)
-	b.Run("impl=sql", func(b *testing.B) {
-		rows, err := env.DB.QueryContext(ctx, `SELECT id FROM bench_book`)
+	env.Fill(b)
+	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
+		ids, err := env.Base.IDs(ctx)
 		if err != nil {
-			b.Fatal(err)
-		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				b.Fatal(err)
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Err(); err != nil {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
@@ -160,7 +206,7 @@ func Update10k(b *testing.B, env *Env) {
 			for i := range titles {
 				titles[i] = "T" + strconv.Itoa(n) + "-" + strconv.Itoa(i)
 			}
-			if err := env.Base.Update(ctx, env.DB, ids, titles); err != nil {
+			if err := env.Base.Update(ctx, ids, titles); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -189,23 +235,12 @@ func Update10k(b *testing.B, env *Env) {
 func Load10k(b *testing.B, env *Env) {
 	ctx := context.Background()
 	env.truncate(b)
-	env.fill(b)
-	b.Run("impl=sql", func(b *testing.B) {
+	env.Fill(b)
+	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
 		b.ReportAllocs()
 		for range b.N {
-			rows, err := env.DB.QueryContext(ctx, `SELECT id, title, year, price, author_id FROM bench_book`)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var out []*Raw
-			for rows.Next() {
-				r := &Raw{}
-				if err := rows.Scan(&r.ID, &r.Title, &r.Year, &r.Price, &r.AuthorID); err != nil {
-					b.Fatal(err)
-				}
-				out = append(out, r)
-			}
-			if err := rows.Err(); err != nil || len(out) != Rows {
+			out, err := env.Base.Load(ctx)
+			if err != nil || len(out) != Rows {
 				b.Fatal(err, len(out))
 			}
 		}

@@ -14,10 +14,10 @@ import (
 // baseline is hand-written database/sql on the same driver: multi-row
 // INSERT ... RETURNING id and UPDATE ... FROM (VALUES ...), in a
 // transaction.
-type baseline struct{}
+type baseline struct{ sqlbench.DB }
 
-func (baseline) Insert(ctx context.Context, db *sql.DB, books []sqlbench.Raw) error {
-	return sqlbench.InTx(ctx, db, func(tx *sql.Tx) error {
+func (bl baseline) Insert(ctx context.Context, books []sqlbench.Raw) error {
+	return sqlbench.InTx(ctx, bl.DB.DB, func(tx *sql.Tx) error {
 		for start := 0; start < len(books); start += 1000 {
 			chunk := books[start:min(start+1000, len(books))]
 			args := make([]any, 0, 4*len(chunk))
@@ -50,8 +50,8 @@ func (baseline) Insert(ctx context.Context, db *sql.DB, books []sqlbench.Raw) er
 	})
 }
 
-func (baseline) Update(ctx context.Context, db *sql.DB, ids []int64, titles []string) error {
-	return sqlbench.InTx(ctx, db, func(tx *sql.Tx) error {
+func (bl baseline) Update(ctx context.Context, ids []int64, titles []string) error {
+	return sqlbench.InTx(ctx, bl.DB.DB, func(tx *sql.Tx) error {
 		var sb strings.Builder
 		args := make([]any, 0, 2*len(ids))
 		sb.WriteString("UPDATE bench_book AS t SET title = v.column2 FROM (VALUES ")
@@ -82,7 +82,7 @@ func setupBench(b *testing.B) *sqlbench.Env {
 		b.Fatal(err)
 	}
 	id, _ := res.LastInsertId()
-	return &sqlbench.Env{ORM: orm, DB: db, Base: baseline{}, Author: id}
+	return &sqlbench.Env{ORM: orm, Base: baseline{sqlbench.DB{DB: db}}, Author: id}
 }
 
 // BenchmarkInsert10k: a flush of 10,000 new books with an m:1 author.
