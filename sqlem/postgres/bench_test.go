@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
@@ -116,7 +117,8 @@ func BenchmarkUpdate10k(b *testing.B) { sqlbench.Update10k(b, setupBench(b).Env)
 func BenchmarkLoad10k(b *testing.B) { sqlbench.Load10k(b, setupBench(b).Env) }
 
 // BenchmarkInsertOne: a flush of one new entity against one autocommit
-// INSERT ... RETURNING.
+// INSERT ... RETURNING, on a dedicated connection (impl=pgx) and on a
+// pool (impl=pgxpool).
 func BenchmarkInsertOne(b *testing.B) {
 	env := setupBench(b)
 	ctx := context.Background()
@@ -125,6 +127,23 @@ func BenchmarkInsertOne(b *testing.B) {
 		for range b.N {
 			var id int64
 			if err := env.conn.QueryRow(ctx, `INSERT INTO bench_book (title, year, price, author_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+				"One", int64(2020), 1.5, env.Author).Scan(&id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The same statement on a pgxpool, which gomikro uses: taking a
+	// connection from the pool is part of the cost a service pays.
+	pool, err := pgxpool.New(ctx, env.ORM.DSN())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pool.Close()
+	b.Run("impl=pgxpool", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			var id int64
+			if err := pool.QueryRow(ctx, `INSERT INTO bench_book (title, year, price, author_id) VALUES ($1, $2, $3, $4) RETURNING id`,
 				"One", int64(2020), 1.5, env.Author).Scan(&id); err != nil {
 				b.Fatal(err)
 			}
