@@ -32,6 +32,12 @@
 // also match NULL, as on MongoDB. A nil Filter or an empty M matches every
 // row.
 //
+// Typed filters reference an entity's own fields with their Go types, so
+// that comparing a field with a value of another type does not compile:
+// query.Field[Book, string]("title").Eq("Go"), or by selector,
+// query.FieldOf(func(b *Book) *int { return &b.Year }).Gte(2000). They
+// resolve to the same trees as the maps (see [Property], [Typed]).
+//
 // [Parse] turns a Filter into a [Cond] tree, checking its shape (operators,
 // lists, patterns). [Resolve] then checks every property against the
 // entity's metadata (names, operator and value types) and returns the

@@ -269,9 +269,20 @@ func parseOps(where, name string, m M) (Cond, error) {
 // it expands the maps inside, splits dotted paths and checks shapes. It
 // never returns nil: a nil condition holds for every row.
 func parseCond(c Cond, prefix string) (Cond, error) {
+	if u, ok := c.(unwrapper); ok {
+		c = u.unwrap()
+	}
 	switch c := c.(type) {
 	case nil:
 		return AndCond{}, nil
+	case errCond:
+		return nil, c.err
+	case EntityCond:
+		inner, err := parseCond(c.C, prefix)
+		if err != nil {
+			return nil, err
+		}
+		return EntityCond{Type: c.Type, C: inner}, nil
 	case mapCond:
 		x, err := parseMap(c.m, prefix)
 		if x == nil && err == nil {

@@ -108,6 +108,15 @@ func resolveCond(e *meta.Entity, c Cond, prefix string) (Expr, error) {
 			return nil, err
 		}
 		return NotExpr{inner}, nil
+	case EntityCond:
+		if c.Type != e.Type {
+			where := ""
+			if prefix != "" {
+				where = " (at " + prefix + ")"
+			}
+			return nil, fmt.Errorf("query: a typed condition on %s applied to %s%s", c.Type.Name(), e.Name, where)
+		}
+		return resolveCond(e, c.C, prefix)
 	}
 	return nil, fmt.Errorf("query: unsupported condition type %T", c)
 }

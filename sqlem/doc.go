@@ -9,4 +9,15 @@
 // columns batched per column set, deletes by key lists. Statements that
 // do not depend on each other's results are sent together when the
 // connection can pipeline them.
+//
+// What only SQL has is on the SQL EntityManager: raw statements
+// (Execute), row locks, and the query builder — [QB] (typed: GetResult
+// returns []*T) and [EntityManager.CreateQueryBuilder] (entity named at
+// run time) — with joins whose entities are loaded into the identity map,
+// group by, having, sub-queries, locks, update and delete by condition,
+// insert and upsert (dialects implementing [Upserter]); results as
+// managed entities, rows of the caller's type ([Scan]), a scalar
+// ([Scalar]), or a stream ([QueryBuilder.Iterate]). The core
+// em.EntityManager and MongoDB's have no query builder: calling it there
+// does not compile.
 package sqlem

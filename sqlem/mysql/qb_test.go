@@ -1,0 +1,16 @@
+package mysql_test
+
+import (
+	"testing"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/qbtest"
+	"github.com/gomikro/gomikro/sqlem"
+)
+
+func TestQueryBuilder(t *testing.T) {
+	qbtest.Run(t, qbtest.Backend{
+		Name: "mysql",
+		Open: func(t *testing.T, cfg gomikro.Config) *sqlem.ORM { return openFresh(t, cfg) },
+	})
+}
