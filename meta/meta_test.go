@@ -123,8 +123,9 @@ type Types struct {
 	Forced    string  `orm:"json"`
 	Custom    string  `orm:"type=citext"`
 	Skipped   string  `orm:"-"`
-	internal  string  //nolint:unused // unexported: skipped
-	Version   int     `orm:"version"`
+	//lint:ignore U1000 an unexported field the metadata must skip
+	internal string
+	Version  int `orm:"version"`
 }
 
 type Timestamps struct {
