@@ -64,13 +64,13 @@ func (x *index) get(k Key) (*Entry, bool) {
 func (x *index) put(k Key, en *Entry) {
 	if k.S == "" {
 		if x.ints == nil {
-			x.ints = make(map[int64]*Entry, 64)
+			x.ints = make(map[int64]*Entry)
 		}
 		x.ints[k.I] = en
 		return
 	}
 	if x.strs == nil {
-		x.strs = make(map[string]*Entry, 16)
+		x.strs = make(map[string]*Entry)
 	}
 	x.strs[k.S] = en
 }
