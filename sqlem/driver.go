@@ -20,6 +20,8 @@ type driver struct {
 	pool Pool
 	reg  *meta.Registry
 	log  *queryLogger
+	// inserts caches the text of one-row INSERTs.
+	inserts insertCache
 }
 
 // session is where statements run: the pool, or a transaction's

@@ -126,7 +126,6 @@ func bulkRows(d Dialect, cols int) int {
 
 func (fx *flushExec) run(ctx context.Context) error {
 	fx.ctx = ctx
-	fx.unknown = map[*meta.Entity]bool{}
 	if fx.begin != "" {
 		fx.stage = append(fx.stage, &Stmt{SQL: fx.begin})
 		fx.begun = true
@@ -141,6 +140,9 @@ func (fx *flushExec) run(ctx context.Context) error {
 			return err
 		}
 		if len(b.Return) > 0 && b.Entity.GeneratedPK() && slices.Contains(b.Return, b.Entity.PK[0]) {
+			if fx.unknown == nil {
+				fx.unknown = map[*meta.Entity]bool{}
+			}
 			fx.unknown[b.Entity] = true
 		}
 	}
@@ -349,6 +351,23 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			return nil
 		}
 		bl.w("INSERT INTO ", bl.q(b.Entity.Table), " ", defaultValues(d))
+	} else if sql, ok := fx.cachedInsert(b, rows); ok {
+		// The same one-row INSERT as a previous flush: bind its values.
+		args := make([]any, 0, len(b.Columns))
+		conv, _ := d.(ParamConverter)
+		for _, f := range b.Columns {
+			v, err := fx.vals.Value(f, rows[0])
+			if err != nil {
+				return err
+			}
+			if conv != nil {
+				v = conv.ConvertParam(v)
+			}
+			args = append(args, v)
+		}
+		st := &Stmt{SQL: sql, Args: args}
+		fx.finishInsert(st, b, rows, genKeys, step)
+		return nil
 	} else {
 		bl.args = make([]any, 0, len(rows)*len(b.Columns))
 		bl.b.Grow(len(rows) * (4*len(b.Columns) + 4))
@@ -378,9 +397,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			bl.w(")")
 		}
 	}
-	st := &Stmt{}
-	switch {
-	case len(b.Return) > 0 && d.Returning():
+	if len(b.Return) > 0 && d.Returning() {
 		bl.w(" RETURNING ")
 		for i, f := range Returning(b) {
 			if i > 0 {
@@ -388,13 +405,34 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			}
 			bl.w(bl.q(f.Column))
 		}
+	}
+	st := &Stmt{SQL: bl.String(), Args: bl.args}
+	if len(rows) == 1 && len(b.Columns) > 0 {
+		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL)
+	}
+	fx.finishInsert(st, b, rows, genKeys, step)
+	return nil
+}
+
+// cachedInsert returns the text of a one-row insert of b rendered by an
+// earlier flush.
+func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entry) (string, bool) {
+	if len(rows) != 1 {
+		return "", false
+	}
+	return fx.s.drv.inserts.get(b.Entity, b.Columns, b.Return)
+}
+
+// finishInsert sets how the insert st of rows reports generated values
+// and queues it.
+func (fx *flushExec) finishInsert(st *Stmt, b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64) {
+	switch {
+	case len(b.Return) > 0 && fx.s.drv.d.Returning():
 		st.Scan = fx.readBack(b, rows)
 	case genKeys:
 		st.ids = assignIDs(b.Entity, rows, step)
 	}
-	st.SQL, st.Args = bl.String(), bl.args
 	fx.add(st, b.Entity, "insert")
-	return nil
 }
 
 // defaultValues is the tail of an INSERT whose columns all take their

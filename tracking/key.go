@@ -27,7 +27,9 @@ func KeyOf(e *meta.Entity, obj unsafe.Pointer) (Key, bool) {
 	if len(e.PK) == 1 {
 		f := e.PK[0]
 		k, ok := FieldKey(f, f.Ptr(obj))
-		if ok && f.Generated && k.I == 0 && k.S == "" {
+		if ok && f.Generated && (k.I == 0 && k.S == "" || k.S == "s" && f.GoType.Kind() == reflect.String) {
+			// Not generated yet (a zero integer, or an empty string key a
+			// backend generates, such as MongoDB's ObjectIDs).
 			return k, false
 		}
 		return k, ok

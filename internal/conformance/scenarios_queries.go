@@ -20,6 +20,7 @@ var queries = []Scenario{
 	scenario(UnknownPropertyIsAnError),
 	scenario(EmptyInMatchesNothing),
 	scenario(ValuesAreBound),
+	scenario(TypedFilters),
 }
 
 // The titles of the books stock persists. The filters below avoid relying
@@ -460,5 +461,46 @@ func ValuesAreBound(t *testing.T, h *Harness) {
 	must(t, err)
 	if check.Title != nasty+" 2" {
 		t.Fatalf("updated title read back as %q", check.Title)
+	}
+}
+
+// TypedFilters: conditions built from typed references to an entity's
+// fields (by name and by selector, through a reference and a collection)
+// match the same rows as the map filters they stand for, mixed with them,
+// and a typed condition written for another entity or naming no field is
+// an error naming the entity.
+func TypedFilters(t *testing.T, h *Harness) {
+	stock(t, h)
+	title := query.Field[Book, string]("title")
+	year := query.FieldOf(func(b *Book) *int { return &b.Year })
+	price := query.FieldOf(func(b *Book) *float64 { return &b.Price })
+	author := func(c query.Typed[Author]) query.Typed[Book] {
+		return query.Related(func(b *Book) *ref.Ref[Author] { return &b.Author }, c)
+	}
+	tags := func(c query.Typed[Tag]) query.Typed[Book] {
+		return query.Some(func(b *Book) *ref.Collection[Tag] { return &b.Tags }, c)
+	}
+	name := query.FieldOf(func(a *Author) *string { return &a.Name })
+	age := query.FieldOf(func(a *Author) **int { return &a.Age })
+	tagName := query.Field[Tag, string]("name")
+	checkBooks(t, h, []filterCase{
+		{"eq by name", title.Eq(tDune), []string{tDune}},
+		{"range by selector", query.All(year.Gte(2015), price.Lt(40)), []string{tAction, tGoPL, tFast}},
+		{"in", year.In(1965, 2010), []string{tDune, tSQL}},
+		{"or, and", query.Any(year.Lt(2000), title.Eq(tAction)).And(price.Ne(30)), []string{tDune}},
+		{"not", year.Gte(2015).Not(), []string{tDune, tSQL}},
+		{"through a reference", author(name.Eq("Bob")), []string{tGoPL, tSQL}},
+		{"through a collection", tags(tagName.Eq("classic")), []string{tGoPL, tDune}},
+		{"mixed with a map", query.And(year.Eq(2015), query.M{"author.name": "Ann"}), []string{tAction}},
+	})
+	checkAuthors(t, h, []filterCase{
+		{"nullable", age.IsNull(), []string{"Bob"}},
+		{"some book", query.Some(func(a *Author) *ref.Collection[Book] { return &a.Books }, year.Lt(2000)), []string{"Cid"}},
+	})
+	if _, err := em.Find[Author](h.Ctx, h.EM(), title.Eq("x")); err == nil || !strings.Contains(err.Error(), "Book") {
+		t.Fatalf("a Book condition applied to Author: %v", err)
+	}
+	if _, err := em.Find[Book](h.Ctx, h.EM(), query.Field[Book, string]("titel").Eq("x")); err == nil || !strings.Contains(err.Error(), "titel") {
+		t.Fatalf("an unknown typed property: %v", err)
 	}
 }

@@ -25,6 +25,11 @@ type Backend struct {
 	// Skip maps scenario names (as in Scenarios) to the reason the backend
 	// cannot run them.
 	Skip map[string]string
+	// ManyToManyLoads is the number of statements the backend sends to
+	// load one owning m:n collection for a batch of owners; 0 means 1 (a
+	// join through the pivot table). A backend that keeps the target keys
+	// in the owners' rows reads those first and then the targets: 2.
+	ManyToManyLoads int
 }
 
 // Scenario is one conformance test.
@@ -45,6 +50,8 @@ type Harness struct {
 	Backend string
 	// Events records the flush subscriber calls.
 	Events *Recorder
+	// ManyToManyLoads is Backend.ManyToManyLoads, at least 1.
+	ManyToManyLoads int64
 }
 
 // EM returns a new fork.
@@ -84,7 +91,7 @@ func Run(t *testing.T, b Backend) {
 				Subscribers: []any{rec},
 			}
 			g := b.Open(t, cfg)
-			s.Run(t, &Harness{Global: g, Queries: n, Ctx: ctx, Backend: b.Name, Events: rec})
+			s.Run(t, &Harness{Global: g, Queries: n, Ctx: ctx, Backend: b.Name, Events: rec, ManyToManyLoads: int64(max(1, b.ManyToManyLoads))})
 		})
 	}
 }

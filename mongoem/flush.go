@@ -1,0 +1,710 @@
+package mongoem
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+	"unsafe"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// countersCollection holds the last generated integer key of each
+// collection: {_id: "<collection>", seq: <int64>}.
+const countersCollection = "gomikro_counters"
+
+// undo records the writes of a flush that runs without a transaction, so
+// that a failure can be compensated.
+type undo struct {
+	ops []undoOp
+}
+
+type undoOp struct {
+	coll string
+	// exactly one of: ids to delete, models to bulk-write.
+	ids    bson.A
+	models []mongo.WriteModel
+}
+
+func (u *undo) deleteLater(coll string, ids bson.A) {
+	if u != nil && len(ids) > 0 {
+		u.ops = append(u.ops, undoOp{coll: coll, ids: ids})
+	}
+}
+
+func (u *undo) writeLater(coll string, models []mongo.WriteModel) {
+	if u != nil && len(models) > 0 {
+		u.ops = append(u.ops, undoOp{coll: coll, models: models})
+	}
+}
+
+// rollback runs the compensating writes, newest first.
+func (u *undo) rollback(ctx context.Context, r runner) error {
+	var errs []error
+	for i := len(u.ops) - 1; i >= 0; i-- {
+		op := u.ops[i]
+		c := r.d.db.Collection(op.coll)
+		start := time.Now()
+		if op.ids != nil {
+			filter := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: op.ids}}}}
+			res, err := c.DeleteMany(ctx, filter)
+			n := int64(-1)
+			if res != nil {
+				n = res.DeletedCount
+			}
+			r.d.log.log(ctx, "deleteMany (undo)", op.coll, filter, start, n, err)
+			errs = append(errs, err)
+			continue
+		}
+		res, err := r.bulkWrite(ctx, op.coll, op.models, false)
+		n := int64(-1)
+		if res != nil {
+			n = res.ModifiedCount
+		}
+		r.d.log.log(ctx, "bulkWrite (undo)", op.coll, nil, start, n, err)
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// executeCompensated writes p without a transaction; when a write fails,
+// the writes before it are undone (inserted documents deleted, updated
+// fields and m:n arrays set back) before the error is returned.
+func (r runner) executeCompensated(ctx context.Context, p *tracking.Plan) error {
+	u := &undo{}
+	err := r.execute(ctx, p, u)
+	if err != nil {
+		if uerr := u.rollback(context.WithoutCancel(ctx), r); uerr != nil {
+			return errors.Join(err, fmt.Errorf("gomikro: undoing the failed flush: %w", uerr))
+		}
+	}
+	return err
+}
+
+// execute writes the plan: inserts (insertMany per batch), reference
+// fix-ups and updates (bulkWrite of $set/$unset), m:n arrays ($addToSet,
+// $pull), deletes (deleteMany by _id). u, when set, records how to undo.
+func (r runner) execute(ctx context.Context, p *tracking.Plan, u *undo) error {
+	for _, b := range p.Inserts {
+		for _, en := range b.Rows {
+			for _, f := range b.Columns {
+				if err := check(f, en.Obj); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, b := range p.Updates {
+		for _, en := range b.Rows {
+			for _, f := range b.Columns {
+				if err := check(f, en.Obj); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, b := range p.Inserts {
+		if err := r.insert(ctx, b, u); err != nil {
+			return err
+		}
+	}
+	for _, b := range p.Fixups {
+		if err := r.update(ctx, b, nil); err != nil {
+			return err
+		}
+	}
+	for _, b := range p.Updates {
+		if err := r.update(ctx, b, u); err != nil {
+			return err
+		}
+	}
+	for _, b := range p.PivotDeletes {
+		if err := r.pivot(ctx, b, false, u); err != nil {
+			return err
+		}
+	}
+	for _, b := range p.PivotInserts {
+		if err := r.pivot(ctx, b, true, u); err != nil {
+			return err
+		}
+	}
+	for _, b := range p.Deletes {
+		if err := r.delete(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillReturned sets what the database would generate on SQL: integer keys
+// from the counters collection, ObjectIDs for generated string keys, and
+// column defaults.
+func (r runner) fillReturned(ctx context.Context, b *tracking.InsertBatch) error {
+	in := r.d.info[b.Entity]
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	for _, f := range b.Return {
+		switch {
+		case f.Generated && in.objectID:
+			for _, en := range b.Rows {
+				f.Value(en.Obj).SetString(bson.NewObjectID().Hex())
+			}
+		case f.Generated:
+			first, err := r.d.reserveKeys(ctx, in.coll, int64(len(b.Rows)))
+			if err != nil {
+				return err
+			}
+			for i, en := range b.Rows {
+				if err := tracking.Assign(f, en.Obj, first+int64(i)); err != nil {
+					return err
+				}
+			}
+		case f.Default != nil && f.Default.Now:
+			for _, en := range b.Rows {
+				if err := tracking.Assign(f, en.Obj, now); err != nil {
+					return err
+				}
+			}
+		case f.Default != nil:
+			v, err := parseDefault(f)
+			if err != nil {
+				return err
+			}
+			for _, en := range b.Rows {
+				if err := tracking.Assign(f, en.Obj, v); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// parseDefault returns the Go value of a field's default= literal.
+func parseDefault(f *meta.Field) (any, error) {
+	s := f.Default.Value
+	var v any
+	var err error
+	switch f.Type {
+	case meta.TypeBool:
+		v, err = strconv.ParseBool(s)
+	case meta.TypeInt16, meta.TypeInt32, meta.TypeInt64:
+		v, err = strconv.ParseInt(s, 10, 64)
+	case meta.TypeFloat32, meta.TypeFloat64, meta.TypeDecimal:
+		v, err = strconv.ParseFloat(s, 64)
+	default:
+		v = s
+	}
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: %s: default=%s: %w", f, s, err)
+	}
+	return v, nil
+}
+
+// reserveKeys takes n integer keys for coll from the counters collection
+// (outside any transaction, like a SQL sequence) and returns the first.
+func (d *driver) reserveKeys(ctx context.Context, coll string, n int64) (int64, error) {
+	filter := bson.D{{Key: idField, Value: coll}}
+	upd := bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: n}}}}
+	start := time.Now()
+	var doc struct {
+		Seq int64 `bson:"seq"`
+	}
+	err := d.db.Collection(countersCollection).FindOneAndUpdate(context.WithoutCancel(ctx), filter, upd,
+		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
+	d.log.log(ctx, "findAndModify", countersCollection, filter, start, 1, err)
+	if err != nil {
+		return 0, fmt.Errorf("gomikro: generate keys for %s: %w", coll, err)
+	}
+	return doc.Seq - n + 1, nil
+}
+
+// insert writes one insert batch with insertMany.
+func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) error {
+	in := r.d.info[b.Entity]
+	if err := r.fillReturned(ctx, b); err != nil {
+		return err
+	}
+	cols := make([]*meta.Field, 0, len(b.Columns)+len(b.Return))
+	cols = append(append(cols, b.Columns...), b.Return...)
+	docs := make([]any, len(b.Rows))
+	ids := make(bson.A, len(b.Rows))
+	for i, en := range b.Rows {
+		for _, f := range b.Return {
+			if err := check(f, en.Obj); err != nil {
+				return err
+			}
+		}
+		doc, err := r.d.encodeDoc(in, en.Obj, cols)
+		if err != nil {
+			return err
+		}
+		docs[i] = doc
+		if ids[i], err = r.d.idOf(in, en.Obj); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	_, err := r.d.db.Collection(in.coll).InsertMany(r.ctx(ctx), docs, options.InsertMany().SetOrdered(true))
+	if err != nil {
+		r.d.log.log(ctx, "insertMany", in.coll, nil, start, -1, err)
+		done := 0 // ordered: the documents before the first error went in
+		if w, ok := firstWriteError(err); ok && w.index >= 0 {
+			done = w.index
+		}
+		u.deleteLater(in.coll, ids[:done])
+		err = translate(err, in, r.fieldOf(in))
+		if w, ok := firstWriteError(err); ok && w.index >= 0 && w.index < len(b.Rows) {
+			return fmt.Errorf("gomikro: insert %s #%d of %d: %w", in.e.Name, w.index+1, len(b.Rows), err)
+		}
+		return fmt.Errorf("gomikro: insert %s: %w", in.e.Name, err)
+	}
+	r.d.log.log(ctx, "insertMany", in.coll, nil, start, int64(len(docs)), nil)
+	u.deleteLater(in.coll, ids)
+	return nil
+}
+
+// fieldOf maps a document path of in back to its field.
+func (r runner) fieldOf(in *entInfo) func(string) *meta.Field {
+	return func(path string) *meta.Field {
+		for f, p := range in.path {
+			if p == path {
+				return f
+			}
+		}
+		return nil
+	}
+}
+
+// setUnset builds {$set, $unset} of the fields cols of the entity at obj.
+func (r runner) setUnset(in *entInfo, obj unsafe.Pointer, cols []*meta.Field) (bson.D, error) {
+	var set, unset bson.D
+	for _, f := range cols {
+		v, err := r.d.encodeField(f, obj)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			unset = append(unset, bson.E{Key: in.path[f], Value: ""})
+		} else {
+			set = append(set, bson.E{Key: in.path[f], Value: v})
+		}
+	}
+	upd := bson.D{}
+	if len(set) > 0 {
+		upd = append(upd, bson.E{Key: "$set", Value: set})
+	}
+	if len(unset) > 0 {
+		upd = append(upd, bson.E{Key: "$unset", Value: unset})
+	}
+	return upd, nil
+}
+
+// update writes one update batch with bulkWrite: per document, $set of
+// the changed fields and $unset of those that became nil, matched by _id
+// and, for versioned entities, by the version the object was loaded
+// with. A versioned update is an upsert: when the version does not match,
+// the server tries to insert a document with the same _id and fails with
+// a duplicate key at exactly that write (or, when the document is gone,
+// reports the upsert, which is deleted again), which names the stale row
+// even when another client moved it to the very version this flush
+// writes — a count of matched documents could not tell which row that is.
+func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) error {
+	in := r.d.info[b.Entity]
+	models := make([]mongo.WriteModel, len(b.Rows))
+	ids := make(bson.A, len(b.Rows))
+	var back []mongo.WriteModel
+	for i, en := range b.Rows {
+		id, err := r.d.idOf(in, en.Obj)
+		if err != nil {
+			return err
+		}
+		ids[i] = id
+		filter := bson.D{{Key: idField, Value: id}}
+		if b.Versioned {
+			filter = append(filter, bson.E{Key: in.path[b.Entity.Version], Value: toInt64(b.OldVersion(en))})
+		}
+		upd, err := r.setUnset(in, en.Obj, b.Columns)
+		if err != nil {
+			return err
+		}
+		m := mongo.NewUpdateOneModel().SetFilter(filter).SetUpdate(upd)
+		if b.Versioned {
+			m.SetUpsert(true)
+		}
+		models[i] = m
+		if u != nil && en.Snap != nil {
+			// Set back only what this write changed: match the new
+			// version, so that a document another client changed is
+			// left alone.
+			undoFilter := bson.D{{Key: idField, Value: id}}
+			if b.Versioned {
+				undoFilter = append(undoFilter, bson.E{Key: in.path[b.Entity.Version], Value: toInt64(b.Entity.Version.Value(en.Obj).Interface())})
+			}
+			old, err := r.setUnset(in, en.Snap, b.Columns)
+			if err != nil {
+				return err
+			}
+			back = append(back, mongo.NewUpdateOneModel().SetFilter(undoFilter).SetUpdate(old))
+		}
+	}
+	start := time.Now()
+	res, err := r.bulkWrite(ctx, in.coll, models, true)
+	var matched int64 = -1
+	if res != nil {
+		matched = res.MatchedCount
+	}
+	r.d.log.log(ctx, "bulkWrite update", in.coll, nil, start, matched, err)
+	if err != nil {
+		w, ok := firstWriteError(err)
+		if ok && w.index >= 0 {
+			u.writeLater(in.coll, back[:min(w.index, len(back))])
+		}
+		if ok && b.Versioned && w.index >= 0 && w.index < len(b.Rows) && isDuplicate(w.code) {
+			en := b.Rows[w.index]
+			stale, cerr := r.stale(ctx, in, ids[w.index], toInt64(b.OldVersion(en)))
+			if cerr != nil {
+				return errors.Join(err, cerr)
+			}
+			if stale {
+				return &gomikro.OptimisticLockError{Entity: in.e.Name, PK: pkValue(in.e, en.Obj)}
+			}
+		}
+		return fmt.Errorf("gomikro: update %s: %w", in.e.Name, translate(err, in, r.fieldOf(in)))
+	}
+	u.writeLater(in.coll, back)
+	if res != nil && len(res.UpsertedIDs) > 0 {
+		// Documents deleted meanwhile: the upsert created them anew.
+		// Delete them again and name the first by its _id (servers
+		// differ in the index they report).
+		first := len(b.Rows)
+		var created bson.A
+		for _, id := range res.UpsertedIDs {
+			created = append(created, id)
+			k := keyString(mustRaw(id))
+			for i := range ids {
+				if keyString(mustRaw(ids[i])) == k {
+					first = min(first, i)
+				}
+			}
+		}
+		if first == len(b.Rows) {
+			first = 0
+		}
+		if u != nil {
+			u.deleteLater(in.coll, created)
+		} else if _, derr := r.d.db.Collection(in.coll).DeleteMany(r.ctx(ctx), bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: created}}}}); derr != nil {
+			return derr
+		}
+		return &gomikro.OptimisticLockError{Entity: in.e.Name, PK: pkValue(in.e, b.Rows[first].Obj)}
+	}
+	return nil
+}
+
+func isDuplicate(code int) bool {
+	return code == codeDuplicateKey || code == codeDuplicateKeyLegacy || code == codeDuplicateKeyUpdate
+}
+
+// stale reports whether the document id no longer has version old.
+func (r runner) stale(ctx context.Context, in *entInfo, id, old any) (bool, error) {
+	filter := bson.D{{Key: idField, Value: id}, {Key: in.path[in.e.Version], Value: old}}
+	start := time.Now()
+	n, err := r.d.db.Collection(in.coll).CountDocuments(r.ctx(ctx), filter)
+	r.d.log.log(ctx, "count", in.coll, filter, start, n, err)
+	return n == 0, err
+}
+
+// lockError finds the first row whose stored version is not want(i) and
+// reports it as an optimistic-lock failure.
+func (r runner) lockError(ctx context.Context, in *entInfo, rows []*tracking.Entry, ids bson.A, want func(i int) any) error {
+	vpath := in.path[in.e.Version]
+	filter := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: ids}}}}
+	start := time.Now()
+	cur, err := r.d.db.Collection(in.coll).Find(r.ctx(ctx), filter, options.Find().SetProjection(bson.D{{Key: vpath, Value: 1}}))
+	if err != nil {
+		return err
+	}
+	defer cur.Close(context.WithoutCancel(ctx))
+	got := map[string]bson.RawValue{}
+	for cur.Next(ctx) {
+		got[keyString(cur.Current.Lookup(idField))] = cur.Current.Lookup(vpath)
+	}
+	r.d.log.log(ctx, "find", in.coll, filter, start, int64(len(got)), cur.Err())
+	for i, en := range rows {
+		v, ok := got[keyString(mustRaw(ids[i]))]
+		if ok && keyString(v) == keyString(mustRaw(toInt64(want(i)))) {
+			continue
+		}
+		return &gomikro.OptimisticLockError{Entity: in.e.Name, PK: pkValue(in.e, en.Obj)}
+	}
+	return &gomikro.OptimisticLockError{Entity: in.e.Name}
+}
+
+func toInt64(v any) any {
+	switch x := v.(type) {
+	case int:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case int16:
+		return int64(x)
+	}
+	return v
+}
+
+// pkValue returns the primary key of the entity at obj, as the caller
+// sees it (a []any for a composite key).
+func pkValue(e *meta.Entity, obj unsafe.Pointer) any {
+	if len(e.PK) == 1 {
+		return e.PK[0].Value(obj).Interface()
+	}
+	out := make([]any, len(e.PK))
+	for i, f := range e.PK {
+		out[i] = f.Value(obj).Interface()
+	}
+	return out
+}
+
+// pivot adds ($addToSet) or removes ($pull) target keys in the owners'
+// arrays of an m:n relation, one update per owner in one bulkWrite.
+func (r runner) pivot(ctx context.Context, b *tracking.PivotBatch, add bool, u *undo) error {
+	f := r.d.arrayOf[b.Pivot]
+	in := r.d.info[b.Pivot.Owner]
+	path := in.path[f]
+	tpk := b.Pivot.Target.PK[0]
+	type group struct {
+		id      any
+		targets bson.A
+	}
+	var groups []*group
+	byOwner := map[unsafe.Pointer]*group{}
+	for _, pair := range b.Pairs {
+		g := byOwner[pair[0]]
+		if g == nil {
+			id, err := r.d.idOf(in, pair[0])
+			if err != nil {
+				return err
+			}
+			g = &group{id: id}
+			byOwner[pair[0]] = g
+			groups = append(groups, g)
+		}
+		t, err := r.d.encodeField(tpk, pair[1])
+		if err != nil {
+			return err
+		}
+		g.targets = append(g.targets, t)
+	}
+	addOp := func(g *group) bson.D {
+		return bson.D{{Key: "$addToSet", Value: bson.D{{Key: path, Value: bson.D{{Key: "$each", Value: g.targets}}}}}}
+	}
+	pullOp := func(g *group) bson.D {
+		return bson.D{{Key: "$pullAll", Value: bson.D{{Key: path, Value: g.targets}}}}
+	}
+	models := make([]mongo.WriteModel, len(groups))
+	back := make([]mongo.WriteModel, len(groups))
+	for i, g := range groups {
+		filter := bson.D{{Key: idField, Value: g.id}}
+		do, undoOp := addOp(g), pullOp(g)
+		if !add {
+			do, undoOp = undoOp, do
+		}
+		models[i] = mongo.NewUpdateOneModel().SetFilter(filter).SetUpdate(do)
+		back[i] = mongo.NewUpdateOneModel().SetFilter(filter).SetUpdate(undoOp)
+	}
+	start := time.Now()
+	res, err := r.bulkWrite(ctx, in.coll, models, true)
+	var n int64 = -1
+	if res != nil {
+		n = res.ModifiedCount
+	}
+	op := "bulkWrite $addToSet"
+	if !add {
+		op = "bulkWrite $pullAll"
+	}
+	r.d.log.log(ctx, op, in.coll, nil, start, n, err)
+	if err != nil {
+		if w, ok := firstWriteError(err); ok && w.index >= 0 {
+			u.writeLater(in.coll, back[:w.index])
+		}
+		return fmt.Errorf("gomikro: %s: %w", f, translate(err, in, nil))
+	}
+	u.writeLater(in.coll, back)
+	return nil
+}
+
+// delete removes the rows of one delete batch with deleteMany by _id
+// (and version), then does what foreign keys do on SQL: references to
+// the deleted documents with onDelete=set null are unset, those with
+// onDelete=cascade deleted, and their keys pulled from m:n arrays.
+func (r runner) delete(ctx context.Context, b *tracking.DeleteBatch) error {
+	in := r.d.info[b.Entity]
+	ids := make(bson.A, len(b.Rows))
+	for i, en := range b.Rows {
+		id, err := r.d.idOf(in, en.Obj)
+		if err != nil {
+			return err
+		}
+		ids[i] = id
+	}
+	var filter bson.D
+	if b.Versioned {
+		vpath := in.path[b.Entity.Version]
+		// Check first, so that a stale row fails the flush before any
+		// document is gone (there may be no transaction to roll back).
+		if err := r.checkVersions(ctx, in, b.Rows, ids); err != nil {
+			return err
+		}
+		or := make(bson.A, len(b.Rows))
+		for i, en := range b.Rows {
+			or[i] = bson.D{{Key: idField, Value: ids[i]}, {Key: vpath, Value: toInt64(b.Entity.Version.Value(en.Obj).Interface())}}
+		}
+		filter = bson.D{{Key: "$or", Value: or}}
+	} else {
+		filter = bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: ids}}}}
+	}
+	start := time.Now()
+	res, err := r.d.db.Collection(in.coll).DeleteMany(r.ctx(ctx), filter)
+	var n int64 = -1
+	if res != nil {
+		n = res.DeletedCount
+	}
+	r.d.log.log(ctx, "deleteMany", in.coll, filter, start, n, err)
+	if err != nil {
+		return fmt.Errorf("gomikro: delete %s: %w", in.e.Name, translate(err, in, nil))
+	}
+	if b.Versioned && n < int64(len(ids)) {
+		return r.lockError(ctx, in, b.Rows, ids, func(i int) any { return b.Entity.Version.Value(b.Rows[i].Obj).Interface() })
+	}
+	return r.cascade(ctx, b.Entity, ids)
+}
+
+// checkVersions fails with an optimistic-lock error when a row's stored
+// version is not the one it was loaded with.
+func (r runner) checkVersions(ctx context.Context, in *entInfo, rows []*tracking.Entry, ids bson.A) error {
+	vpath := in.path[in.e.Version]
+	filter := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: ids}}}}
+	start := time.Now()
+	n, err := r.d.db.Collection(in.coll).CountDocuments(r.ctx(ctx), bson.D{{Key: "$or", Value: versionTerms(in, rows, ids, vpath)}})
+	r.d.log.log(ctx, "count", in.coll, filter, start, n, err)
+	if err != nil {
+		return err
+	}
+	if n == int64(len(rows)) {
+		return nil
+	}
+	return r.lockError(ctx, in, rows, ids, func(i int) any { return in.e.Version.Value(rows[i].Obj).Interface() })
+}
+
+func versionTerms(in *entInfo, rows []*tracking.Entry, ids bson.A, vpath string) bson.A {
+	or := make(bson.A, len(rows))
+	for i, en := range rows {
+		or[i] = bson.D{{Key: idField, Value: ids[i]}, {Key: vpath, Value: toInt64(in.e.Version.Value(en.Obj).Interface())}}
+	}
+	return or
+}
+
+// cascade applies the onDelete actions of the references to e's deleted
+// documents ids, and pulls ids from the m:n arrays that hold them.
+func (r runner) cascade(ctx context.Context, e *meta.Entity, ids bson.A) error {
+	for _, f := range r.d.refsTo[e] {
+		in := r.d.info[f.Entity]
+		path := in.path[f]
+		filter := bson.D{{Key: path, Value: bson.D{{Key: "$in", Value: ids}}}}
+		c := r.d.db.Collection(in.coll)
+		start := time.Now()
+		var n int64 = -1
+		var err error
+		op := ""
+		switch {
+		case f.Rel.Collection: // an m:n array
+			op = "updateMany $pullAll"
+			var res *mongo.UpdateResult
+			res, err = c.UpdateMany(r.ctx(ctx), filter, bson.D{{Key: "$pullAll", Value: bson.D{{Key: path, Value: ids}}}})
+			if res != nil {
+				n = res.ModifiedCount
+			}
+		case f.Rel.OnDelete == "set null" && !f.PK:
+			op = "updateMany $unset"
+			var res *mongo.UpdateResult
+			res, err = c.UpdateMany(r.ctx(ctx), filter, bson.D{{Key: "$unset", Value: bson.D{{Key: path, Value: ""}}}})
+			if res != nil {
+				n = res.ModifiedCount
+			}
+		case f.Rel.OnDelete == "cascade":
+			op = "deleteMany (cascade)"
+			var res *mongo.DeleteResult
+			res, err = c.DeleteMany(r.ctx(ctx), filter)
+			if res != nil {
+				n = res.DeletedCount
+			}
+		default:
+			continue
+		}
+		r.d.log.log(ctx, op, in.coll, filter, start, n, err)
+		if err != nil {
+			return fmt.Errorf("gomikro: %s after deleting %s: %w", f, e.Name, err)
+		}
+	}
+	return nil
+}
+
+// ferretBulkOps bounds the writes of one bulkWrite command sent to
+// FerretDB: v1.24 on SQLite stops answering a bulkWrite of about 100
+// updates or more (its connections run out before the command ends), so
+// larger batches go in several commands there. MongoDB takes them whole.
+const ferretBulkOps = 50
+
+// bulkWrite sends models to coll: in one command, or on FerretDB in
+// commands of at most ferretBulkOps, whose results are summed and whose
+// write errors are numbered as in models. An ordered write stops at the
+// first failing command; an unordered one sends them all and returns the
+// first error.
+func (r runner) bulkWrite(ctx context.Context, coll string, models []mongo.WriteModel, ordered bool) (*mongo.BulkWriteResult, error) {
+	c := r.d.db.Collection(coll)
+	opts := options.BulkWrite().SetOrdered(ordered)
+	if !r.d.ferret || len(models) <= ferretBulkOps {
+		return c.BulkWrite(r.ctx(ctx), models, opts)
+	}
+	sum := &mongo.BulkWriteResult{UpsertedIDs: map[int64]any{}, Acknowledged: true}
+	var first error
+	for off := 0; off < len(models); off += ferretBulkOps {
+		res, err := c.BulkWrite(r.ctx(ctx), models[off:min(off+ferretBulkOps, len(models))], opts)
+		if res != nil {
+			sum.InsertedCount += res.InsertedCount
+			sum.MatchedCount += res.MatchedCount
+			sum.ModifiedCount += res.ModifiedCount
+			sum.DeletedCount += res.DeletedCount
+			sum.UpsertedCount += res.UpsertedCount
+			for i, id := range res.UpsertedIDs {
+				sum.UpsertedIDs[i+int64(off)] = id
+			}
+		}
+		if err == nil {
+			continue
+		}
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) {
+			bwe.WriteErrors = slices.Clone(bwe.WriteErrors)
+			for i := range bwe.WriteErrors {
+				bwe.WriteErrors[i].Index += off
+			}
+			err = bwe
+		}
+		if first == nil {
+			first = err
+		}
+		if ordered {
+			break
+		}
+	}
+	return sum, first
+}

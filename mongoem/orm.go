@@ -1,0 +1,116 @@
+package mongoem
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/meta"
+)
+
+// DefaultDatabase is the database used when the URI names none.
+const DefaultDatabase = "gomikro"
+
+// ORM is an open MongoDB backend: the client, the metadata and the global
+// EntityManager.
+type ORM struct {
+	drv *driver
+	em  *EntityManager
+}
+
+// Open connects to the MongoDB server of cfg.DSN (a mongodb:// URI; the
+// database is the URI's path, DefaultDatabase when it has none) and
+// returns the ORM for cfg.Entities. It checks the connection and asks the
+// server whether it runs transactions.
+func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
+	reg, err := meta.NewRegistry(cfg.Naming, cfg.Entities...)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := connstring.ParseAndValidate(cfg.DSN)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: mongo URI: %w", err)
+	}
+	dbName := cs.Database
+	if dbName == "" {
+		dbName = DefaultDatabase
+	}
+	timeout := cfg.ConnectTimeout
+	if timeout == 0 {
+		timeout = 10 * time.Second
+	}
+	opts := options.Client().ApplyURI(cfg.DSN).SetConnectTimeout(timeout).SetServerSelectionTimeout(timeout)
+	if cfg.MaxConns > 0 {
+		opts.SetMaxPoolSize(uint64(cfg.MaxConns))
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: connect: %w", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	db := client.Database(dbName)
+	tx, ferret, err := serverInfo(cctx, db)
+	if err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	drv := &driver{client: client, db: db, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams),
+		tx: tx, ferret: ferret, info: map[*meta.Entity]*entInfo{},
+		arrayOf: map[*meta.Pivot]*meta.Field{}, refsTo: map[*meta.Entity][]*meta.Field{}}
+	for _, e := range reg.Entities() {
+		drv.info[e] = newEntInfo(e, reg.Naming())
+	}
+	for _, e := range reg.Entities() {
+		for _, f := range e.Columns {
+			if f.Storage == meta.StoreRef {
+				drv.refsTo[f.Rel.Target] = append(drv.refsTo[f.Rel.Target], f)
+			}
+		}
+		for _, f := range drv.info[e].arrays {
+			drv.arrayOf[f.Rel.Pivot] = f
+			drv.refsTo[f.Rel.Target] = append(drv.refsTo[f.Rel.Target], f)
+		}
+	}
+	core, err := em.New(reg, drv, cfg)
+	if err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	return &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}}, nil
+}
+
+// EM returns the global EntityManager. Fork it for each unit of work; the
+// global one refuses to persist and query unless
+// Config.AllowGlobalContext is set or the context carries a fork.
+func (o *ORM) EM() *EntityManager { return o.em }
+
+// Registry returns the entities' metadata.
+func (o *ORM) Registry() *meta.Registry { return o.drv.reg }
+
+// Client returns the native MongoDB client.
+func (o *ORM) Client() *mongo.Client { return o.drv.client }
+
+// Database returns the native database handle the ORM works in.
+func (o *ORM) Database() *mongo.Database { return o.drv.db }
+
+// SupportsTransactions reports whether the server runs multi-document
+// transactions (a replica set or a sharded cluster). Without them,
+// Transactional and Begin fail with ErrNoTransactions and a flush is
+// made atomic by compensation only (see the package documentation).
+func (o *ORM) SupportsTransactions() bool { return o.drv.tx }
+
+// IsFerretDB reports whether the server is FerretDB.
+func (o *ORM) IsFerretDB() bool { return o.drv.ferret }
+
+// Close disconnects the client.
+func (o *ORM) Close() error { return o.drv.Close() }
+
+// IsConnected reports whether the server answers.
+func (o *ORM) IsConnected(ctx context.Context) bool { return o.drv.Ping(ctx) == nil }

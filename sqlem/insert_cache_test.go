@@ -1,0 +1,51 @@
+package sqlem
+
+import (
+	"testing"
+
+	"github.com/gomikro/gomikro/meta"
+)
+
+type cacheNote struct {
+	ID    int64 `orm:"pk"`
+	Title string
+	Body  string
+}
+
+func TestInsertCache(t *testing.T) {
+	reg, err := meta.NewRegistry(nil, cacheNote{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := reg.Entities()[0]
+	id, title, body := e.PK[0], e.Columns[1], e.Columns[2]
+	var c insertCache
+	if _, ok := c.get(e, []*meta.Field{title}, []*meta.Field{id}); ok {
+		t.Fatal("hit on an empty cache")
+	}
+	cols := []*meta.Field{title, body}
+	c.put(e, cols, []*meta.Field{id}, "both")
+	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title")
+	cols[1] = title // the cache keeps its own copy
+	for _, tc := range []struct {
+		cols, ret []*meta.Field
+		want      string
+	}{
+		{[]*meta.Field{title, body}, []*meta.Field{id}, "both"},
+		{[]*meta.Field{title}, []*meta.Field{id}, "title"},
+		{[]*meta.Field{title}, nil, ""},
+		{[]*meta.Field{body, title}, []*meta.Field{id}, ""},
+	} {
+		got, ok := c.get(e, tc.cols, tc.ret)
+		if got != tc.want || ok != (tc.want != "") {
+			t.Errorf("get(%v, %v) = %q, %v; want %q", tc.cols, tc.ret, got, ok, tc.want)
+		}
+	}
+	for range 2 * maxCachedInserts {
+		c.put(e, []*meta.Field{body}, nil, "x")
+	}
+	v, _ := c.m.Load(e)
+	if n := len(v.([]cachedInsert)); n > maxCachedInserts {
+		t.Errorf("%d entries cached, want at most %d", n, maxCachedInserts)
+	}
+}
