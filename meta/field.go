@@ -1,6 +1,8 @@
 package meta
 
 import (
+	"encoding"
+	"fmt"
 	"reflect"
 	"unsafe"
 )
@@ -52,7 +54,31 @@ const (
 	// StoreNone: a relation without a column of its own (1:m, m:n,
 	// inverse 1:1).
 	StoreNone
+	// StoreText: a fixed-size array type with a text form (it implements
+	// encoding.TextMarshaler and *T encoding.TextUnmarshaler), such as
+	// bson.ObjectID or a UUID type without a driver.Valuer. SQL columns
+	// hold the text; a backend may store a native form instead (MongoDB
+	// stores bson.ObjectID as an ObjectID).
+	StoreText
 )
+
+// TextOf returns the text form of the StoreText value at p.
+func (f *Field) TextOf(p unsafe.Pointer) (string, error) {
+	b, err := reflect.NewAt(f.GoType, p).Interface().(encoding.TextMarshaler).MarshalText()
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", f, err)
+	}
+	return string(b), nil
+}
+
+// ParseText stores the value whose text form is s into the StoreText
+// value at p.
+func (f *Field) ParseText(p unsafe.Pointer, s string) error {
+	if err := reflect.NewAt(f.GoType, p).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
+		return fmt.Errorf("%s: %q is not a %s: %w", f, s, f.GoType, err)
+	}
+	return nil
+}
 
 // Field describes one persistent property of an entity.
 type Field struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
@@ -122,10 +123,21 @@ type Types struct {
 	Code      string  `orm:"length=8,unique"`
 	Forced    string  `orm:"json"`
 	Custom    string  `orm:"type=citext"`
-	Skipped   string  `orm:"-"`
+	Hash      hexID
+	Bytes4    [4]byte
+	Skipped   string `orm:"-"`
 	//lint:ignore U1000 an unexported field the metadata must skip
 	internal string
 	Version  int `orm:"version"`
+}
+
+// hexID is an array type with a text form, as bson.ObjectID.
+type hexID [2]byte
+
+func (h hexID) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString(h[:])), nil }
+func (h *hexID) UnmarshalText(b []byte) error {
+	_, err := hex.Decode(h[:], b)
+	return err
 }
 
 type Timestamps struct {
@@ -479,6 +491,8 @@ func TestTypeInference(t *testing.T) {
 		{"Code", meta.TypeString, meta.StorePlain, false},
 		{"Forced", meta.TypeJSON, meta.StoreJSON, false},
 		{"Version", meta.TypeInt64, meta.StorePlain, false},
+		{"Hash", meta.TypeString, meta.StoreText, false}, // its text form
+		{"Bytes4", meta.TypeJSON, meta.StoreJSON, false}, // no text form
 	}
 	for _, tt := range tests {
 		f := field(t, e, tt.field)
@@ -508,7 +522,7 @@ func TestTypeInference(t *testing.T) {
 			t.Errorf("Fields contains %s", f.Name)
 		}
 	}
-	if got, want := len(e.Fields), 21; got != want {
+	if got, want := len(e.Fields), 23; got != want {
 		t.Errorf("%d fields, want %d", got, want)
 	}
 	if got, want := len(e.Columns), len(e.Fields); got != want {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -19,8 +20,11 @@ var (
 	bytesType   = reflect.TypeFor[[]byte]()
 	valuerType  = reflect.TypeFor[driver.Valuer]()
 	scannerType = reflect.TypeFor[sql.Scanner]()
-	ctxType     = reflect.TypeFor[context.Context]()
-	errType     = reflect.TypeFor[error]()
+
+	textMarshalerType   = reflect.TypeFor[encoding.TextMarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	ctxType             = reflect.TypeFor[context.Context]()
+	errType             = reflect.TypeFor[error]()
 )
 
 // tagItem is one item of an `orm:"..."` tag.
@@ -482,6 +486,10 @@ func classify(f *Field, t reflect.Type) {
 	}
 	if pt := plainType(t); pt != TypeInvalid {
 		f.Storage, f.Type = StorePlain, pt
+		return
+	}
+	if t.Kind() == reflect.Array && t.Implements(textMarshalerType) && reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		f.Storage, f.Type = StoreText, TypeString
 		return
 	}
 	switch t.Kind() {

@@ -3,6 +3,7 @@ package mongoem
 import (
 	"database/sql"
 	sqldriver "database/sql/driver"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -62,6 +63,9 @@ func newEntInfo(e *meta.Entity, naming meta.NamingStrategy) *entInfo {
 	}
 	return in
 }
+
+// objectIDType is stored natively by StoreText fields.
+var objectIDType = reflect.TypeFor[bson.ObjectID]()
 
 // isObjectIDKey reports whether f is a generated string key stored as an
 // ObjectID.
@@ -134,6 +138,14 @@ func (d *driver) encodeKey(pk *meta.Field, v any) (any, error) {
 		return nil, nil
 	}
 	rv := reflect.ValueOf(v)
+	if s, ok := v.(string); ok && pk.Storage == meta.StoreText {
+		// The text form of the key, as an API hands it over.
+		nv := reflect.New(pk.GoType)
+		if err := pk.ParseText(nv.UnsafePointer(), s); err != nil {
+			return nil, fmt.Errorf("gomikro: %w", err)
+		}
+		rv = nv.Elem()
+	}
 	if rv.Type() != pk.GoType {
 		if !rv.Type().ConvertibleTo(pk.GoType) || (rv.Kind() == reflect.String) != (pk.GoType.Kind() == reflect.String) {
 			return nil, fmt.Errorf("gomikro: %s: key %v (%T) does not fit %s", pk, v, v, pk.GoType)
@@ -162,6 +174,15 @@ func (d *driver) encodeGo(f *meta.Field, v reflect.Value) (any, error) {
 		return valuerToBSON(f, val)
 	case meta.StoreJSON:
 		return jsonToBSON(f, v)
+	case meta.StoreText:
+		if v.Type() == objectIDType {
+			return v.Interface(), nil // natively
+		}
+		b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+		if err != nil {
+			return nil, fmt.Errorf("gomikro: %s: %w", f, err)
+		}
+		return string(b), nil
 	}
 	if f.PK && d.isObjectIDKey(f) {
 		s := v.String()
@@ -306,6 +327,20 @@ func (d *driver) decodeGo(f *meta.Field, rv bson.RawValue, dst reflect.Value) er
 			return fmt.Errorf("%s is no sql.Scanner", dst.Type())
 		}
 		return sc.Scan(scanValue(rv))
+	case meta.StoreText:
+		switch {
+		case isNull(rv):
+			dst.SetZero()
+			return nil
+		case rv.Type == bson.TypeObjectID && dst.Type() == objectIDType:
+			dst.Set(reflect.ValueOf(rv.ObjectID()))
+			return nil
+		case rv.Type == bson.TypeObjectID:
+			return f.ParseText(dst.Addr().UnsafePointer(), rv.ObjectID().Hex())
+		case rv.Type == bson.TypeString:
+			return f.ParseText(dst.Addr().UnsafePointer(), rv.StringValue())
+		}
+		return fmt.Errorf("gomikro: %s: cannot read BSON %s as %s", f, rv.Type, dst.Type())
 	case meta.StoreJSON:
 		if isNull(rv) {
 			dst.SetZero()

@@ -22,8 +22,11 @@
 // string primary key tagged `orm:"pk,autoincrement"` gets a new
 // ObjectID: stored as an ObjectID in _id, held as its hex string in Go
 // (the string form for APIs); filters and references by that string
-// match it. Other keys (strings, numbers, composite keys) are the
-// caller's.
+// match it. A primary key of type bson.ObjectID tagged the same way is
+// generated when zero and held as the ObjectID itself; bson.ObjectID
+// fields, keys or not, are stored as native ObjectIDs, and filters,
+// references and GetReference accept their hex form too. Other keys
+// (strings, numbers, composite keys) are the caller's.
 //
 // Relations: an m:1 or owning 1:1 reference stores the referenced _id; a
 // 1:m collection is found through the children's reference (mappedBy);

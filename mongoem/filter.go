@@ -184,7 +184,7 @@ func (d *driver) queryValue(f *meta.Field, v any) (any, error) {
 	if f.Storage == meta.StoreRef {
 		return d.encodeKey(f.Rel.Target.PK[0], v)
 	}
-	if f.PK && d.isObjectIDKey(f) {
+	if f.PK && d.isObjectIDKey(f) || f.Storage == meta.StoreText {
 		return d.encodeKey(f, v)
 	}
 	rv := reflect.ValueOf(v)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"time"
@@ -157,6 +158,12 @@ func (r runner) fillReturned(ctx context.Context, b *tracking.InsertBatch) error
 			for _, en := range b.Rows {
 				f.Value(en.Obj).SetString(bson.NewObjectID().Hex())
 			}
+		case f.Generated && f.GoType == objectIDType:
+			for _, en := range b.Rows {
+				f.Value(en.Obj).Set(reflect.ValueOf(bson.NewObjectID()))
+			}
+		case f.Generated && f.Storage == meta.StoreText:
+			return fmt.Errorf("gomikro: %s: MongoDB generates keys of type bson.ObjectID, string and integers, not %s", f, f.GoType)
 		case f.Generated:
 			first, err := r.d.reserveKeys(ctx, in.coll, int64(len(b.Rows)))
 			if err != nil {

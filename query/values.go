@@ -154,6 +154,9 @@ func checkType(f *meta.Field, op Op, v any) error {
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if f.Storage == meta.StoreRef && len(f.Rel.Target.PK) == 1 && t.AssignableTo(f.Rel.Target.PK[0].GoType) {
+		return nil // the target's key, of its own Go type
+	}
 	if f.GoType != nil && f.Storage != meta.StoreRef {
 		gt := f.GoType
 		if f.Storage == meta.StorePointer {

@@ -282,7 +282,7 @@ func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
 		case f.Storage == meta.StoreRef:
 			c.key = newKeyDest(f.Rel.Target.PK[0].GoType)
 			sc.dests[i] = c.key
-		case f.Storage == meta.StoreJSON:
+		case encoded(f):
 			c.json = true
 		default:
 			c.typ = typeWord(f.GoType)
@@ -313,7 +313,7 @@ func (sc *scanner) row(rows Rows) error {
 		case c.typ != nil:
 			sc.dests[i] = ifaceOf(c.typ, c.f.Ptr(obj))
 		case c.json:
-			sc.dests[i] = &jsonDest{f: c.f, p: c.f.Ptr(obj)}
+			sc.dests[i] = &encodedDest{f: c.f, p: c.f.Ptr(obj)}
 		}
 	}
 	if err := rows.Scan(sc.dests...); err != nil {

@@ -587,8 +587,8 @@ func Returning(b *tracking.InsertBatch) []*meta.Field {
 
 // scanDest returns the scan destination of field f in the object at p.
 func scanDest(f *meta.Field, p unsafe.Pointer) any {
-	if f.Storage == meta.StoreJSON {
-		return &jsonDest{f: f, p: f.Ptr(p)}
+	if encoded(f) {
+		return &encodedDest{f: f, p: f.Ptr(p)}
 	}
 	return f.Value(p).Addr().Interface()
 }

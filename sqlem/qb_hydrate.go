@@ -78,10 +78,10 @@ func newRowReader(pl *selPlan, sink *em.RowSink) *rowReader {
 			case f.Storage == meta.StoreRef:
 				c.key = newKeyDest(f.Rel.Target.PK[0].GoType)
 				pr.dests[k] = c.key
-			case f.Storage == meta.StoreJSON && pr.direct:
+			case encoded(f) && pr.direct:
 				c.json = true
-			case f.Storage == meta.StoreJSON:
-				pr.dests[k] = &jsonDest{f: f, p: f.Ptr(pr.scratch)}
+			case encoded(f):
+				pr.dests[k] = &encodedDest{f: f, p: f.Ptr(pr.scratch)}
 			case pr.direct:
 				c.typ = typeWord(f.GoType)
 			case pr.nullable && f.Storage != meta.StorePointer:
@@ -112,7 +112,7 @@ func (rr *rowReader) row(rows Rows) error {
 				case c.typ != nil:
 					p.dests[k] = ifaceOf(c.typ, c.f.Ptr(obj))
 				case c.json:
-					p.dests[k] = &jsonDest{f: c.f, p: c.f.Ptr(obj)}
+					p.dests[k] = &encodedDest{f: c.f, p: c.f.Ptr(obj)}
 				}
 			}
 		} else {

@@ -232,6 +232,9 @@ func fieldNames(fs []*meta.Field) string {
 
 // jsonParam encodes a value for the JSON column f as builder.bind does.
 func jsonParam(d Dialect, f *meta.Field, v any) (any, error) {
+	if tf := keyField(f); tf.Storage == meta.StoreText {
+		return textParam(tf, v)
+	}
 	if f.Storage != meta.StoreJSON || v == nil {
 		return v, nil
 	}

@@ -95,6 +95,13 @@ func (s *builder) list(alias string, xs []query.Expr, sep, empty string) error {
 
 // bind converts a filter value for column f and binds it.
 func (s *builder) bind(f *meta.Field, v any) (string, error) {
+	if tf := keyField(f); tf.Storage == meta.StoreText {
+		x, err := textParam(tf, v)
+		if err != nil {
+			return "", err
+		}
+		v = x
+	}
 	if f.Storage == meta.StoreJSON {
 		if _, ok := v.(sqldriver.Valuer); !ok {
 			b, err := json.Marshal(v)

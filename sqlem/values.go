@@ -3,6 +3,7 @@ package sqlem
 import (
 	"database/sql"
 	sqldriver "database/sql/driver"
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -53,20 +54,45 @@ func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
 			return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
 		}
 		return v.d.EncodeJSON(b), nil
+	case meta.StoreText:
+		return f.TextOf(p)
 	case meta.StoreRef:
-		return refValue(f, p), nil
+		return refValue(f, p)
 	}
 	return nil, fmt.Errorf("%s has no column", f)
 }
 
 // refValue returns the foreign-key value a reference holds.
-func refValue(f *meta.Field, p unsafe.Pointer) any {
+func refValue(f *meta.Field, p unsafe.Pointer) (any, error) {
 	r := rel.RefAt(p)
+	pk := f.Rel.Target.PK[0]
 	if r.Ptr != nil {
-		pk := f.Rel.Target.PK[0]
-		return pk.Value(r.Ptr).Interface()
+		if pk.Storage == meta.StoreText {
+			return pk.TextOf(pk.Ptr(r.Ptr))
+		}
+		return pk.Value(r.Ptr).Interface(), nil
 	}
-	return r.ID
+	return textParam(pk, r.ID)
+}
+
+// textParam turns a value given for the column of key or field f into its
+// text form when f is a meta.StoreText field; other values pass as they are.
+func textParam(f *meta.Field, v any) (any, error) {
+	if f.Storage != meta.StoreText || v == nil {
+		return v, nil
+	}
+	if _, ok := v.(string); ok {
+		return v, nil
+	}
+	tm, ok := v.(encoding.TextMarshaler)
+	if !ok {
+		return nil, fmt.Errorf("%s: %v (%T) is neither a %s nor its text form", f, v, v, f.GoType)
+	}
+	b, err := tm.MarshalText()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f, err)
+	}
+	return string(b), nil
 }
 
 // Column implements ValueReader.
@@ -93,6 +119,9 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 		return out.Interface(), nil
 	case meta.StoreRef:
 		pk := f.Rel.Target.PK[0]
+		if pk.Storage == meta.StoreText {
+			break // text forms, below
+		}
 		if !f.Nullable {
 			out := reflect.MakeSlice(reflect.SliceOf(pk.GoType), len(rows), len(rows))
 			for i, r := range rows {
@@ -111,7 +140,11 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 		}
 		out := reflect.MakeSlice(reflect.SliceOf(reflect.PointerTo(pk.GoType)), len(rows), len(rows))
 		for i, r := range rows {
-			if val := refValue(f, f.Ptr(r.Obj)); val != nil {
+			val, err := refValue(f, f.Ptr(r.Obj))
+			if err != nil {
+				return nil, err
+			}
+			if val != nil {
 				iv := reflect.ValueOf(val)
 				if !iv.Type().ConvertibleTo(pk.GoType) {
 					return nil, fmt.Errorf("%s: reference id %v (%T) does not fit %s", f, val, val, pk.GoType)
@@ -186,14 +219,33 @@ func checkRange(f *meta.Field, x reflect.Value) error {
 		Err: fmt.Errorf("%v is out of range for %s's numeric(%d,%d)", x.Interface(), f, f.Precision, f.Scale)}
 }
 
-// jsonDest scans a JSON column into a field.
-type jsonDest struct {
+// encoded reports whether field f's column holds an encoding of its Go
+// value (JSON, or the text form of a meta.StoreText type), read through
+// an encodedDest.
+func encoded(f *meta.Field) bool {
+	return f.Storage == meta.StoreJSON || f.Storage == meta.StoreText
+}
+
+// encodedDest scans a JSON or text-form column into a field.
+type encodedDest struct {
 	f *meta.Field
 	p unsafe.Pointer
 }
 
-func (j *jsonDest) Scan(src any) error {
+func (j *encodedDest) Scan(src any) error {
 	dst := reflect.NewAt(j.f.GoType, j.p)
+	if j.f.Storage == meta.StoreText {
+		switch s := src.(type) {
+		case nil:
+			dst.Elem().SetZero()
+			return nil
+		case []byte:
+			return j.f.ParseText(j.p, string(s))
+		case string:
+			return j.f.ParseText(j.p, s)
+		}
+		return fmt.Errorf("%s: cannot read a %T as text", j.f, src)
+	}
 	var b []byte
 	switch s := src.(type) {
 	case nil:
@@ -284,7 +336,19 @@ func (k *keyDest) fromString(s string) error {
 		if sc, ok := k.v.Interface().(sql.Scanner); ok {
 			return sc.Scan(s)
 		}
+		if tu, ok := k.v.Interface().(encoding.TextUnmarshaler); ok {
+			return tu.UnmarshalText([]byte(s))
+		}
 		return fmt.Errorf("cannot scan a string into a %s key", k.t)
 	}
 	return nil
+}
+
+// keyField is the field whose values a column of f holds: the target's
+// key for a reference, f itself otherwise.
+func keyField(f *meta.Field) *meta.Field {
+	if f.Storage == meta.StoreRef {
+		return f.Rel.Target.PK[0]
+	}
+	return f
 }

@@ -1,6 +1,7 @@
 package tracking
 
 import (
+	"encoding"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -27,7 +28,8 @@ func KeyOf(e *meta.Entity, obj unsafe.Pointer) (Key, bool) {
 	if len(e.PK) == 1 {
 		f := e.PK[0]
 		k, ok := FieldKey(f, f.Ptr(obj))
-		if ok && f.Generated && (k.I == 0 && k.S == "" || k.S == "s" && f.GoType.Kind() == reflect.String) {
+		if ok && f.Generated && (k.I == 0 && k.S == "" || k.S == "s" && f.GoType.Kind() == reflect.String ||
+			f.Storage == meta.StoreText && f.Value(obj).IsZero()) {
 			// Not generated yet (a zero integer, or an empty string key a
 			// backend generates, such as MongoDB's ObjectIDs).
 			return k, false
@@ -138,6 +140,17 @@ func ValueKey(v any) (Key, bool) {
 		return Key{S: "s" + x}, true
 	case time.Time:
 		return Key{S: "t" + x.UTC().Format(time.RFC3339Nano)}, true
+	case encoding.TextMarshaler:
+		// A key type with a text form (meta.StoreText) is named by it, so
+		// that an id given as that text names the same row.
+		if reflect.TypeOf(v).Kind() == reflect.Array {
+			if b, err := x.MarshalText(); err == nil {
+				return Key{S: "s" + string(b)}, true
+			}
+		}
+		if s, ok := v.(fmt.Stringer); ok {
+			return Key{S: "v" + s.String()}, true
+		}
 	case fmt.Stringer:
 		return Key{S: "v" + x.String()}, true
 	}
@@ -166,6 +179,9 @@ func Assign(f *meta.Field, obj unsafe.Pointer, v any) error {
 	if v == nil {
 		dst.SetZero()
 		return nil
+	}
+	if s, ok := v.(string); ok && f.Storage == meta.StoreText {
+		return f.ParseText(f.Ptr(obj), s)
 	}
 	sv := reflect.ValueOf(v)
 	if sv.Type().AssignableTo(dst.Type()) {

@@ -2,7 +2,9 @@ package conformance
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -141,7 +143,38 @@ func (n *Note) BeforeCreate(ctx context.Context) error {
 	return nil
 }
 
+// Code is a key type with a text form and no driver.Valuer, as
+// bson.ObjectID or a UUID type: stored as its text (meta.StoreText).
+type Code [4]byte
+
+// MarshalText implements encoding.TextMarshaler: eight hex digits.
+func (c Code) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString(c[:])), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *Code) UnmarshalText(b []byte) error {
+	if len(b) != 2*len(c) {
+		return fmt.Errorf("a code has %d hex digits, not %d", 2*len(c), len(b))
+	}
+	_, err := hex.Decode(c[:], b)
+	return err
+}
+
+// Warehouse is keyed by a Code.
+type Warehouse struct {
+	Code    Code `orm:"pk"`
+	Name    string
+	Shelves ref.Collection[Shelf] `orm:"mappedBy=Warehouse"`
+}
+
+// Shelf references a Warehouse by its Code and has a Code of its own.
+type Shelf struct {
+	ID        int64 `orm:"pk"`
+	Label     string
+	Warehouse ref.Ref[Warehouse]
+	Spare     Code `orm:"index"`
+}
+
 // Entities lists the model for Config.Entities.
 func Entities() []any {
-	return []any{Author{}, Profile{}, Publisher{}, Book{}, Tag{}, Review{}, Category{}, Edition{}, Article{}, Note{}}
+	return []any{Author{}, Profile{}, Publisher{}, Book{}, Tag{}, Review{}, Category{}, Edition{}, Article{}, Note{}, Warehouse{}, Shelf{}}
 }

@@ -21,6 +21,7 @@ var queries = []Scenario{
 	scenario(EmptyInMatchesNothing),
 	scenario(ValuesAreBound),
 	scenario(TypedFilters),
+	scenario(TextFormKeys),
 }
 
 // The titles of the books stock persists. The filters below avoid relying

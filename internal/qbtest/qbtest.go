@@ -5,6 +5,7 @@ package qbtest
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"log/slog"
 	"slices"
@@ -54,8 +55,37 @@ type QProfile struct {
 	Author ref.Ref[QAuthor] `orm:"1:1"`
 }
 
+// QCode is a key type with a text form (as bson.ObjectID): stored as text.
+type QCode [3]byte
+
+// MarshalText implements encoding.TextMarshaler: six hex digits.
+func (c QCode) MarshalText() ([]byte, error) { return []byte(hex.EncodeToString(c[:])), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *QCode) UnmarshalText(b []byte) error {
+	if len(b) != 2*len(c) {
+		return errors.New("a QCode has six hex digits")
+	}
+	_, err := hex.Decode(c[:], b)
+	return err
+}
+
+// QBin is keyed by a QCode.
+type QBin struct {
+	Code  QCode                 `orm:"pk"`
+	Name  string                `orm:"length=50"`
+	Items ref.Collection[QItem] `orm:"mappedBy=Bin"`
+}
+
+// QItem may sit in a QBin and carries a QCode of its own.
+type QItem struct {
+	ID  int64         `orm:"pk"`
+	Bin ref.Ref[QBin] `orm:"nullable"`
+	Tag QCode
+}
+
 // Entities are the suite's entities, for gomikro.Config.
-func Entities() []any { return []any{QAuthor{}, QBook{}, QTag{}, QProfile{}} }
+func Entities() []any { return []any{QAuthor{}, QBook{}, QTag{}, QProfile{}, QBin{}, QItem{}} }
 
 // Backend is what a dialect's test hands to Run.
 type Backend struct {
@@ -166,6 +196,7 @@ var tests = []test{
 	{"Lock", lock},
 	{"Immutable", immutable},
 	{"GlobalRefusedAndUntyped", globalRefusedAndUntyped},
+	{"TextFormKeys", textFormKeys},
 }
 
 func titles(bs []*QBook) []string {
@@ -828,5 +859,49 @@ func globalRefusedAndUntyped(e *env) {
 	}
 	if _, err := m.CreateQueryBuilder("QBook", "b").GetResult(e.ctx); err == nil {
 		e.t.Fatal("GetResult on an untyped builder")
+	}
+}
+
+// textFormKeys: joins, conditions, updates and inserts through a key type
+// with a text form.
+func textFormKeys(e *env) {
+	m := e.fork()
+	red, blue := QCode{0xaa, 1, 1}, QCode{0xbb, 2, 2}
+	rb, bb := &QBin{Code: red, Name: "red"}, &QBin{Code: blue, Name: "blue"}
+	e.must(m.Persist(&QItem{Bin: ref.To(rb), Tag: blue}, &QItem{Bin: ref.To(bb), Tag: red}, &QItem{Tag: red}))
+	e.must(m.Persist(rb))
+	e.must(m.Flush(e.ctx))
+
+	// A left join whose joined key is a text form, NULL included.
+	items, err := sqlem.QB[QItem](e.fork(), "i").LeftJoinAndSelect("i.bin", "b").OrderBy("i.id").GetResult(e.ctx)
+	e.must(err)
+	if len(items) != 3 || items[0].Bin.Get() == nil || items[0].Bin.Get().Name != "red" || items[1].Bin.Get().Code != blue || items[2].Bin.Get() != nil {
+		e.t.Fatalf("items with their bins: %+v", items)
+	}
+	// A collection joined from the side whose key is a text form, with
+	// conditions by value and by text form.
+	bins, err := sqlem.QB[QBin](e.fork(), "b").LeftJoinAndSelect("b.items", "i").
+		Where(query.M{"i.tag": red, "b.code": query.M{"$in": []any{"bb0202", red}}}).GetResult(e.ctx)
+	e.must(err)
+	if len(bins) != 1 || bins[0].Code != blue || bins[0].Items.Len() != 1 || bins[0].Items.Items()[0].Tag != red {
+		e.t.Fatalf("bins joined with their red-tagged items: %+v", bins)
+	}
+	// Update and insert by condition with text-form values.
+	n, err := sqlem.QB[QItem](m, "i").Set("tag", QCode{1, 2, 3}).Where(query.M{"bin": "aa0101"}).Execute(e.ctx)
+	e.must(err)
+	if n != 1 {
+		e.t.Fatalf("update by a text-form reference: %d rows", n)
+	}
+	_, err = sqlem.QB[QItem](m, "i").Insert(map[string]any{"bin": blue, "tag": "0c0c0c"}).Execute(e.ctx)
+	e.must(err)
+	c, err := sqlem.QB[QItem](e.fork(), "i").Where(query.M{"bin": blue, "tag": QCode{0xc, 0xc, 0xc}}).Count(e.ctx)
+	e.must(err)
+	if c != 1 {
+		e.t.Fatalf("the inserted item: %d", c)
+	}
+	got, err := em.FindOneOrFail[QItem](e.ctx, e.fork(), query.M{"bin": red})
+	e.must(err)
+	if got.Tag != (QCode{1, 2, 3}) {
+		e.t.Fatalf("the updated tag: %x", got.Tag)
 	}
 }
