@@ -346,15 +346,16 @@ func (qb *QueryBuilder[T]) OrderBy(items ...string) *QueryBuilder[T] {
 	return c
 }
 
-// Limit caps the rows of the statement (SQL rows: with a joined
-// collection, one per joined item).
+// Limit caps the results: entities for GetResult and Iterate, also
+// with joined collections (the page is chosen among the root entities
+// by a sub-query, so their collections stay whole), and rows for Scan.
 func (qb *QueryBuilder[T]) Limit(n int) *QueryBuilder[T] {
 	c := qb.clone()
 	c.limit = n
 	return c
 }
 
-// Offset skips the first n rows.
+// Offset skips the first n results, counted as Limit counts them.
 func (qb *QueryBuilder[T]) Offset(n int) *QueryBuilder[T] {
 	c := qb.clone()
 	c.offset = n

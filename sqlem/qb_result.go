@@ -154,11 +154,10 @@ func (qb *QueryBuilder[T]) GetEntities(ctx context.Context) ([]any, error) {
 }
 
 // GetSingleResult returns the first entity of GetResult, or nil (and no
-// error) when there is none. Without joined collections it asks for one
-// row only.
+// error) when there is none. It asks for one entity only.
 func (qb *QueryBuilder[T]) GetSingleResult(ctx context.Context) (*T, error) {
 	q := qb
-	if !qb.hasCollectionJoin() && qb.limit == 0 {
+	if qb.limit == 0 && (len(qb.groupBy) == 0 && len(qb.having) == 0 || !qb.hasCollectionJoin()) {
 		q = qb.Limit(1)
 	}
 	res, err := q.GetResult(ctx)

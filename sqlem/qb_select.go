@@ -163,10 +163,23 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 			return nil, err
 		}
 	}
-	if len(s.where) > 0 {
+	// Entities through a to-many join come on several rows each: a page
+	// (Limit, Offset) is one of root entities, chosen by a sub-query.
+	page := mode == selEntities && parent == nil && sc.toMany && (s.limit > 0 || s.offset > 0)
+	if len(s.where) > 0 || page {
 		b.w(" WHERE ")
-		if _, err := sc.conds(b, s.where, "where"); err != nil {
-			return nil, err
+		if len(s.where) > 0 {
+			if _, err := sc.conds(b, s.where, "where"); err != nil {
+				return nil, err
+			}
+		}
+		if page {
+			if len(s.where) > 0 {
+				b.w(" AND ")
+			}
+			if err := s.pageFilter(b, sc); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(s.groupBy) > 0 {
@@ -202,7 +215,7 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 			}
 		}
 	}
-	if s.limit > 0 || s.offset > 0 {
+	if (s.limit > 0 || s.offset > 0) && !page {
 		b.w(b.d.LimitOffset(s.limit, s.offset))
 	}
 	if s.lock != LockNone && parent == nil {
@@ -211,15 +224,73 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 	return pl, nil
 }
 
+// pageFilter writes the condition that keeps the root entities of the
+// page Limit and Offset ask for, when to-many joins repeat them:
+//
+//	r.id IN (SELECT k FROM (SELECT r.id AS k FROM ... WHERE ...
+//	         GROUP BY r.id ORDER BY MIN(x), MAX(y) DESC, r.id LIMIT n) p)
+//
+// A root sorts by its smallest value of an ascending term and its largest
+// of a descending one (a root column has one value per root). The
+// derived table is there for MySQL, which refuses LIMIT directly in IN.
+func (s *qbState) pageFilter(b *builder, sc *scope) error {
+	e := sc.rootE
+	if len(e.PK) != 1 {
+		return &gomikro.ValidationError{Msg: fmt.Sprintf("query builder on %s: Limit and Offset with a joined collection page by root entity, which needs a single-column primary key", e.Name)}
+	}
+	if len(s.groupBy) > 0 || len(s.having) > 0 {
+		return &gomikro.ValidationError{Msg: fmt.Sprintf("query builder on %s: Limit and Offset with a joined collection cannot be combined with GroupBy or Having", e.Name)}
+	}
+	root := b.q(s.alias)
+	pk := b.col(root, e.PK[0])
+	key, page := b.q("k"), b.nextAlias()
+	b.w(pk, " IN (SELECT ", key, " FROM (SELECT ", pk, " AS ", key, " FROM ", b.q(e.Table), " ", root)
+	for _, j := range sc.joins {
+		if err := sc.join(b, j); err != nil {
+			return err
+		}
+	}
+	if len(s.where) > 0 {
+		b.w(" WHERE ")
+		if _, err := sc.conds(b, s.where, "where"); err != nil {
+			return err
+		}
+	}
+	b.w(" GROUP BY ", pk, " ORDER BY ")
+	for _, o := range s.orderBy {
+		expr, desc := orderTerm(o)
+		if strings.Contains(expr, "(") {
+			return &gomikro.ValidationError{Msg: fmt.Sprintf("query builder on %s: Limit and Offset with a joined collection cannot order by the aggregate %q", e.Name, o)}
+		}
+		sql, _, err := sc.expr(b, expr, "order by")
+		if err != nil {
+			return err
+		}
+		if desc {
+			b.w("MAX(", sql, ") DESC, ")
+		} else {
+			b.w("MIN(", sql, "), ")
+		}
+	}
+	b.w(pk, b.d.LimitOffset(s.limit, s.offset), ") ", page, ")")
+	return nil
+}
+
+// orderTerm splits an OrderBy item into its expression and direction.
+func orderTerm(o string) (expr string, desc bool) {
+	o = strings.TrimSpace(o)
+	if rest, ok := strings.CutPrefix(o, "-"); ok {
+		return strings.TrimSpace(rest), true
+	}
+	if m := dirRe.FindStringSubmatch(o); m != nil {
+		return m[1], strings.EqualFold(m[2], "desc")
+	}
+	return o, false
+}
+
 // order writes one ORDER BY term.
 func (s *qbState) order(b *builder, sc *scope, o string, outs []string) error {
-	o = strings.TrimSpace(o)
-	desc := false
-	if rest, ok := strings.CutPrefix(o, "-"); ok {
-		o, desc = strings.TrimSpace(rest), true
-	} else if m := dirRe.FindStringSubmatch(o); m != nil {
-		o, desc = m[1], strings.EqualFold(m[2], "desc")
-	}
+	o, desc := orderTerm(o)
 	if slices.Contains(outs, o) && !strings.Contains(o, ".") {
 		b.w(b.q(o))
 	} else {

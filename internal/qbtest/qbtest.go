@@ -364,6 +364,65 @@ func leftJoinAndSelectCollection(e *env) {
 	if c != 1 {
 		e.t.Fatalf("Count over a collection join: %d, want 1", c)
 	}
+	pagesOfRoots(e)
+}
+
+// pagesOfRoots: with a joined collection, Limit and Offset count root
+// entities, whose collections stay whole.
+func pagesOfRoots(e *env) {
+	// Bob's book was removed above: Ann has 4 books (1990-2020), Bob and
+	// Cid none; Dan gets two.
+	m := e.fork()
+	dan := &QAuthor{Name: "Dan", Email: "dan@x", Age: 60}
+	e.must(m.Persist(&QBook{Title: "D1", Year: 1995, Author: ref.To(dan)}, &QBook{Title: "D2", Year: 2030, Author: ref.To(dan)}))
+	e.must(m.Flush(e.ctx))
+	names := func(as []*QAuthor) string {
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Name+":"+strings.Join(titles(a.Books.Items()), ","))
+		}
+		return strings.Join(out, " ")
+	}
+	cases := []struct {
+		q    *sqlem.QueryBuilder[QAuthor]
+		want string
+	}{
+		{sqlem.QB[QAuthor](e.fork(), "a").LeftJoinAndSelect("a.books", "b").OrderBy("a.name", "b.year").Limit(2),
+			"Ann:Go 1,Go 2,SQL,Go 3 Bob:"},
+		{sqlem.QB[QAuthor](e.fork(), "a").LeftJoinAndSelect("a.books", "b").OrderBy("a.name", "b.year").Limit(2).Offset(2),
+			"Cid: Dan:D1,D2"},
+		// Ordered by a collection column: a root by its smallest value
+		// ascending, its largest descending.
+		{sqlem.QB[QAuthor](e.fork(), "a").JoinAndSelect("a.books", "b").OrderBy("-b.year").Limit(1),
+			"Dan:D2,D1"},
+		{sqlem.QB[QAuthor](e.fork(), "a").JoinAndSelect("a.books", "b").OrderBy("b.year").Limit(1).Offset(1),
+			"Dan:D1,D2"},
+		// Conditions apply to the page and to the joined rows alike.
+		{sqlem.QB[QAuthor](e.fork(), "a").JoinAndSelect("a.books", "b").Where(query.M{"b.year": query.M{"$gte": 2000}}).OrderBy("-a.name", "b.year").Limit(5),
+			"Dan:D2 Ann:Go 2,SQL,Go 3"},
+		// A to-many join for filtering only pages the same way.
+		{sqlem.QB[QAuthor](e.fork(), "a").Join("a.books", "b").Where(query.M{"b.title": query.M{"$like": "Go%"}}).Distinct().OrderBy("a.name").Limit(1),
+			"Ann:"},
+	}
+	for i, c := range cases {
+		before := e.queries.Load()
+		as, err := c.q.GetResult(e.ctx)
+		e.must(err)
+		if got := names(as); got != c.want {
+			e.t.Errorf("page %d: %q, want %q", i, got, c.want)
+		}
+		if n := e.queries.Load() - before; n != 1 {
+			e.t.Errorf("page %d: %d queries, want 1", i, n)
+		}
+	}
+	one, err := sqlem.QB[QAuthor](e.fork(), "a").LeftJoinAndSelect("a.books", "b").OrderBy("a.name", "b.year").GetSingleResult(e.ctx)
+	e.must(err)
+	if one == nil || names([]*QAuthor{one}) != "Ann:Go 1,Go 2,SQL,Go 3" {
+		e.t.Fatalf("GetSingleResult over a collection join: %+v", one)
+	}
+	if _, err := sqlem.QB[QAuthor](e.fork(), "a").JoinAndSelect("a.books", "b").OrderBy("count(*)").Limit(1).GetResult(e.ctx); err == nil {
+		e.t.Fatal("a page ordered by an aggregate over a joined collection was accepted")
+	}
 }
 
 func manyToManyJoin(e *env) {
