@@ -20,6 +20,9 @@ type core struct {
 	before []BeforeFlushSubscriber
 	on     []OnFlushSubscriber
 	after  []AfterFlushSubscriber
+	// layouts are the entity types' change-tracking layouts, built once
+	// and shared by every fork.
+	layouts tracking.Layouts
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -64,7 +67,7 @@ func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, erro
 			return nil, fmt.Errorf("gomikro: Config.Subscribers[%d] (%T) implements none of BeforeFlush, OnFlush, AfterFlush", i, s)
 		}
 	}
-	m := &EntityManager{c: c, t: tracking.NewTracker(), global: true}
+	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true}
 	m.ld = &loader{m: m}
 	return m, nil
 }
@@ -81,7 +84,7 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // connection pool and configuration. Fork one per request.
 func (m *EntityManager) Fork() *EntityManager {
-	f := &EntityManager{c: m.c, t: tracking.NewTracker()}
+	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts)}
 	f.ld = &loader{m: f}
 	return f
 }

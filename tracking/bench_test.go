@@ -38,7 +38,7 @@ func BenchmarkChangeDetectionUnchanged(b *testing.B) {
 	}
 	pe, _ := r2.Of(reflectType[plain]())
 	ae, _ := r2.Of(reflectType[author]())
-	tr := tracking.NewTracker()
+	tr := tracking.NewTracker(nil)
 	a := &author{ID: 1}
 	loaded(b, tr, ae, unsafe.Pointer(a))
 	const n = 100_000

@@ -94,6 +94,7 @@ type Tracker struct {
 	entries []*Entry
 	live    int
 	shapes  map[*meta.Entity]*shape
+	layouts *Layouts
 	chunk   []Entry
 	// pendingFrom is the index in entries of the first entry added by
 	// AddLoadedLater that IndexPending has not indexed yet (-1: none).
@@ -102,12 +103,14 @@ type Tracker struct {
 	last        *shape // the shape asked for last: rows come in runs of one type
 }
 
-// NewTracker returns an empty tracker.
-func NewTracker() *Tracker {
+// NewTracker returns an empty tracker that takes the comparison layouts
+// of entity types from l (nil: it builds its own).
+func NewTracker(l *Layouts) *Tracker {
 	return &Tracker{
 		byKey:       map[*meta.Entity]*index{},
 		byObj:       map[unsafe.Pointer]*Entry{},
 		shapes:      map[*meta.Entity]*shape{},
+		layouts:     l,
 		pendingFrom: -1,
 	}
 }
@@ -118,7 +121,7 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 	}
 	s := t.shapes[e]
 	if s == nil {
-		s = newShape(e)
+		s = &shape{layout: t.layouts.of(e)}
 		t.shapes[e] = s
 	}
 	t.last = s

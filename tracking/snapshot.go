@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -33,8 +34,9 @@ type colShape struct {
 	slot int // index into Entry.JSON for cmpJSON
 }
 
-// shape is the compiled comparison plan of one entity type.
-type shape struct {
+// layout is the compiled comparison plan of one entity type. It never
+// changes once built, so the trackers of one ORM share it (Layouts).
+type layout struct {
 	e     *meta.Entity
 	cols  []colShape
 	nJSON int
@@ -42,11 +44,8 @@ type shape struct {
 	deep []int
 	// pairs is [][2]T: an object and its snapshot side by side, allocated
 	// in chunks (see Tracker.Alloc).
-	pairs     reflect.Type
-	chunk     unsafe.Pointer
-	free      int
-	allocated int
-	size      uintptr
+	pairs reflect.Type
+	size  uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
 	// spans are byte ranges of the columns whose bits, when equal to the
@@ -54,17 +53,42 @@ type shape struct {
 	// the key part of references); deep are the other columns.
 	spans    []span
 	deepCols []int
+}
+
+// shape is what one tracker keeps per entity type: the shared layout and
+// its own allocation state.
+type shape struct {
+	*layout
+	chunk     unsafe.Pointer
+	free      int
+	allocated int
 	// copy and alloc, when set by the typed layer (SetTyped), replace
 	// reflection on the hydration path.
 	copy  func(dst, src unsafe.Pointer)
 	alloc func(n int) unsafe.Pointer
 }
 
+// Layouts caches the comparison layouts of entity types for the trackers
+// of one ORM, so that a new unit of work does not compile them again. It
+// is safe for concurrent use; the zero value is ready.
+type Layouts struct{ m sync.Map }
+
+func (l *Layouts) of(e *meta.Entity) *layout {
+	if l == nil {
+		return newLayout(e)
+	}
+	if v, ok := l.m.Load(e); ok {
+		return v.(*layout)
+	}
+	v, _ := l.m.LoadOrStore(e, newLayout(e))
+	return v.(*layout)
+}
+
 // span is a byte range of the entity struct.
 type span struct{ off, n uintptr }
 
-func newShape(e *meta.Entity) *shape {
-	s := &shape{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), size: e.Type.Size()}
+func newLayout(e *meta.Entity) *layout {
+	s := &layout{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), size: e.Type.Size()}
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {

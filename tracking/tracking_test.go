@@ -100,7 +100,7 @@ func TestChangeDetection(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tr := tracking.NewTracker()
+			tr := tracking.NewTracker(nil)
 			loaded(t, tr, ae, unsafe.Pointer(a1))
 			x := &item{ID: 7, Title: "title", Count: 3, Price: 1, Done: true, When: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
 				Note: &note, Data: []byte("abc"), Meta: map[string]any{"k": 1.0}, Owner: ref.To(a1), Version: 1}
@@ -124,7 +124,7 @@ func TestPlanOrdersInsertsAndDefersCycles(t *testing.T) {
 	reg := registry(t)
 	ie, _ := reg.Of(reflectType[item]())
 	ae, _ := reg.Of(reflectType[author]())
-	tr := tracking.NewTracker()
+	tr := tracking.NewTracker(nil)
 	a := &author{Name: "a"}
 	root := &item{Title: "root", Owner: ref.To(a)}
 	child := &item{Title: "child", Owner: ref.To(a), Parent: ref.To(root)}
@@ -180,7 +180,7 @@ func TestNonNullableCycleIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := reg.Entities()[0]
-	tr := tracking.NewTracker()
+	tr := tracking.NewTracker(nil)
 	a, b := &node{}, &node{}
 	a.Next, b.Next = ref.To(b), ref.To(a)
 	for _, o := range []*node{a, b} {
