@@ -542,8 +542,9 @@ func readKeys(e *meta.Entity, rows []*tracking.Entry) func(Rows) error {
 	return func(r Rows) error {
 		ids := make([]int64, 0, len(rows))
 		var id int64
+		dest := []any{&id} // one slice for every row's Scan
 		for r.Next() {
-			if err := r.Scan(&id); err != nil {
+			if err := r.Scan(dest...); err != nil {
 				return err
 			}
 			ids = append(ids, id)
@@ -555,6 +556,12 @@ func readKeys(e *meta.Entity, rows []*tracking.Entry) func(Rows) error {
 			return fmt.Errorf("gomikro: insert %s: %d rows returned for %d inserted", e.Name, len(ids), len(rows))
 		}
 		slices.Sort(ids)
+		if pk.GoType.Kind() == reflect.Int64 {
+			for i, row := range rows {
+				*(*int64)(pk.Ptr(row.Obj)) = ids[i]
+			}
+			return nil
+		}
 		for i, row := range rows {
 			v := pk.Value(row.Obj)
 			if v.CanInt() {

@@ -100,6 +100,7 @@ func (t *Tracker) Build() (*Plan, error) {
 	}
 	updates := map[updKey]*UpdateBatch{}
 	var updOrder []*UpdateBatch
+	var lastUpd *UpdateBatch
 	for _, en := range t.entries {
 		if en == nil {
 			continue
@@ -126,12 +127,17 @@ func (t *Tracker) Build() (*Plan, error) {
 			if v := en.E.Version; v != nil && !slices.Contains(buf, v) {
 				buf = append(buf, v)
 			}
-			sig := colSig(en.E, buf)
-			b := updates[updKey{en.E, sig}]
-			if b == nil {
-				b = &UpdateBatch{Entity: en.E, Columns: slices.Clone(buf), Versioned: en.E.Version != nil}
-				updates[updKey{en.E, sig}] = b
-				updOrder = append(updOrder, b)
+			b := lastUpd
+			if b == nil || b.Entity != en.E || !slices.Equal(b.Columns, buf) {
+				// Not the columns of the row before: find or start the batch.
+				sig := colSig(en.E, buf)
+				b = updates[updKey{en.E, sig}]
+				if b == nil {
+					b = &UpdateBatch{Entity: en.E, Columns: slices.Clone(buf), Versioned: en.E.Version != nil}
+					updates[updKey{en.E, sig}] = b
+					updOrder = append(updOrder, b)
+				}
+				lastUpd = b
 			}
 			b.Rows = append(b.Rows, en)
 		}
@@ -228,23 +234,30 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 	}
 	slices.SortStableFunc(types, func(a, b *meta.Entity) int { return order[a] - order[b] })
 	fixups := map[*meta.Field]*UpdateBatch{}
+	p.saved = slices.Grow(p.saved, len(news))
+	var colBuf, retBuf, defBuf []*meta.Field
 	for _, e := range types {
 		rows := byType[e]
 		levels, err := p.selfLevels(e, rows, pending)
 		if err != nil {
 			return err
 		}
+		// The pre-flush state of rows without a snapshot slot goes to one
+		// allocation for the type.
+		var snaps unsafe.Pointer
+		if n := countNoSnap(rows); n > 0 {
+			snaps = reflect.MakeSlice(reflect.SliceOf(e.Type), n, n).UnsafePointer()
+		}
 		for _, level := range levels {
-			type group struct {
-				b   *InsertBatch
-				sig string
-			}
-			var groups []group
+			var groups []*InsertBatch
 			for _, en := range level {
-				cols, ret, deferred, err := p.insertColumns(en, pending)
+				var deferred []*meta.Field
+				var err error
+				colBuf, retBuf, deferred, err = p.insertColumns(en, pending, colBuf[:0], retBuf[:0], defBuf[:0])
 				if err != nil {
 					return err
 				}
+				defBuf = deferred
 				for _, f := range deferred {
 					fb := fixups[f]
 					if fb == nil {
@@ -254,17 +267,19 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 					}
 					fb.Rows = append(fb.Rows, en)
 				}
-				sig := colSig(e, cols)
-				i := slices.IndexFunc(groups, func(g group) bool { return g.sig == sig })
+				i := slices.IndexFunc(groups, func(g *InsertBatch) bool {
+					return slices.Equal(g.Columns, colBuf) && slices.Equal(g.Return, retBuf)
+				})
 				if i < 0 {
-					groups = append(groups, group{b: &InsertBatch{Entity: e, Columns: cols, Return: ret}, sig: sig})
+					groups = append(groups, &InsertBatch{Entity: e, Columns: slices.Clone(colBuf), Return: slices.Clone(retBuf),
+						Rows: make([]*Entry, 0, len(level))})
 					i = len(groups) - 1
 				}
-				groups[i].b.Rows = append(groups[i].b.Rows, en)
+				groups[i].Rows = append(groups[i].Rows, en)
 				// Save the pre-flush state in the snapshot slot, so a failed
 				// flush can restore what the database wrote back.
 				if en.Snap == nil {
-					en.Snap = reflect.New(e.Type).UnsafePointer()
+					en.Snap, snaps = snaps, unsafe.Add(snaps, e.Type.Size())
 				}
 				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
 				p.saved = append(p.saved, saved{en: en})
@@ -272,15 +287,24 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 					v.Value(en.Obj).SetInt(1)
 				}
 			}
-			for _, g := range groups {
-				p.Inserts = append(p.Inserts, g.b)
-			}
+			p.Inserts = append(p.Inserts, groups...)
 			for _, en := range level {
 				delete(pending, en)
 			}
 		}
 	}
 	return nil
+}
+
+// countNoSnap counts the entries without a snapshot slot.
+func countNoSnap(rows []*Entry) int {
+	n := 0
+	for _, en := range rows {
+		if en.Snap == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // selfLevels splits the new rows of one type so that a row referencing
@@ -332,7 +356,9 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool
 // zero generated key, zero fields with a database default (read back
 // instead) and references to rows inserted later in this flush (deferred
 // to a follow-up UPDATE).
-func (p *Plan) insertColumns(en *Entry, pending map[*Entry]bool) (cols, ret, deferred []*meta.Field, err error) {
+// The columns are appended to cols, ret and deferred, which may be
+// buffers of the caller.
+func (p *Plan) insertColumns(en *Entry, pending map[*Entry]bool, cols, ret, deferred []*meta.Field) ([]*meta.Field, []*meta.Field, []*meta.Field, error) {
 	e := en.E
 	for _, f := range e.Columns {
 		switch {
