@@ -20,7 +20,7 @@ var failures = []Scenario{
 	scenario(NullIntoNotNullNamesTheField),
 }
 
-// FailedFlushRollsBackAndRetries: a unique violation in the middle of a
+// FailedFlushRollsBackAndRetries checks that a unique violation in the middle of a
 // flush writes nothing, leaves the unit of work as it was, and a retry
 // after fixing the data succeeds.
 func FailedFlushRollsBackAndRetries(t *testing.T, h *Harness) {
@@ -68,7 +68,7 @@ func FailedFlushRollsBackAndRetries(t *testing.T, h *Harness) {
 	}
 }
 
-// OptimisticLock: a stale version fails with an error naming the entity
+// OptimisticLock checks that a stale version fails with an error naming the entity
 // and key, and writes nothing.
 func OptimisticLock(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -105,7 +105,7 @@ func OptimisticLock(t *testing.T, h *Harness) {
 	}
 }
 
-// ValueTooLongNamesTheField: a string over its column's length is an error
+// ValueTooLongNamesTheField checks that a string over its column's length is an error
 // naming Entity.Field, and the flush writes nothing.
 func ValueTooLongNamesTheField(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -123,7 +123,7 @@ func ValueTooLongNamesTheField(t *testing.T, h *Harness) {
 	must(t, m.Flush(h.Ctx))
 }
 
-// ForeignKeyViolation: a reference to a missing row fails with
+// ForeignKeyViolation checks that a reference to a missing row fails with
 // ErrForeignKeyViolation and names the entity.
 func ForeignKeyViolation(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -138,7 +138,7 @@ func ForeignKeyViolation(t *testing.T, h *Harness) {
 	}
 }
 
-// OutOfRangeNamesTheField: a number beyond its column's precision is an
+// OutOfRangeNamesTheField checks that a number beyond its column's precision is an
 // error naming Entity.Field, and nothing of the flush is written.
 func OutOfRangeNamesTheField(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -161,7 +161,7 @@ func OutOfRangeNamesTheField(t *testing.T, h *Harness) {
 	}
 }
 
-// NullIntoNotNullNamesTheField: a required reference left empty fails in
+// NullIntoNotNullNamesTheField checks that a required reference left empty fails in
 // the database with ErrNotNullViolation naming Entity.Field, after other
 // rows of the same flush were sent; all of them are rolled back.
 func NullIntoNotNullNamesTheField(t *testing.T, h *Harness) {

@@ -15,7 +15,7 @@ var hooks = []Scenario{
 	scenario(FlushInsideHookIsRefused),
 }
 
-// LifecycleHooks: Before* changes are written by the same flush; After*
+// LifecycleHooks checks that Before* changes are written by the same flush; After*
 // and OnLoad run.
 func LifecycleHooks(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -51,7 +51,7 @@ func LifecycleHooks(t *testing.T, h *Harness) {
 	}
 }
 
-// FlushSubscribers: BeforeFlush, OnFlush (with the change sets) and
+// FlushSubscribers checks that BeforeFlush, OnFlush (with the change sets) and
 // AfterFlush are called.
 func FlushSubscribers(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -64,7 +64,7 @@ func FlushSubscribers(t *testing.T, h *Harness) {
 	}
 }
 
-// FlushInsideHookIsRefused: Flush from inside a flush is a ValidationError
+// FlushInsideHookIsRefused checks that Flush from inside a flush is a ValidationError
 // that says what to do instead; the outer flush still succeeds.
 func FlushInsideHookIsRefused(t *testing.T, h *Harness) {
 	m := h.EM()

@@ -135,7 +135,7 @@ func checkAuthors(t *testing.T, h *Harness, cases []filterCase) {
 	}
 }
 
-// FilterOperators: every operator, in the map form and the helper form,
+// FilterOperators checks that every operator, in the map form and the helper form,
 // matches exactly the expected rows.
 func FilterOperators(t *testing.T, h *Harness) {
 	s := stock(t, h)
@@ -197,7 +197,7 @@ func FilterOperators(t *testing.T, h *Harness) {
 	})
 }
 
-// RelationPathFilters: conditions across m:1, 1:m and m:n relations, by
+// RelationPathFilters checks that conditions across m:1, 1:m and m:n relations, by
 // dotted path or nested map, match each row once; a reference compares by
 // raw key or by entity.
 func RelationPathFilters(t *testing.T, h *Harness) {
@@ -243,7 +243,7 @@ func RelationPathFilters(t *testing.T, h *Harness) {
 	}
 }
 
-// OrderLimitOffset: ordering by several properties in both directions,
+// OrderLimitOffset checks ordering by several properties in both directions,
 // pages by Limit and Offset, and FindAndCount's total.
 func OrderLimitOffset(t *testing.T, h *Harness) {
 	stock(t, h)
@@ -288,7 +288,7 @@ func OrderLimitOffset(t *testing.T, h *Harness) {
 	}
 }
 
-// CountAndFindOne: Count with and without filters; FindOne returns nil
+// CountAndFindOne checks Count with and without filters; FindOne returns nil
 // without an error when nothing matches, FindOneOrFail ErrNotFound.
 func CountAndFindOne(t *testing.T, h *Harness) {
 	stock(t, h)
@@ -339,7 +339,7 @@ func CountAndFindOne(t *testing.T, h *Harness) {
 	}
 }
 
-// UnknownPropertyIsAnError: bad property names in filters, orderings and
+// UnknownPropertyIsAnError checks that bad property names in filters, orderings and
 // populates are errors naming the entity and the name, sent to no
 // database.
 func UnknownPropertyIsAnError(t *testing.T, h *Harness) {
@@ -397,7 +397,7 @@ func UnknownPropertyIsAnError(t *testing.T, h *Harness) {
 	}
 }
 
-// EmptyInMatchesNothing: $in with an empty list matches no row, never
+// EmptyInMatchesNothing checks that $in with an empty list matches no row, never
 // every row; $nin with an empty list matches every row.
 func EmptyInMatchesNothing(t *testing.T, h *Harness) {
 	stock(t, h)
@@ -422,7 +422,7 @@ func EmptyInMatchesNothing(t *testing.T, h *Harness) {
 	}
 }
 
-// ValuesAreBound: quotes, backslashes and SQL in values round-trip through
+// ValuesAreBound checks that quotes, backslashes and SQL in values round-trip through
 // inserts and filters unchanged and run nothing.
 func ValuesAreBound(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -465,7 +465,7 @@ func ValuesAreBound(t *testing.T, h *Harness) {
 	}
 }
 
-// TypedFilters: conditions built from typed references to an entity's
+// TypedFilters checks that conditions built from typed references to an entity's
 // fields (by name and by selector, through a reference and a collection)
 // match the same rows as the map filters they stand for, mixed with them,
 // and a typed condition written for another entity or naming no field is

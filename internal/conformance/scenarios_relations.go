@@ -74,7 +74,7 @@ func authorsWithBooks(t *testing.T, h *Harness, m *em.EntityManager, counts map[
 	return out
 }
 
-// ManyToOnePopulate: populating the m:1 Author of many books costs one
+// ManyToOnePopulate checks that populating the m:1 Author of many books costs one
 // statement in all, and every reference to one author is the same object.
 func ManyToOnePopulate(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -129,7 +129,7 @@ func ManyToOnePopulate(t *testing.T, h *Harness) {
 	}
 }
 
-// OneToManyPopulate: populating a 1:m collection of several owners costs
+// OneToManyPopulate checks that populating a 1:m collection of several owners costs
 // one statement, and nested populates cost one statement per level, however
 // many rows they load.
 func OneToManyPopulate(t *testing.T, h *Harness) {
@@ -199,7 +199,7 @@ func OneToManyPopulate(t *testing.T, h *Harness) {
 	}
 }
 
-// OneToManyAddRemove: adding to a loaded 1:m collection sets the child's
+// OneToManyAddRemove checks that adding to a loaded 1:m collection sets the child's
 // reference; moving a child between owners' collections rewrites its
 // foreign key; with orphanRemoval, taking a child out deletes it.
 func OneToManyAddRemove(t *testing.T, h *Harness) {
@@ -295,7 +295,7 @@ func OneToManyAddRemove(t *testing.T, h *Harness) {
 	}
 }
 
-// ManyToManyOwnerAndInverse: m:n changes on either side become pivot rows,
+// ManyToManyOwnerAndInverse checks that m:n changes on either side become pivot rows,
 // and adding one pair from both sides writes one row.
 func ManyToManyOwnerAndInverse(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -361,7 +361,7 @@ func ManyToManyOwnerAndInverse(t *testing.T, h *Harness) {
 	}
 }
 
-// OneToOneOwnerAndInverse: a 1:1 populates from both sides, and its
+// OneToOneOwnerAndInverse checks that a 1:1 populates from both sides, and its
 // foreign key is unique.
 func OneToOneOwnerAndInverse(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -415,7 +415,7 @@ func OneToOneOwnerAndInverse(t *testing.T, h *Harness) {
 	}
 }
 
-// PivotEntityWithCompositeKey: an entity keyed by two references is found,
+// PivotEntityWithCompositeKey checks that an entity keyed by two references is found,
 // identity-mapped, updated and removed by its composite key.
 func PivotEntityWithCompositeKey(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -466,7 +466,7 @@ func PivotEntityWithCompositeKey(t *testing.T, h *Harness) {
 	}
 }
 
-// CompositePlainKey: an entity keyed by two plain columns is inserted,
+// CompositePlainKey checks that an entity keyed by two plain columns is inserted,
 // found, updated and deleted one row at a time.
 func CompositePlainKey(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -510,7 +510,7 @@ func CompositePlainKey(t *testing.T, h *Harness) {
 	}
 }
 
-// SelfReferenceTree: a tree of new objects goes in one flush, parents
+// SelfReferenceTree checks that a tree of new objects goes in one flush, parents
 // first; a cycle through nullable references is closed by a follow-up
 // update; nested populates rebuild the tree.
 func SelfReferenceTree(t *testing.T, h *Harness) {
@@ -588,7 +588,7 @@ func SelfReferenceTree(t *testing.T, h *Harness) {
 	}
 }
 
-// LazyLoading: references and collections of entities found without
+// LazyLoading checks that references and collections of entities found without
 // populate load on demand, once; empty references load as nil; detached
 // ones report ref.ErrDetached.
 func LazyLoading(t *testing.T, h *Harness) {

@@ -10,7 +10,7 @@ import (
 	"github.com/gomikro/gomikro/ref"
 )
 
-// TextFormKeys: a key type with a text form (a fixed-size array with
+// TextFormKeys checks that a key type with a text form (a fixed-size array with
 // MarshalText, like bson.ObjectID) works as a primary key, as a foreign
 // key and as a plain column, and filters, references and Create accept
 // either the Go value or its text form.

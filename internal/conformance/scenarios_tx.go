@@ -27,7 +27,7 @@ func authorCount(t *testing.T, h *Harness) int64 {
 	return n
 }
 
-// TransactionalCommits: work done in the callback is flushed and committed.
+// TransactionalCommits checks that work done in the callback is flushed and committed.
 func TransactionalCommits(t *testing.T, h *Harness) {
 	m := h.EM()
 	err := m.Transactional(h.Ctx, func(ctx context.Context, tx *em.EntityManager) error {
@@ -39,7 +39,7 @@ func TransactionalCommits(t *testing.T, h *Harness) {
 	}
 }
 
-// TransactionalRollsBack: an error from the callback rolls back writes
+// TransactionalRollsBack checks that an error from the callback rolls back writes
 // already flushed inside it.
 func TransactionalRollsBack(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -75,7 +75,7 @@ func TransactionalRollsBack(t *testing.T, h *Harness) {
 	}
 }
 
-// NestedTransactionsUseSavepoints: an inner failure rolls back only the
+// NestedTransactionsUseSavepoints checks that an inner failure rolls back only the
 // inner work.
 func NestedTransactionsUseSavepoints(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -105,7 +105,7 @@ func NestedTransactionsUseSavepoints(t *testing.T, h *Harness) {
 	}
 }
 
-// ExplicitBeginCommitRollback: Begin binds the EntityManager to a
+// ExplicitBeginCommitRollback checks that Begin binds the EntityManager to a
 // transaction until Commit or Rollback.
 func ExplicitBeginCommitRollback(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -128,7 +128,7 @@ func ExplicitBeginCommitRollback(t *testing.T, h *Harness) {
 	}
 }
 
-// GlobalContextGuard: the global EntityManager refuses work unless the
+// GlobalContextGuard checks that the global EntityManager refuses work unless the
 // context carries a fork.
 func GlobalContextGuard(t *testing.T, h *Harness) {
 	g := h.Global

@@ -40,7 +40,7 @@ func seed(t *testing.T, h *Harness, m *em.EntityManager) (*Author, *Book, *Book)
 	return a, b1, b2
 }
 
-// PersistFlushAndFind: a graph persisted in one flush gets keys, and reads
+// PersistFlushAndFind checks that a graph persisted in one flush gets keys, and reads
 // back equal from a fresh EntityManager.
 func PersistFlushAndFind(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -78,7 +78,7 @@ func PersistFlushAndFind(t *testing.T, h *Harness) {
 	}
 }
 
-// IdentityMap: one object per row per EntityManager.
+// IdentityMap checks one object per row per EntityManager.
 func IdentityMap(t *testing.T, h *Harness) {
 	m := h.EM()
 	_, b1, _ := seed(t, h, m)
@@ -108,7 +108,7 @@ func IdentityMap(t *testing.T, h *Harness) {
 	}
 }
 
-// NothingChangedSendsNothing: a flush without changes sends no statement.
+// NothingChangedSendsNothing checks that a flush without changes sends no statement.
 func NothingChangedSendsNothing(t *testing.T, h *Harness) {
 	m := h.EM()
 	seed(t, h, m)
@@ -121,7 +121,7 @@ func NothingChangedSendsNothing(t *testing.T, h *Harness) {
 	}
 }
 
-// OnlyChangedColumnsAreWritten: a concurrent change to another column
+// OnlyChangedColumnsAreWritten checks that a concurrent change to another column
 // survives our update.
 func OnlyChangedColumnsAreWritten(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -141,7 +141,7 @@ func OnlyChangedColumnsAreWritten(t *testing.T, h *Harness) {
 	}
 }
 
-// ZeroValuesAreWritten: 0, "", false and nil are real values.
+// ZeroValuesAreWritten checks that 0, "", false and nil are real values.
 func ZeroValuesAreWritten(t *testing.T, h *Harness) {
 	m := h.EM()
 	a, b1, _ := seed(t, h, m)
@@ -167,7 +167,7 @@ func ZeroValuesAreWritten(t *testing.T, h *Harness) {
 	}
 }
 
-// JSONComparesByValue: an equal new map is no change; a changed key is.
+// JSONComparesByValue checks that an equal new map is no change; a changed key is.
 func JSONComparesByValue(t *testing.T, h *Harness) {
 	m := h.EM()
 	_, b1, _ := seed(t, h, m)
@@ -190,7 +190,7 @@ func JSONComparesByValue(t *testing.T, h *Harness) {
 	}
 }
 
-// DefaultsAreReadBack: a zero field with a database default is left to the
+// DefaultsAreReadBack checks that a zero field with a database default is left to the
 // database and the value it chose is read back.
 func DefaultsAreReadBack(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -216,7 +216,7 @@ func DefaultsAreReadBack(t *testing.T, h *Harness) {
 	}
 }
 
-// RemoveDeletes: removed entities are deleted and forgotten.
+// RemoveDeletes checks that removed entities are deleted and forgotten.
 func RemoveDeletes(t *testing.T, h *Harness) {
 	m := h.EM()
 	_, b1, b2 := seed(t, h, m)
@@ -244,7 +244,7 @@ func RemoveDeletes(t *testing.T, h *Harness) {
 	}
 }
 
-// GetReferenceDoesNotQuery: a reference costs no statement and flushes as
+// GetReferenceDoesNotQuery checks that a reference costs no statement and flushes as
 // a foreign key.
 func GetReferenceDoesNotQuery(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -273,7 +273,7 @@ func GetReferenceDoesNotQuery(t *testing.T, h *Harness) {
 	}
 }
 
-// CreateAndAssign: maps with raw foreign keys and nested data.
+// CreateAndAssign checks Create and Assign from maps with raw foreign keys and nested data.
 func CreateAndAssign(t *testing.T, h *Harness) {
 	m := h.EM()
 	a, _, _ := seed(t, h, m)
@@ -301,7 +301,7 @@ func CreateAndAssign(t *testing.T, h *Harness) {
 	}
 }
 
-// RefreshClearContains: Refresh drops unflushed changes; Clear empties.
+// RefreshClearContains checks that Refresh drops unflushed changes; Clear empties.
 func RefreshClearContains(t *testing.T, h *Harness) {
 	m := h.EM()
 	a, _, _ := seed(t, h, m)
@@ -340,7 +340,7 @@ func RefreshClearContains(t *testing.T, h *Harness) {
 	}
 }
 
-// ForksAreIsolated: what one fork loads or changes, another does not see
+// ForksAreIsolated checks that what one fork loads or changes, another does not see
 // until flushed and reloaded.
 func ForksAreIsolated(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -362,7 +362,7 @@ func ForksAreIsolated(t *testing.T, h *Harness) {
 	}
 }
 
-// CollectionsFollowReferences: a new child persisted with a reference to an
+// CollectionsFollowReferences checks that a new child persisted with a reference to an
 // owner whose collection is loaded joins it; a deleted child leaves it and
 // is not written again.
 func CollectionsFollowReferences(t *testing.T, h *Harness) {
@@ -386,7 +386,7 @@ func CollectionsFollowReferences(t *testing.T, h *Harness) {
 	}
 }
 
-// CascadeRemove: removing an entity removes the loaded entities of its
+// CascadeRemove checks that removing an entity removes the loaded entities of its
 // cascade=remove relations (Category.Children), children first.
 func CascadeRemove(t *testing.T, h *Harness) {
 	m := h.EM()
@@ -413,7 +413,7 @@ func CascadeRemove(t *testing.T, h *Harness) {
 	}
 }
 
-// InverseOneToOneLoads: the inverse side of a 1:1 of a loaded entity is
+// InverseOneToOneLoads checks that the inverse side of a 1:1 of a loaded entity is
 // looked up by Load, and is known to be empty when there is no row.
 func InverseOneToOneLoads(t *testing.T, h *Harness) {
 	m := h.EM()

@@ -142,7 +142,7 @@ func (db DB) Load(ctx context.Context) ([]*Raw, error) {
 	return out, rows.Err()
 }
 
-// Insert10k: a flush of 10,000 new books against the baseline's insert.
+// Insert10k measures a flush of 10,000 new books against the baseline's insert.
 func Insert10k(b *testing.B, env *Env) {
 	ctx := context.Background()
 	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
@@ -188,7 +188,7 @@ func Insert10k(b *testing.B, env *Env) {
 	})
 }
 
-// Update10k: a flush of 10,000 managed books with one changed column
+// Update10k measures a flush of 10,000 managed books with one changed column
 // each against the baseline's update.
 func Update10k(b *testing.B, env *Env) {
 	ctx := context.Background()
@@ -230,7 +230,7 @@ func Update10k(b *testing.B, env *Env) {
 	})
 }
 
-// Load10k: loading 10,000 rows into managed entities (identity map and
+// Load10k measures loading 10,000 rows into managed entities (identity map and
 // snapshots included) against a database/sql scan into structs.
 func Load10k(b *testing.B, env *Env) {
 	ctx := context.Background()
