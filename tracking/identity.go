@@ -31,8 +31,9 @@ type Entry struct {
 	// Snap is the snapshot (an object of the same type) of a managed
 	// entity; nil for new entities and references.
 	Snap unsafe.Pointer
-	// JSON holds the encodings of JSON columns as of the snapshot.
-	JSON  [][]byte
+	// json holds the encodings of JSON columns as of the snapshot (nil
+	// for entities without any: the pointer keeps Entry at 64 bytes).
+	json  *[][]byte
 	Key   Key
 	State State
 	// HasKey reports whether Key is known (false for new entities whose

@@ -31,7 +31,7 @@ type colShape struct {
 	f    *meta.Field
 	kind cmpKind
 	size uintptr
-	slot int // index into Entry.JSON for cmpJSON
+	slot int // index into Entry.json for cmpJSON
 }
 
 // layout is the compiled comparison plan of one entity type. It never
@@ -218,7 +218,7 @@ func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		return bytes.Equal(cur, en.JSON[c.slot]), nil
+		return bytes.Equal(cur, (*en.json)[c.slot]), nil
 	case cmpRef:
 		ra, rb := rel.RefAt(pa), rel.RefAt(pb)
 		if ra.Ptr == rb.Ptr && ra.Ptr != nil {
@@ -275,8 +275,9 @@ func (s *shape) takeSnapshot(en *Entry) error {
 		}
 	}
 	if s.nJSON > 0 {
-		if en.JSON == nil {
-			en.JSON = make([][]byte, s.nJSON)
+		if en.json == nil {
+			js := make([][]byte, s.nJSON)
+			en.json = &js
 		}
 		for i := range s.cols {
 			c := &s.cols[i]
@@ -287,7 +288,7 @@ func (s *shape) takeSnapshot(en *Entry) error {
 			if err != nil {
 				return err
 			}
-			en.JSON[c.slot] = b
+			(*en.json)[c.slot] = b
 		}
 	}
 	for _, f := range s.colls {

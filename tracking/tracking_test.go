@@ -192,3 +192,11 @@ func TestNonNullableCycleIsAnError(t *testing.T) {
 		t.Fatal("a cycle through NOT NULL references was planned")
 	}
 }
+
+// An Entry per tracked object: loads of many rows allocate them in chunks,
+// and 64 bytes is a size class of its own.
+func TestEntryIs64Bytes(t *testing.T) {
+	if n := unsafe.Sizeof(tracking.Entry{}); n > 64 {
+		t.Fatalf("tracking.Entry is %d bytes, want at most 64", n)
+	}
+}
