@@ -36,7 +36,7 @@ type EntityManager struct {
 	tx       Tx
 	txStack  []Tx // enclosing transactions of Begin
 	flushing bool
-	ld       *loader
+	ld       *rel.Loaders
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -68,7 +68,7 @@ func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, erro
 		}
 	}
 	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true}
-	m.ld = &loader{m: m}
+	m.ld = &rel.Loaders{Loader: &loader{m: m}}
 	return m, nil
 }
 
@@ -85,7 +85,7 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // connection pool and configuration. Fork one per request.
 func (m *EntityManager) Fork() *EntityManager {
 	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts)}
-	f.ld = &loader{m: f}
+	f.ld = &rel.Loaders{Loader: &loader{m: f}}
 	return f
 }
 

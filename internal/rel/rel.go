@@ -25,6 +25,11 @@ type Loader interface {
 	LoadCollection(ctx context.Context, c *Collection) error
 }
 
+// Loaders points to the Loader of one EntityManager. References and
+// collections hold a *Loaders, one word instead of an interface's two:
+// every managed entity carries one per relation.
+type Loaders struct{ Loader }
+
 // Ref is the state of a ref.Ref[T].
 type Ref struct {
 	// Ptr is the referenced object (*T), or nil.
@@ -33,7 +38,7 @@ type Ref struct {
 	// while Ptr is nil.
 	ID any
 	// L loads the reference; nil for references the user built.
-	L Loader
+	L *Loaders
 }
 
 // Pending is the ID of an inverse 1:1 reference of a loaded entity whose
@@ -63,7 +68,7 @@ type Collection struct {
 	// Field is the owner's *meta.Field describing the relation.
 	Field any
 	// L loads the collection; nil until the owner is managed.
-	L Loader
+	L *Loaders
 	// Initialized is true once the items are known: loaded, or the owner
 	// is new.
 	Initialized bool
