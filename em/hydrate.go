@@ -22,6 +22,10 @@ type hydrator struct {
 	out     []unsafe.Pointer
 	loaded  []loadedObj // objects whose data this find loaded, for OnLoad
 	links   []link
+	// The reference resolved last: rows often point to the same row.
+	refE   *meta.Entity
+	refK   tracking.Key
+	refObj unsafe.Pointer
 }
 
 type loadedObj struct {
@@ -50,6 +54,17 @@ func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
 	}
 	f := target.PK[0]
 	k, _ := tracking.FieldKey(f, pk)
+	if target == h.refE && k == h.refK {
+		return h.refObj
+	}
+	obj := h.ref(target, f, pk, k)
+	h.refE, h.refK, h.refObj = target, k, obj
+	return obj
+}
+
+// ref returns the managed object of target with key k (the value at pk),
+// a new reference when there is none.
+func (h *hydrator) ref(target *meta.Entity, f *meta.Field, pk unsafe.Pointer, k tracking.Key) unsafe.Pointer {
 	if en, ok := h.m.t.Lookup(target, k); ok {
 		return en.Obj
 	}

@@ -96,7 +96,8 @@ type Tracker struct {
 	live    int
 	shapes  map[*meta.Entity]*shape
 	layouts *Layouts
-	chunk   []Entry
+	chunk   []Entry // entries are handed out from chunk[used:]
+	used    int
 	// pendingFrom is the index in entries of the first entry added by
 	// AddLoadedLater that IndexPending has not indexed yet (-1: none).
 	pendingFrom int
@@ -130,12 +131,13 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 }
 
 func (t *Tracker) newEntry() *Entry {
-	if len(t.chunk) == 0 {
+	if t.used == len(t.chunk) {
 		// Chunks grow with the unit of work: small forks stay small.
-		t.chunk = make([]Entry, min(256, max(8, len(t.entries))))
+		t.chunk, t.used = make([]Entry, min(256, max(8, len(t.entries)))), 0
 	}
-	en := &t.chunk[0]
-	t.chunk = t.chunk[1:]
+	// An index, not a reslice: no pointer write per entry.
+	en := &t.chunk[t.used]
+	t.used++
 	return en
 }
 
@@ -254,9 +256,9 @@ func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, pair
 }
 
 func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
-	en := t.newEntry()
+	en := t.newEntry() // zero: set the fields one by one
 	s := t.shape(e)
-	*en = Entry{E: e, Obj: obj, Key: k, HasKey: true, State: StateManaged, paired: paired}
+	en.E, en.Obj, en.Key, en.HasKey, en.State, en.paired = e, obj, k, true, StateManaged, paired
 	if paired {
 		en.Snap = unsafe.Add(obj, s.size)
 	}
@@ -411,7 +413,7 @@ func (t *Tracker) Clear() {
 	clear(t.byObj)
 	t.entries = nil
 	t.live = 0
-	t.chunk = nil
+	t.chunk, t.used = nil, 0
 }
 
 // Changed appends to buf the columns of the managed entity en that differ
