@@ -168,22 +168,13 @@ func BenchmarkInsertOne(b *testing.B) {
 			}
 		}},
 	}
-	// Each -count round starts with another implementation: the server's
-	// commit cost drifts as its WAL grows, and a fixed order would charge
-	// that drift to whichever runs last.
-	first := insertOneRound % len(impls)
-	insertOneRound++
-	for i := range impls {
-		im := impls[(first+i)%len(impls)]
+	for _, im := range impls {
 		b.Run(im.name, func(b *testing.B) {
 			b.ReportAllocs()
 			im.run(b)
 		})
 	}
 }
-
-// insertOneRound counts the runs of BenchmarkInsertOne (one per -count).
-var insertOneRound int
 
 // BenchmarkFlushUnchanged100k: a flush over 100,000 managed, unchanged
 // entities sends nothing; ns/op and allocs/op are per entity.
