@@ -200,3 +200,38 @@ func TestEntryIs64Bytes(t *testing.T) {
 		t.Fatalf("tracking.Entry is %d bytes, want at most 64", n)
 	}
 }
+
+// The identity map names entries by position; detaching most of them
+// compacts the list, and every key must still find its own entry.
+func TestLookupAfterCompaction(t *testing.T) {
+	reg := registry(t)
+	ae, _ := reg.Of(reflectType[author]())
+	tr := tracking.NewTracker(nil)
+	var ens []*tracking.Entry
+	for i := range 200 {
+		a := &author{ID: int64(i + 1), Name: "a"}
+		ens = append(ens, loaded(t, tr, ae, unsafe.Pointer(a)))
+	}
+	for i, en := range ens {
+		if i%4 != 0 {
+			tr.Detach(en)
+		}
+	}
+	if tr.Len() != 50 || len(tr.Entries()) >= 200 {
+		t.Fatalf("%d live of %d listed: no compaction", tr.Len(), len(tr.Entries()))
+	}
+	for i, en := range ens {
+		got, ok := tr.Lookup(ae, tracking.Key{I: int64(i + 1)})
+		switch {
+		case i%4 == 0 && (!ok || got != en):
+			t.Fatalf("key %d: %v, %v; want its entry", i+1, got, ok)
+		case i%4 != 0 && ok:
+			t.Fatalf("key %d: detached, but found", i+1)
+		}
+	}
+	// Entries added after the compaction are found too.
+	late := loaded(t, tr, ae, unsafe.Pointer(&author{ID: 1000}))
+	if got, ok := tr.Lookup(ae, tracking.Key{I: 1000}); !ok || got != late {
+		t.Fatal("an entry added after compaction is not found")
+	}
+}
