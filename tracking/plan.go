@@ -251,6 +251,10 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		for _, level := range levels {
 			var groups []*InsertBatch
 			for _, en := range level {
+				if colBuf == nil {
+					colBuf = make([]*meta.Field, 0, len(e.Columns))
+					retBuf = make([]*meta.Field, 0, len(e.Columns))
+				}
 				var deferred []*meta.Field
 				var err error
 				colBuf, retBuf, deferred, err = p.insertColumns(en, pending, colBuf[:0], retBuf[:0], defBuf[:0])
@@ -271,9 +275,11 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 					return slices.Equal(g.Columns, colBuf) && slices.Equal(g.Return, retBuf)
 				})
 				if i < 0 {
-					groups = append(groups, &InsertBatch{Entity: e, Columns: slices.Clone(colBuf), Return: slices.Clone(retBuf),
+					// The batch keeps the buffers; the next row gets new ones.
+					groups = append(groups, &InsertBatch{Entity: e, Columns: slices.Clip(colBuf), Return: slices.Clip(retBuf),
 						Rows: make([]*Entry, 0, len(level))})
 					i = len(groups) - 1
+					colBuf, retBuf = nil, nil
 				}
 				groups[i].Rows = append(groups[i].Rows, en)
 				// Save the pre-flush state in the snapshot slot, so a failed
