@@ -71,7 +71,8 @@ type Sink interface {
 	// Alloc returns a zero object of e to hydrate a row into.
 	Alloc(e *meta.Entity) unsafe.Pointer
 	// Ref returns the object a reference should point to, given the
-	// referenced key at pk (a value of target's primary-key Go type).
+	// referenced key at pk (a value of target's primary-key Go type). It
+	// copies the key, so the caller may reuse pk for the next row.
 	Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer
 	// Row takes a hydrated object and returns the managed object of that
 	// row (the same one, or the one already in the identity map).

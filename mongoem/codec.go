@@ -265,7 +265,7 @@ func jsonBytesToBSON(f *meta.Field, b []byte) (any, error) {
 
 // decodeDoc fills the entity at obj from the document raw. References
 // point to the objects sink gives for their keys.
-func (d *driver) decodeDoc(in *entInfo, raw bson.Raw, obj unsafe.Pointer, sink em.Sink) error {
+func (d *driver) decodeDoc(in *entInfo, raw bson.Raw, obj unsafe.Pointer, sink em.Sink, keys refKeys) error {
 	for _, f := range in.e.Columns {
 		var rv bson.RawValue
 		var err error
@@ -277,7 +277,7 @@ func (d *driver) decodeDoc(in *entInfo, raw bson.Raw, obj unsafe.Pointer, sink e
 		if err != nil {
 			continue // a missing field is NULL
 		}
-		if err := d.decodeField(f, rv, obj, sink); err != nil {
+		if err := d.decodeField(f, rv, obj, sink, keys); err != nil {
 			return fmt.Errorf("gomikro: %s: %w", f, err)
 		}
 	}
@@ -289,7 +289,23 @@ func isNull(rv bson.RawValue) bool {
 }
 
 // decodeField stores rv into field f of the entity at obj.
-func (d *driver) decodeField(f *meta.Field, rv bson.RawValue, obj unsafe.Pointer, sink em.Sink) error {
+// refKeys holds one reusable key value per referenced entity for the
+// documents of one cursor: em.Sink.Ref copies the key it is given, so
+// one value serves every row.
+type refKeys map[*meta.Entity]reflect.Value
+
+// of returns the zeroed scratch key of pk's entity.
+func (k refKeys) of(pk *meta.Field) reflect.Value {
+	v, ok := k[pk.Entity]
+	if !ok {
+		v = reflect.New(pk.GoType)
+		k[pk.Entity] = v
+	}
+	v.Elem().SetZero()
+	return v
+}
+
+func (d *driver) decodeField(f *meta.Field, rv bson.RawValue, obj unsafe.Pointer, sink em.Sink, keys refKeys) error {
 	if f.Storage == meta.StoreRef {
 		r := rel.RefAt(f.Ptr(obj))
 		if isNull(rv) {
@@ -297,7 +313,7 @@ func (d *driver) decodeField(f *meta.Field, rv bson.RawValue, obj unsafe.Pointer
 			return nil
 		}
 		pk := f.Rel.Target.PK[0]
-		key := reflect.New(pk.GoType)
+		key := keys.of(pk)
 		if err := d.decodeGo(pk, rv, key.Elem()); err != nil {
 			return err
 		}

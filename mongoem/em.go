@@ -148,9 +148,10 @@ func AggregateEntities[T any](ctx context.Context, m *EntityManager, pipeline an
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	out := []*T{}
+	keys := refKeys{}
 	for cur.Next(ctx) {
 		obj := sink.Alloc(e)
-		if err := m.drv.decodeDoc(in, cur.Current, obj, sink); err != nil {
+		if err := m.drv.decodeDoc(in, cur.Current, obj, sink, keys); err != nil {
 			return nil, err
 		}
 		if _, err := cur.Current.LookupErr(idField); err != nil {

@@ -60,10 +60,11 @@ func (r runner) stream(ctx context.Context, e *meta.Entity, filter any, opts *op
 	}
 	defer cur.Close(context.WithoutCancel(ctx))
 	var n int64
+	keys := refKeys{}
 	for cur.Next(ctx) {
 		n++
 		obj := sink.Alloc(e)
-		if err := r.d.decodeDoc(in, cur.Current, obj, sink); err != nil {
+		if err := r.d.decodeDoc(in, cur.Current, obj, sink, keys); err != nil {
 			r.d.log.log(ctx, "find", in.coll, filter, start, n, err)
 			return n, err
 		}

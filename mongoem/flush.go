@@ -95,22 +95,16 @@ func (r runner) executeCompensated(ctx context.Context, p *tracking.Plan) error 
 // fix-ups and updates (bulkWrite of $set/$unset), m:n arrays ($addToSet,
 // $pull), deletes (deleteMany by _id). u, when set, records how to undo.
 func (r runner) execute(ctx context.Context, p *tracking.Plan, u *undo) error {
+	// Values that would not fit a SQL column are refused before anything
+	// is written.
 	for _, b := range p.Inserts {
-		for _, en := range b.Rows {
-			for _, f := range b.Columns {
-				if err := check(f, en.Obj); err != nil {
-					return err
-				}
-			}
+		if err := checkRows(b.Rows, b.Columns); err != nil {
+			return err
 		}
 	}
 	for _, b := range p.Updates {
-		for _, en := range b.Rows {
-			for _, f := range b.Columns {
-				if err := check(f, en.Obj); err != nil {
-					return err
-				}
-			}
+		if err := checkRows(b.Rows, b.Columns); err != nil {
+			return err
 		}
 	}
 	for _, b := range p.Inserts {
@@ -141,6 +135,18 @@ func (r runner) execute(ctx context.Context, p *tracking.Plan, u *undo) error {
 	for _, b := range p.Deletes {
 		if err := r.delete(ctx, b); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// checkRows checks the columns cols of rows (see check).
+func checkRows(rows []*tracking.Entry, cols []*meta.Field) error {
+	for _, en := range rows {
+		for _, f := range cols {
+			if err := check(f, en.Obj); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -598,9 +604,9 @@ func (r runner) delete(ctx context.Context, b *tracking.DeleteBatch) error {
 // version is not the one it was loaded with.
 func (r runner) checkVersions(ctx context.Context, in *entInfo, rows []*tracking.Entry, ids bson.A) error {
 	vpath := in.path[in.e.Version]
-	filter := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: ids}}}}
+	filter := bson.D{{Key: "$or", Value: versionTerms(in, rows, ids, vpath)}}
 	start := time.Now()
-	n, err := r.d.db.Collection(in.coll).CountDocuments(r.ctx(ctx), bson.D{{Key: "$or", Value: versionTerms(in, rows, ids, vpath)}})
+	n, err := r.d.db.Collection(in.coll).CountDocuments(r.ctx(ctx), filter)
 	r.d.log.log(ctx, "count", in.coll, filter, start, n, err)
 	if err != nil {
 		return err

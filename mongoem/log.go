@@ -6,21 +6,20 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/gomikro/gomikro/internal/qlog"
 )
 
-// queryLogger logs operations on a slog.Logger under the message
-// "gomikro query", as the SQL backends log statements; a nil one logs
-// nothing.
-type queryLogger struct {
-	l    *slog.Logger
-	mask bool
-}
+// queryLogger logs operations in the query log, as the SQL backends log
+// statements; a nil one logs nothing.
+type queryLogger struct{ *qlog.Logger }
 
 func newQueryLogger(l *slog.Logger, mask bool) *queryLogger {
-	if l == nil {
+	q := qlog.New(l, mask)
+	if q == nil {
 		return nil
 	}
-	return &queryLogger{l: l, mask: mask}
+	return &queryLogger{q}
 }
 
 // log records one operation: op ("find", "insertMany", ...) on coll, with
@@ -30,19 +29,11 @@ func (q *queryLogger) log(ctx context.Context, op, coll string, detail any, star
 	if q == nil {
 		return
 	}
-	attrs := []slog.Attr{slog.String("op", op), slog.String("collection", coll), slog.Duration("duration", time.Since(start))}
-	if detail != nil && !q.mask {
+	attrs := []slog.Attr{slog.String("op", op), slog.String("collection", coll)}
+	if detail != nil && !q.Mask {
 		if b, jerr := bson.MarshalExtJSON(bson.D{{Key: "d", Value: detail}}, false, false); jerr == nil {
 			attrs = append(attrs, slog.String("args", string(b)))
 		}
 	}
-	if n >= 0 {
-		attrs = append(attrs, slog.Int64("rows", n))
-	}
-	level := slog.LevelDebug
-	if err != nil {
-		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", err.Error()))
-	}
-	q.l.LogAttrs(ctx, level, "gomikro query", attrs...)
+	q.Log(ctx, start, n, err, attrs...)
 }

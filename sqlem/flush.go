@@ -354,16 +354,12 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 	} else if sql, ok := fx.cachedInsert(b, rows); ok {
 		// The same one-row INSERT as a previous flush: bind its values.
 		args := make([]any, 0, len(b.Columns))
-		conv, _ := d.(ParamConverter)
 		for _, f := range b.Columns {
 			v, err := fx.vals.Value(f, rows[0])
 			if err != nil {
 				return err
 			}
-			if conv != nil {
-				v = conv.ConvertParam(v)
-			}
-			args = append(args, v)
+			args = append(args, convertParam(d, v))
 		}
 		st := &Stmt{SQL: sql, Args: args}
 		fx.finishInsert(st, b, rows, genKeys, step)
@@ -467,7 +463,7 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 		var keys []*keyDest
 		if !genPK {
 			for _, f := range e.PK {
-				keys = append(keys, newKeyDest(keyType(f)))
+				keys = append(keys, newKeyDest(keyField(f).GoType))
 			}
 			for _, k := range keys {
 				dests = append(dests, k)
@@ -572,14 +568,6 @@ func readKeys(e *meta.Entity, rows []*tracking.Entry) func(Rows) error {
 		}
 		return nil
 	}
-}
-
-// keyType is the Go type a key column scans into: a reference's target key type.
-func keyType(f *meta.Field) reflect.Type {
-	if f.Storage == meta.StoreRef {
-		return f.Rel.Target.PK[0].GoType
-	}
-	return f.GoType
 }
 
 // Returning lists the RETURNING columns of an insert batch: the Return

@@ -39,9 +39,12 @@ func (c *insertCache) get(e *meta.Entity, cols, ret []*meta.Field) (string, bool
 	return "", false
 }
 
-// put remembers sql. Concurrent puts may drop one another's entry; the
-// next flush renders it again.
+// put remembers sql, unless it is known already. Concurrent puts may
+// drop one another's entry; the next flush renders it again.
 func (c *insertCache) put(e *meta.Entity, cols, ret []*meta.Field, sql string) {
+	if _, ok := c.get(e, cols, ret); ok {
+		return
+	}
 	var old []cachedInsert
 	if v, ok := c.m.Load(e); ok {
 		old = v.([]cachedInsert)

@@ -41,11 +41,26 @@ func TestInsertCache(t *testing.T) {
 			t.Errorf("get(%v, %v) = %q, %v; want %q", tc.cols, tc.ret, got, ok, tc.want)
 		}
 	}
-	for range 2 * maxCachedInserts {
-		c.put(e, []*meta.Field{body}, nil, "x")
-	}
+	// The same columns again are not a new entry.
 	v, _ := c.m.Load(e)
+	before := len(v.([]cachedInsert))
+	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title again")
+	if v, _ := c.m.Load(e); len(v.([]cachedInsert)) != before {
+		t.Errorf("a known column list was cached twice")
+	}
+	if got, _ := c.get(e, []*meta.Field{title}, []*meta.Field{id}); got != "title" {
+		t.Errorf("a repeated put replaced the text: %q", got)
+	}
+	// Distinct column lists beyond the bound are not kept.
+	fs := []*meta.Field{id, title, body}
+	for i := range 2 * maxCachedInserts {
+		c.put(e, []*meta.Field{fs[i%3], fs[(i/3)%3]}, fs[:i/9], "x")
+	}
+	v, _ = c.m.Load(e)
 	if n := len(v.([]cachedInsert)); n > maxCachedInserts {
 		t.Errorf("%d entries cached, want at most %d", n, maxCachedInserts)
+	}
+	if n := len(v.([]cachedInsert)); n < maxCachedInserts {
+		t.Errorf("%d entries cached after %d distinct puts, want %d", n, 2*maxCachedInserts, maxCachedInserts)
 	}
 }

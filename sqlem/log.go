@@ -4,20 +4,20 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/gomikro/gomikro/internal/qlog"
 )
 
-// queryLogger logs statements on a slog.Logger; a nil *queryLogger logs
+// queryLogger logs statements in the query log; a nil *queryLogger logs
 // nothing and adds no wrapper.
-type queryLogger struct {
-	l    *slog.Logger
-	mask bool
-}
+type queryLogger struct{ *qlog.Logger }
 
 func newQueryLogger(l *slog.Logger, mask bool) *queryLogger {
-	if l == nil {
+	q := qlog.New(l, mask)
+	if q == nil {
 		return nil
 	}
-	return &queryLogger{l: l, mask: mask}
+	return &queryLogger{q}
 }
 
 // wrap returns x, logging through q when q is set.
@@ -33,23 +33,16 @@ func (q *queryLogger) wrap(x Executor) Executor {
 }
 
 func (q *queryLogger) log(ctx context.Context, sql string, args []any, start time.Time, rows int64, err error) {
-	attrs := []slog.Attr{slog.String("sql", sql), slog.Duration("duration", time.Since(start))}
+	attrs := make([]slog.Attr, 1, 5)
+	attrs[0] = slog.String("sql", sql)
 	if len(args) > 0 {
-		if q.mask {
+		if q.Mask {
 			attrs = append(attrs, slog.Int("params", len(args)))
 		} else {
 			attrs = append(attrs, slog.Any("args", args))
 		}
 	}
-	if rows >= 0 {
-		attrs = append(attrs, slog.Int64("rows", rows))
-	}
-	level := slog.LevelDebug
-	if err != nil {
-		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", err.Error()))
-	}
-	q.l.LogAttrs(ctx, level, "gomikro query", attrs...)
+	q.Log(ctx, start, rows, err, attrs...)
 }
 
 type loggedExec struct {

@@ -1,8 +1,6 @@
 package sqlem
 
 import (
-	sqldriver "database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -230,24 +228,6 @@ func fieldNames(fs []*meta.Field) string {
 	return "[" + strings.Join(names, " ") + "]"
 }
 
-// jsonParam encodes a value for the JSON column f as builder.bind does.
-func jsonParam(d Dialect, f *meta.Field, v any) (any, error) {
-	if tf := keyField(f); tf.Storage == meta.StoreText {
-		return textParam(tf, v)
-	}
-	if f.Storage != meta.StoreJSON || v == nil {
-		return v, nil
-	}
-	if _, ok := v.(sqldriver.Valuer); ok {
-		return v, nil
-	}
-	enc, err := json.Marshal(v)
-	if err != nil {
-		return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
-	}
-	return d.EncodeJSON(enc), nil
-}
-
 // insertRow returns the columns and parameter values of one row to
 // insert: an entity pointer or a map of properties.
 func (s *qbState) insertRow(b *builder, e *meta.Entity, r any) ([]*meta.Field, []any, error) {
@@ -271,7 +251,7 @@ func (s *qbState) insertRow(b *builder, e *meta.Entity, r any) ([]*meta.Field, [
 			if err != nil {
 				return nil, nil, err
 			}
-			if v, err = jsonParam(b.d, f, v); err != nil {
+			if v, err = paramValue(b.d, f, v); err != nil {
 				return nil, nil, err
 			}
 			fs = append(fs, f)

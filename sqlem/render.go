@@ -1,8 +1,6 @@
 package sqlem
 
 import (
-	sqldriver "database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -31,11 +29,16 @@ func (s *builder) w(parts ...string) {
 
 // param binds v and returns its placeholder.
 func (s *builder) param(v any) string {
-	if c, ok := s.d.(ParamConverter); ok {
-		v = c.ConvertParam(v)
-	}
-	s.args = append(s.args, v)
+	s.args = append(s.args, convertParam(s.d, v))
 	return s.d.Placeholder(len(s.args))
+}
+
+// convertParam gives a parameter to the dialect's ParamConverter, if any.
+func convertParam(d Dialect, v any) any {
+	if c, ok := d.(ParamConverter); ok {
+		return c.ConvertParam(v)
+	}
+	return v
 }
 
 func (s *builder) q(name string) string { return s.d.QuoteIdent(name) }
@@ -95,21 +98,9 @@ func (s *builder) list(alias string, xs []query.Expr, sep, empty string) error {
 
 // bind converts a filter value for column f and binds it.
 func (s *builder) bind(f *meta.Field, v any) (string, error) {
-	if tf := keyField(f); tf.Storage == meta.StoreText {
-		x, err := textParam(tf, v)
-		if err != nil {
-			return "", err
-		}
-		v = x
-	}
-	if f.Storage == meta.StoreJSON {
-		if _, ok := v.(sqldriver.Valuer); !ok {
-			b, err := json.Marshal(v)
-			if err != nil {
-				return "", fmt.Errorf("%s: encode JSON: %w", f, err)
-			}
-			v = s.d.EncodeJSON(b)
-		}
+	v, err := paramValue(s.d, f, v)
+	if err != nil {
+		return "", err
 	}
 	return s.param(v), nil
 }

@@ -75,6 +75,28 @@ func refValue(f *meta.Field, p unsafe.Pointer) (any, error) {
 	return textParam(pk, r.ID)
 }
 
+// paramValue converts a value a caller gave for column f (a filter, a
+// query builder SET or INSERT) to what the driver binds: the text form
+// for a meta.StoreText column (or a reference to such a key), the
+// dialect's JSON encoding for a JSON column (driver.Valuers pass as
+// they are), the value itself otherwise.
+func paramValue(d Dialect, f *meta.Field, v any) (any, error) {
+	if tf := keyField(f); tf.Storage == meta.StoreText {
+		return textParam(tf, v)
+	}
+	if f.Storage != meta.StoreJSON || v == nil {
+		return v, nil
+	}
+	if _, ok := v.(sqldriver.Valuer); ok {
+		return v, nil
+	}
+	enc, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
+	}
+	return d.EncodeJSON(enc), nil
+}
+
 // textParam turns a value given for the column of key or field f into its
 // text form when f is a meta.StoreText field; other values pass as they are.
 func textParam(f *meta.Field, v any) (any, error) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/qlog"
 )
 
 // Backend is what a backend's test hands to Run.
@@ -65,7 +66,7 @@ type counter struct{ n *atomic.Int64 }
 
 func (c counter) Enabled(context.Context, slog.Level) bool { return true }
 func (c counter) Handle(_ context.Context, r slog.Record) error {
-	if r.Message == "gomikro query" {
+	if r.Message == qlog.Message {
 		c.n.Add(1)
 	}
 	return nil

@@ -1,0 +1,50 @@
+// Package qlog writes the query log of every backend: one slog record per
+// statement or operation, with the message "gomikro query", at Debug
+// level (Warn when it failed), carrying the backend's own attributes (the
+// SQL and its parameters, or the MongoDB operation and collection), then
+// its duration, the rows or documents it returned or affected, and its
+// error.
+package qlog
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Message is the message of every query record.
+const Message = "gomikro query"
+
+// Logger writes query records; a nil *Logger writes nothing.
+type Logger struct {
+	l *slog.Logger
+	// Mask hides parameter values: backends log how many there are, or
+	// nothing, instead.
+	Mask bool
+}
+
+// New returns a Logger on l, or nil when l is nil.
+func New(l *slog.Logger, mask bool) *Logger {
+	if l == nil {
+		return nil
+	}
+	return &Logger{l: l, Mask: mask}
+}
+
+// Log records one operation that began at start and returned or
+// affected rows rows (negative: unknown), with the backend's attrs.
+func (q *Logger) Log(ctx context.Context, start time.Time, rows int64, err error, attrs ...slog.Attr) {
+	if q == nil {
+		return
+	}
+	attrs = append(attrs, slog.Duration("duration", time.Since(start)))
+	if rows >= 0 {
+		attrs = append(attrs, slog.Int64("rows", rows))
+	}
+	level := slog.LevelDebug
+	if err != nil {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	q.l.LogAttrs(ctx, level, Message, attrs...)
+}
