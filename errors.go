@@ -34,6 +34,25 @@ var ErrDeadlock = errors.New("gomikro: deadlock or serialization failure")
 // ErrLockTimeout is matched when a lock could not be acquired in time.
 var ErrLockTimeout = errors.New("gomikro: lock timeout")
 
+// ErrCommitUnknown is matched by the error of a flush or commit whose
+// outcome cannot be known: COMMIT (or a flush's only statement) was sent
+// and its reply was lost, because the connection broke or the context
+// ended while it was in flight. The database may or may not hold the
+// writes. The cause stays in the chain.
+//
+// Where the server can tell afterwards (PostgreSQL: gomikro records the
+// transaction id and asks txid_status on a fresh connection), the outcome
+// is resolved before the error is returned, and a resolved flush is
+// reported as committed (nil) or as failed like any other; this error then
+// means the server could not be asked in time. MySQL and MariaDB have no
+// way to ask.
+//
+// The EntityManager keeps the objects as the flush left them (generated
+// keys included, where the server returned them) and refuses to flush
+// again until Clear is called, so a retry cannot write the same rows
+// twice: clear it, load what the database holds, and decide.
+var ErrCommitUnknown = errors.New("gomikro: commit outcome unknown")
+
 // OptimisticLockError reports a version check that failed: the row
 // changed (or went) since it was loaded.
 type OptimisticLockError struct {

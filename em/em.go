@@ -36,7 +36,10 @@ type EntityManager struct {
 	tx       Tx
 	txStack  []Tx // enclosing transactions of Begin
 	flushing bool
-	ld       *rel.Loaders
+	// inDoubt is the error of a flush or commit whose outcome is unknown;
+	// flushes are refused until Clear.
+	inDoubt error
+	ld      *rel.Loaders
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -253,8 +256,13 @@ func (m *EntityManager) Contains(entity any) bool {
 }
 
 // Clear detaches every entity: the identity map starts empty and pending
-// changes are dropped.
-func (m *EntityManager) Clear() { m.t.Clear() }
+// changes are dropped. After a flush whose outcome is unknown
+// (gomikro.ErrCommitUnknown), Clear is what lets the EntityManager flush
+// again.
+func (m *EntityManager) Clear() {
+	m.t.Clear()
+	m.inDoubt = nil
+}
 
 // Len returns the number of objects in the identity map.
 func (m *EntityManager) Len() int { return m.t.Len() }

@@ -2,6 +2,7 @@ package em
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"unsafe"
@@ -19,7 +20,10 @@ import (
 // collections. When nothing changed, nothing is sent.
 //
 // A flush that fails rolls back and leaves the unit of work as it was:
-// fix the data and flush again.
+// fix the data and flush again. The exception is an error matching
+// gomikro.ErrCommitUnknown, when the database may hold the writes: the
+// objects stay as the flush left them and further flushes are refused
+// until Clear.
 func (m *EntityManager) Flush(ctx context.Context) error {
 	mm, err := m.use(ctx, "Flush")
 	if err != nil {
@@ -33,6 +37,10 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		return &gomikro.ValidationError{Msg: "Flush called during a flush (from a lifecycle hook or subscriber). " +
 			"Change the entity in the hook instead: changes made in Before* hooks and BeforeFlush are written by the running flush; " +
 			"for follow-up work, flush again after Flush returns"}
+	}
+	if m.inDoubt != nil {
+		return fmt.Errorf("gomikro: Flush refused: an earlier flush may or may not have committed; "+
+			"call Clear and load what the database holds before writing again: %w", m.inDoubt)
 	}
 	m.flushing = true
 	defer func() { m.flushing = false }()
@@ -80,6 +88,12 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		}
 	}
 	if err := m.Session().Execute(ctx, plan); err != nil {
+		if errors.Is(err, gomikro.ErrCommitUnknown) {
+			// The rows may be in the database: keep the objects as the
+			// flush left them and refuse to write them again until Clear.
+			m.inDoubt = err
+			return err
+		}
 		plan.Restore()
 		return err
 	}

@@ -90,6 +90,9 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 	t := m.tx
 	m.tx, m.txStack = m.txStack[len(m.txStack)-1], m.txStack[:len(m.txStack)-1]
 	if err := t.Commit(ctx); err != nil {
+		if errors.Is(err, gomikro.ErrCommitUnknown) {
+			m.inDoubt = err
+		}
 		return fmt.Errorf("gomikro: commit: %w", err)
 	}
 	return nil

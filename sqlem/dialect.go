@@ -1,6 +1,8 @@
 package sqlem
 
 import (
+	"context"
+
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/schema"
 	"github.com/gomikro/gomikro/tracking"
@@ -96,6 +98,28 @@ type ParamConverter interface {
 // rows are inserted one per statement.
 type InsertIDs interface {
 	InsertIDStep() int64
+}
+
+// FailureClassifier is implemented by dialects whose driver errors tell
+// whether a failed statement surely took no effect: the server answered
+// with an error, or the driver never sent the statement. A COMMIT (or a
+// flush's only statement) that failed with any other error has an
+// unknown outcome; without this interface every such failure is unknown.
+type FailureClassifier interface {
+	NotApplied(err error) bool
+}
+
+// TxResolver is implemented by dialects whose server can tell, after the
+// fact, whether a transaction committed (PostgreSQL's txid_status). A
+// flush records the transaction id inside its transaction and asks on a
+// fresh connection when the reply to COMMIT is lost.
+type TxResolver interface {
+	// TxIDSQL is a query, run inside a transaction, that returns the
+	// transaction's id as one integer column.
+	TxIDSQL() string
+	// TxStatus asks, on x (outside the transaction), what became of the
+	// transaction id: done is false while the server still runs it.
+	TxStatus(ctx context.Context, x Executor, id int64) (committed, done bool, err error)
 }
 
 // beginSQL is the statement that starts a transaction in dialect d.

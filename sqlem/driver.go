@@ -33,6 +33,16 @@ type session struct {
 	conn  Conn
 	depth int // 0: the pool; 1: a transaction; >1: savepoints
 	done  bool
+	// tx is shared by a transaction's session and its savepoints.
+	tx *txState
+}
+
+// txState is what the sessions of one transaction share.
+type txState struct {
+	// id is the server's transaction id, recorded by the first flush in
+	// the transaction on dialects that can resolve a lost COMMIT reply.
+	id    int64
+	hasID bool
 }
 
 func (drv *driver) root() *session { return &session{drv: drv, x: drv.log.wrap(drv.pool)} }
@@ -116,14 +126,14 @@ func (s *session) Begin(ctx context.Context) (em.Tx, error) {
 		x := s.drv.log.wrap(c)
 		if _, err := x.Exec(ctx, beginSQL(s.drv.d)); err != nil {
 			c.Release()
-			return nil, s.drv.txErr(err)
+			return nil, s.drv.txErr("begin", err)
 		}
-		return &session{drv: s.drv, x: x, conn: c, depth: 1}, nil
+		return &session{drv: s.drv, x: x, conn: c, depth: 1, tx: &txState{}}, nil
 	}
 	if _, err := s.x.Exec(ctx, "SAVEPOINT "+s.savepoint(s.depth+1)); err != nil {
 		return nil, err
 	}
-	return &session{drv: s.drv, x: s.x, depth: s.depth + 1}, nil
+	return &session{drv: s.drv, x: s.x, depth: s.depth + 1, tx: s.tx}, nil
 }
 
 func (s *session) savepoint(depth int) string { return "gomikro_sp" + strconv.Itoa(depth) }
@@ -139,8 +149,7 @@ func (s *session) Commit(ctx context.Context) error {
 		return err
 	}
 	defer s.conn.Release()
-	_, err := s.x.Exec(ctx, "COMMIT")
-	return err
+	return s.drv.commit(ctx, s.x, s.tx)
 }
 
 // Rollback implements em.Tx. Rolling back a finished transaction is a no-op.

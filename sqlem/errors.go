@@ -52,11 +52,11 @@ func fieldOf(e *meta.Entity, constraint, column string) *meta.Field {
 	return nil
 }
 
-// txErr wraps a failure to start a transaction, translating a lock
-// timeout or deadlock into gomikro's error values.
-func (drv *driver) txErr(err error) error {
+// txErr wraps a failure to begin or commit a transaction, translating a
+// lock timeout, deadlock or deferred constraint into gomikro's error values.
+func (drv *driver) txErr(op string, err error) error {
 	if _, _, kind := drv.d.Classify(err); kind != nil {
-		return fmt.Errorf("gomikro: begin: %w", &gomikro.ConstraintError{Kind: kind, Err: err})
+		return fmt.Errorf("gomikro: %s: %w", op, &gomikro.ConstraintError{Kind: kind, Err: err})
 	}
-	return fmt.Errorf("gomikro: begin: %w", err)
+	return fmt.Errorf("gomikro: %s: %w", op, err)
 }

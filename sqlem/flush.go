@@ -14,6 +14,10 @@ import (
 )
 
 // Execute implements em.Session: it writes the plan atomically.
+//
+// COMMIT is sent only after every statement's result has been read, so a
+// flush that fails before it surely did not commit; a COMMIT whose reply
+// is lost is resolved where the dialect can (see commit).
 func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 	fx := &flushExec{s: s, p: p, vals: values{s.drv.d}}
 	if s.depth == 0 {
@@ -27,41 +31,54 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 		// (unless a version check must be able to undo it).
 		fx.single = p.Statements() == 1 && fx.singleStatement()
 		if !fx.single {
-			fx.begin, fx.end = beginSQL(s.drv.d), "COMMIT"
-			fx.abort = "ROLLBACK"
+			fx.begin, fx.abort = beginSQL(s.drv.d), "ROLLBACK"
+			fx.tx = &txState{}
 		}
 	} else {
 		// Inside the caller's transaction: a savepoint keeps a failed flush
-		// from leaving half its writes there.
+		// from leaving half its writes there; the caller's COMMIT comes later.
 		fx.x = s.x
+		fx.tx = s.tx
 		sp := "gomikro_flush"
-		fx.begin, fx.end, fx.abort = "SAVEPOINT "+sp, "RELEASE SAVEPOINT "+sp, "ROLLBACK TO SAVEPOINT "+sp
+		fx.begin, fx.release, fx.abort = "SAVEPOINT "+sp, "RELEASE SAVEPOINT "+sp, "ROLLBACK TO SAVEPOINT "+sp
 	}
-	if err := fx.run(ctx); err != nil {
-		if fx.begun && fx.abort != "" {
-			if _, rerr := fx.x.Exec(context.WithoutCancel(ctx), fx.abort); rerr != nil {
-				err = errors.Join(err, fmt.Errorf("gomikro: rollback: %w", rerr))
-			}
-		}
-		return err
+	err := fx.run(ctx)
+	switch {
+	case err == nil && s.depth == 0 && !fx.single:
+		return s.drv.commit(ctx, fx.x, fx.tx)
+	case err == nil:
+		return nil
+	case fx.single && fx.sent && !s.drv.notApplied(err):
+		// Without a transaction, a statement that may have reached the
+		// server may have been applied.
+		return singleUnknown(err)
+	case fx.begun:
+		// COMMIT was not sent: the transaction did not commit, whatever
+		// the rollback says (a broken connection ends it too).
+		s.drv.abort(ctx, fx.x, fx.abort)
 	}
-	return nil
+	return err
 }
 
 // flushExec runs one plan in stages: the statements of a stage do not
 // depend on each other's results and go in one round trip where the
 // connection pipelines.
 type flushExec struct {
-	ctx    context.Context
-	s      *session
-	p      *tracking.Plan
-	x      Executor
-	vals   values
-	single bool
-	begin  string
-	end    string
-	abort  string
-	begun  bool
+	ctx     context.Context
+	s       *session
+	p       *tracking.Plan
+	x       Executor
+	vals    values
+	single  bool
+	begin   string
+	release string // RELEASE SAVEPOINT inside the caller's transaction
+	abort   string
+	begun   bool
+	// sent is set once a statement went to the server.
+	sent bool
+	// tx records the transaction's id where the dialect can resolve a lost
+	// COMMIT reply.
+	tx *txState
 
 	stage []*Stmt
 	// checks run after the stage that holds their statement.
@@ -129,6 +146,19 @@ func (fx *flushExec) run(ctx context.Context) error {
 	if fx.begin != "" {
 		fx.stage = append(fx.stage, &Stmt{SQL: fx.begin})
 		fx.begun = true
+		if r, ok := fx.s.drv.d.(TxResolver); ok && fx.tx != nil && !fx.tx.hasID {
+			tx := fx.tx
+			fx.stage = append(fx.stage, &Stmt{SQL: r.TxIDSQL(), Scan: func(rows Rows) error {
+				if !rows.Next() {
+					return errors.New("gomikro: no transaction id")
+				}
+				if err := rows.Scan(&tx.id); err != nil {
+					return err
+				}
+				tx.hasID = true
+				return nil
+			}})
+		}
 	}
 	for _, b := range fx.p.Inserts {
 		if fx.dependsOnStage(b.Entity) {
@@ -181,18 +211,19 @@ func (fx *flushExec) run(ctx context.Context) error {
 	for _, b := range fx.p.Deletes {
 		fx.delete(b)
 	}
-	// COMMIT rides with the last stage unless a version check must run
-	// before it.
-	if fx.end != "" && len(fx.checks) == 0 {
-		fx.stage = append(fx.stage, &Stmt{SQL: fx.end})
+	// A savepoint's release rides with the last stage unless a version
+	// check must run before it; COMMIT is the caller's, after every result
+	// has been read.
+	if fx.release != "" && len(fx.checks) == 0 {
+		fx.stage = append(fx.stage, &Stmt{SQL: fx.release})
 		return fx.flushStage(ctx)
 	}
 	if err := fx.flushStage(ctx); err != nil {
 		return err
 	}
-	if fx.end != "" {
-		if _, err := fx.x.Exec(ctx, fx.end); err != nil {
-			return fmt.Errorf("gomikro: commit: %w", err)
+	if fx.release != "" {
+		if _, err := fx.x.Exec(ctx, fx.release); err != nil {
+			return fmt.Errorf("gomikro: release savepoint: %w", err)
 		}
 	}
 	return nil
@@ -220,6 +251,10 @@ func (fx *flushExec) flushStage(ctx context.Context) error {
 	if len(stmts) == 0 {
 		return nil
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	fx.sent = true
 	if pl, ok := fx.x.(Pipeliner); ok && len(stmts) > 1 {
 		if err := pl.Pipeline(ctx, stmts); err != nil {
 			var se *StmtError

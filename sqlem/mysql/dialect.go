@@ -1,6 +1,7 @@
 package mysql
 
 import (
+	"database/sql/driver"
 	"errors"
 	"regexp"
 	"strconv"
@@ -249,4 +250,14 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 		column = m[1]
 	}
 	return constraint, column, kind
+}
+
+// NotApplied implements sqlem.FailureClassifier: the server answered with
+// an error, or the driver reports a bad connection, which go-sql-driver
+// does only when it sent nothing. MySQL cannot be asked afterwards
+// whether a transaction committed, so a COMMIT that failed otherwise has
+// an unknown outcome.
+func (Dialect) NotApplied(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) || errors.Is(err, driver.ErrBadConn)
 }

@@ -1,7 +1,9 @@
 package postgres
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -80,4 +82,46 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 		return "", "", nil
 	}
 	return pe.ConstraintName, pe.ColumnName, kind
+}
+
+// NotApplied implements sqlem.FailureClassifier: the server answered with
+// an error, which ended the statement (and the transaction). pgconn's
+// SafeToRetry is not asked: when the reply to a sent statement is lost,
+// pgconn v5.12 reports the closed connection it left behind, which it
+// marks safe to retry; a lost COMMIT reply is resolved by TxStatus instead.
+func (Dialect) NotApplied(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe)
+}
+
+// TxIDSQL implements sqlem.TxResolver.
+func (Dialect) TxIDSQL() string { return "SELECT txid_current()" }
+
+// TxStatus implements sqlem.TxResolver with txid_status, which knows the
+// fate of every recent transaction id.
+func (Dialect) TxStatus(ctx context.Context, x sqlem.Executor, id int64) (committed, done bool, err error) {
+	rows, err := x.Query(ctx, "SELECT txid_status($1)", id)
+	if err != nil {
+		return false, false, err
+	}
+	defer rows.Close()
+	var status *string
+	if rows.Next() {
+		if err := rows.Scan(&status); err != nil {
+			return false, false, err
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return false, false, err
+	}
+	if status == nil {
+		return false, false, fmt.Errorf("transaction %d is too old for txid_status", id)
+	}
+	switch *status {
+	case "committed":
+		return true, true, nil
+	case "aborted":
+		return false, true, nil
+	}
+	return false, false, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gomikro/gomikro"
@@ -26,6 +28,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	if timeout == 0 {
 		timeout = 10 * time.Second
 	}
+	pc.ConnConfig.BuildContextWatcherHandler = cancelByRequest
 	p, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: postgres: %w", err)
@@ -42,4 +45,18 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 		return nil, err
 	}
 	return orm, nil
+}
+
+// cancelWait is how long a statement whose context ended waits for the
+// server to confirm its cancellation before the connection is cut.
+const cancelWait = 2 * time.Second
+
+// cancelByRequest makes a cancelled context send the server a cancel
+// request instead of cutting the connection at once (pgx's default): the
+// statement in flight then ends with the server's own error (or finishes
+// first), so a flush of one statement, which runs without a transaction,
+// knows whether it was applied. The connection is cut only when the server
+// does not answer within cancelWait.
+func cancelByRequest(c *pgconn.PgConn) ctxwatch.Handler {
+	return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: cancelWait}
 }

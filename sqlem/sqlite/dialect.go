@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"errors"
 	"regexp"
 	"strconv"
@@ -209,4 +210,13 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 		column = strings.Trim(m[1], `"`)
 	}
 	return "", column, kind
+}
+
+// NotApplied implements sqlem.FailureClassifier. SQLite runs in the
+// process: a statement it failed (an interrupt for a cancelled context
+// included) was rolled back, and a call whose context had ended never
+// reached it.
+func (Dialect) NotApplied(err error) bool {
+	var se *sqlite3.Error
+	return errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
