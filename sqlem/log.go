@@ -2,6 +2,8 @@ package sqlem
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"log/slog"
 	"time"
 
@@ -84,11 +86,29 @@ type loggedPipeline struct {
 	p Pipeliner
 }
 
+// Pipeline logs each statement that ran: those before a failed one as
+// they went, the failed one with its error; the statements after it never
+// ran and are not logged.
 func (l *loggedPipeline) Pipeline(ctx context.Context, stmts []*Stmt) error {
 	start := time.Now()
 	err := l.p.Pipeline(ctx, stmts)
-	for _, st := range stmts {
-		l.q.log(ctx, st.SQL, st.Args, start, st.Affected, err)
+	failed := -1
+	var se *StmtError
+	if err != nil {
+		failed = len(stmts) - 1 // unknown: charge the last
+		if errors.As(err, &se) {
+			if i := slices.Index(stmts, se.Stmt); i >= 0 {
+				failed = i
+			}
+		}
+	}
+	for i, st := range stmts {
+		switch {
+		case failed < 0 || i < failed:
+			l.q.log(ctx, st.SQL, st.Args, start, st.Affected, nil)
+		case i == failed:
+			l.q.log(ctx, st.SQL, st.Args, start, -1, err)
+		}
 	}
 	return err
 }
