@@ -3,8 +3,8 @@ package sqlem
 import (
 	"context"
 	"errors"
-	"slices"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gomikro/gomikro/internal/qlog"
