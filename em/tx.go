@@ -49,6 +49,9 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	}
 	if err = t.Commit(ctx); err != nil {
 		done = true
+		if errors.Is(err, gomikro.ErrCommitUnknown) {
+			return err
+		}
 		return fmt.Errorf("gomikro: commit: %w", err)
 	}
 	done = true
@@ -92,6 +95,7 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 	if err := t.Commit(ctx); err != nil {
 		if errors.Is(err, gomikro.ErrCommitUnknown) {
 			m.inDoubt = err
+			return err
 		}
 		return fmt.Errorf("gomikro: commit: %w", err)
 	}

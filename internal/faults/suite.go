@@ -151,6 +151,7 @@ func Run(t *testing.T, b Backend) *Result {
 				px.Arm(Trigger{Pattern: []byte("COMMIT"), Then: cancel, Hold: 100 * time.Millisecond})
 				return ctx, func() { cancel(); px.Reset() }
 			})
+			r.transactionalCommitLost()
 		}
 	}
 	r.settle()
@@ -397,6 +398,47 @@ func (r *run) check(name string, u *unit, err error, want ...expect) bool {
 		r.committed = append(r.committed, batch{u.batch, r.sh})
 		return r.stillAll(name, u)
 	}
+}
+
+// transactionalCommitLost loses the reply to the COMMIT of Transactional
+// (the server committed): the answer must be nil where the backend
+// resolves, else gomikro.ErrCommitUnknown.
+func (r *run) transactionalCommitLost() {
+	ctx := context.Background()
+	r.res.Injected++
+	r.batch++
+	k := r.batch
+	r.px.Reset()
+	r.px.Arm(Trigger{Pattern: []byte("COMMIT"), DropReply: true})
+	err := r.via.Fork().Transactional(ctx, func(ctx context.Context, tx *em.EntityManager) error {
+		for i := range 100 {
+			if err := tx.Persist(&Note{Batch: k, Mark: 1, Body: fmt.Sprint(i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	r.px.Reset()
+	n, cerr := em.Count[Note](ctx, r.direct.Fork(), query.M{"batch": k})
+	if cerr != nil {
+		r.t.Fatal(cerr)
+	}
+	ok := true
+	switch {
+	case n != 100:
+		ok = false
+		r.t.Errorf("%s: Transactional whose COMMIT reply was lost: the server committed, yet the table holds %d rows of 100 (error %v)", r.b.Name, n, err)
+	case r.b.Resolves && err != nil:
+		ok = false
+		r.t.Errorf("%s: Transactional whose COMMIT reply was lost: the server committed and the backend resolves, yet it answered %v", r.b.Name, err)
+	case !r.b.Resolves && !errors.Is(err, gomikro.ErrCommitUnknown):
+		ok = false
+		r.t.Errorf("%s: Transactional whose COMMIT reply was lost answered %v, want gomikro.ErrCommitUnknown", r.b.Name, err)
+	}
+	if ok {
+		r.res.Survived++
+	}
+	r.t.Logf("%s: Transactional, COMMIT's reply lost: answered %v; held: %v", r.b.Name, err, ok)
 }
 
 // settled reads batch k until two reads a little apart agree (at most
