@@ -244,9 +244,9 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		}
 		// The pre-flush state of rows without a snapshot slot goes to one
 		// allocation for the type.
-		var snaps unsafe.Pointer
+		var snaps slots
 		if n := countNoSnap(rows); n > 0 {
-			snaps = reflect.MakeSlice(reflect.SliceOf(e.Type), n, n).UnsafePointer()
+			snaps = newSlots(e.Type, n)
 		}
 		for _, level := range levels {
 			var groups []*InsertBatch
@@ -285,7 +285,10 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				// Save the pre-flush state in the snapshot slot, so a failed
 				// flush can restore what the database wrote back.
 				if en.Snap == nil {
-					en.Snap, snaps = snaps, unsafe.Add(snaps, e.Type.Size())
+					if snaps.free == 0 {
+						snaps = newSlots(e.Type, 1) // not reached: n counted them all
+					}
+					en.Snap = snaps.take()
 				}
 				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
 				p.saved = append(p.saved, saved{en: en})

@@ -42,10 +42,10 @@ type layout struct {
 	nJSON int
 	// deep lists the columns whose snapshot needs a deep copy.
 	deep []int
-	// pairs is [][2]T: an object and its snapshot side by side, allocated
+	// pair is [2]T: an object and its snapshot side by side, allocated
 	// in chunks (see Tracker.Alloc).
-	pairs reflect.Type
-	size  uintptr
+	pair reflect.Type
+	size uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
 	// spans are byte ranges of the columns whose bits, when equal to the
@@ -59,8 +59,7 @@ type layout struct {
 // its own allocation state.
 type shape struct {
 	*layout
-	chunk     unsafe.Pointer
-	free      int
+	chunk     slots
 	allocated int
 	// copy and alloc, when set by the typed layer (SetTyped), replace
 	// reflection on the hydration path.
@@ -88,7 +87,7 @@ func (l *Layouts) of(e *meta.Entity) *layout {
 type span struct{ off, n uintptr }
 
 func newLayout(e *meta.Entity) *layout {
-	s := &layout{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), size: e.Type.Size()}
+	s := &layout{e: e, pair: reflect.ArrayOf(2, e.Type), size: e.Type.Size()}
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {
