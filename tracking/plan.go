@@ -149,10 +149,10 @@ func (t *Tracker) Build() (*Plan, error) {
 	for _, b := range updOrder {
 		if b.Versioned {
 			for _, en := range b.Rows {
-				v := en.E.Version.Value(en.Obj)
-				old := v.Int()
+				v := en.E.Version
+				old := v.IntAt(en.Obj)
 				p.saved = append(p.saved, saved{en: en, version: old})
-				v.SetInt(old + 1)
+				v.SetIntAt(en.Obj, old+1)
 			}
 		}
 	}
@@ -292,8 +292,8 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				}
 				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
 				p.saved = append(p.saved, saved{en: en})
-				if v := e.Version; v != nil && v.Value(en.Obj).Int() == 0 {
-					v.Value(en.Obj).SetInt(1)
+				if v := e.Version; v != nil && v.IntAt(en.Obj) == 0 {
+					v.SetIntAt(en.Obj, 1)
 				}
 			}
 			p.Inserts = append(p.Inserts, groups...)
@@ -462,7 +462,7 @@ func (p *Plan) Restore() {
 			}
 			en.Snap = nil
 		case StateManaged:
-			en.E.Version.Value(en.Obj).SetInt(s.version)
+			en.E.Version.SetIntAt(en.Obj, s.version)
 		}
 	}
 }

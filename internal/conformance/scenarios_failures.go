@@ -18,6 +18,7 @@ var failures = []Scenario{
 	scenario(ForeignKeyViolation),
 	scenario(OutOfRangeNamesTheField),
 	scenario(NullIntoNotNullNamesTheField),
+	scenario(UnsignedVersion),
 }
 
 // FailedFlushRollsBackAndRetries checks that a unique violation in the middle of a
