@@ -19,6 +19,7 @@ var failures = []Scenario{
 	scenario(OutOfRangeNamesTheField),
 	scenario(NullIntoNotNullNamesTheField),
 	scenario(UnsignedVersion),
+	scenario(ConcurrentForks),
 }
 
 // FailedFlushRollsBackAndRetries checks that a unique violation in the middle of a
