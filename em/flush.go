@@ -3,6 +3,7 @@ package em
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"unsafe"
 
@@ -111,9 +112,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 }
 
 // ptrOf returns the pointer an any holding *T carries.
-func ptrOf(v any) unsafe.Pointer {
-	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
-}
+func ptrOf(v any) unsafe.Pointer { return reflect.ValueOf(v).UnsafePointer() }
 
 // afterHooks reports whether an entity of the plan has an After* hook.
 func afterHooks(p *tracking.Plan) bool {

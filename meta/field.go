@@ -137,7 +137,10 @@ type Default struct {
 	Value string
 }
 
-// Ptr returns the address of the field inside the entity at obj.
+// Ptr returns the address of the field inside the entity at obj, which
+// must point to a whole value of f.Entity.Type (the pointer stays inside
+// that allocation: unsafe.Pointer rule 3). It is the package's only
+// pointer arithmetic.
 func (f *Field) Ptr(obj unsafe.Pointer) unsafe.Pointer { return unsafe.Add(obj, f.Offset) }
 
 // Value returns the field of the entity at obj as an addressable reflect.Value.
