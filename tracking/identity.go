@@ -149,13 +149,13 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	if s.chunk.free == 0 {
 		n := min(allocChunk, 1+s.allocated/2)
 		if s.alloc != nil {
-			s.chunk = slotsAt(s.alloc(n), 2*s.size, n)
+			s.chunk = slots{next: s.alloc(n), free: n}
 		} else {
-			s.chunk = newSlots(s.pair, n)
+			s.chunk = newSlots(s.pairs, n)
 		}
 		s.allocated += n
 	}
-	return s.chunk.take()
+	return s.chunk.take(2 * s.size)
 }
 
 // SetTyped gives the tracker typed functions for entity e, so that

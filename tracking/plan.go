@@ -245,8 +245,9 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		// The pre-flush state of rows without a snapshot slot goes to one
 		// allocation for the type.
 		var snaps slots
+		objs := p.t.shape(e).objs
 		if n := countNoSnap(rows); n > 0 {
-			snaps = newSlots(e.Type, n)
+			snaps = newSlots(objs, n)
 		}
 		for _, level := range levels {
 			var groups []*InsertBatch
@@ -286,9 +287,9 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				// flush can restore what the database wrote back.
 				if en.Snap == nil {
 					if snaps.free == 0 {
-						snaps = newSlots(e.Type, 1) // not reached: n counted them all
+						snaps = newSlots(objs, 1) // not reached: n counted them all
 					}
-					en.Snap = snaps.take()
+					en.Snap = snaps.take(e.Type.Size())
 				}
 				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
 				p.saved = append(p.saved, saved{en: en})

@@ -41,10 +41,10 @@ type layout struct {
 	nJSON int
 	// deep lists the columns whose snapshot needs a deep copy.
 	deep []int
-	// pair is [2]T: an object and its snapshot side by side, allocated
-	// in chunks (see Tracker.Alloc).
-	pair reflect.Type
-	size uintptr
+	// pairs is [][2]T: objects and their snapshots side by side,
+	// allocated in chunks (see Tracker.Alloc); objs is []T.
+	pairs, objs reflect.Type
+	size        uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
 	// spans are byte ranges of the columns whose bits, when equal to the
@@ -86,7 +86,7 @@ func (l *Layouts) of(e *meta.Entity) *layout {
 type span struct{ off, n uintptr }
 
 func newLayout(e *meta.Entity) *layout {
-	s := &layout{e: e, pair: reflect.ArrayOf(2, e.Type), size: e.Type.Size()}
+	s := &layout{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), objs: reflect.SliceOf(e.Type), size: e.Type.Size()}
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {

@@ -28,29 +28,26 @@ import (
 // go test -race turns on checkptr, which checks the first two at run time.
 
 // slots hands out, one at a time, the elements of an array allocated in
-// one piece. Its cursor never moves past the last element.
+// one piece. Its cursor never moves past the last element. (Two words:
+// the element size is the caller's, so that a tracker's per-type state
+// stays small.)
 type slots struct {
-	next   unsafe.Pointer // the element take returns next
-	stride uintptr        // distance between elements
-	free   int            // elements left, next included
+	next unsafe.Pointer // the element take returns next
+	free int            // elements left, next included
 }
 
-// newSlots allocates n zero elements of type t (n > 0).
-func newSlots(t reflect.Type, n int) slots {
-	return slotsAt(reflect.MakeSlice(reflect.SliceOf(t), n, n).UnsafePointer(), t.Size(), n)
+// newSlots allocates n zero elements of the slice type st (n > 0).
+func newSlots(st reflect.Type, n int) slots {
+	return slots{next: reflect.MakeSlice(st, n, n).UnsafePointer(), free: n}
 }
 
-// slotsAt hands out the n elements, size bytes each, of the array at p.
-func slotsAt(p unsafe.Pointer, size uintptr, n int) slots {
-	return slots{next: p, stride: size, free: n}
-}
-
-// take returns the next element. The caller checks free > 0 first.
-func (s *slots) take() unsafe.Pointer {
+// take returns the next element of an array of elements size bytes
+// each. The caller checks free > 0 first.
+func (s *slots) take(size uintptr) unsafe.Pointer {
 	p := s.next
 	s.free--
 	if s.free > 0 {
-		s.next = unsafe.Add(s.next, s.stride)
+		s.next = unsafe.Add(s.next, size)
 	} else {
 		s.next = nil // no pointer one past the end
 	}
