@@ -27,8 +27,7 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	if len(objs) == 0 {
 		return []*T{}, nil
 	}
-	// []unsafe.Pointer and []*T share a layout; objs is not used again.
-	return unsafe.Slice((**T)(unsafe.Pointer(unsafe.SliceData(objs))), len(objs)), nil
+	return typedObjects[T](objs), nil
 }
 
 // FindAll returns every entity of type T.
@@ -158,13 +157,4 @@ func checkPopulate(e *meta.Entity, paths []string) error {
 		}
 	}
 	return nil
-}
-
-// copyOf copies a T: the typed snapshot copy of tracking.SetTyped.
-func copyOf[T any](dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
-
-// allocPairs allocates n object/snapshot pairs of T.
-func allocPairs[T any](n int) unsafe.Pointer {
-	s := make([][2]T, n)
-	return unsafe.Pointer(&s[0])
 }

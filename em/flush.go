@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"unsafe"
 
@@ -125,9 +126,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 }
 
 // ptrOf returns the pointer an any holding *T carries.
-func ptrOf(v any) unsafe.Pointer {
-	return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
-}
+func ptrOf(v any) unsafe.Pointer { return reflect.ValueOf(v).UnsafePointer() }
 
 // afterHooks reports whether an entity of the plan has an After* hook.
 func afterHooks(p *tracking.Plan) bool {

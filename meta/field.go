@@ -137,12 +137,49 @@ type Default struct {
 	Value string
 }
 
-// Ptr returns the address of the field inside the entity at obj.
+// Ptr returns the address of the field inside the entity at obj, which
+// must point to a whole value of f.Entity.Type (the pointer stays inside
+// that allocation: unsafe.Pointer rule 3). It is the package's only
+// pointer arithmetic.
 func (f *Field) Ptr(obj unsafe.Pointer) unsafe.Pointer { return unsafe.Add(obj, f.Offset) }
 
 // Value returns the field of the entity at obj as an addressable reflect.Value.
 func (f *Field) Value(obj unsafe.Pointer) reflect.Value {
 	return reflect.NewAt(f.GoType, f.Ptr(obj)).Elem()
+}
+
+// IntAt returns the integer field f (of any signed or unsigned integer
+// kind, as version fields and generated keys are) of the entity at obj.
+// An unsigned value above math.MaxInt64 comes back wrapped; SetIntAt
+// stores it back unchanged. It returns 0 for other kinds.
+func (f *Field) IntAt(obj unsafe.Pointer) int64 {
+	v := f.Value(obj)
+	switch {
+	case v.CanInt():
+		return v.Int()
+	case v.CanUint():
+		return int64(v.Uint())
+	}
+	return 0
+}
+
+// SetIntAt stores n into the integer field f (of any signed or unsigned
+// integer kind) of the entity at obj, truncated to the field's size as a
+// Go conversion would. It does nothing for other kinds.
+func (f *Field) SetIntAt(obj unsafe.Pointer, n int64) {
+	v := f.Value(obj)
+	switch {
+	case v.CanInt():
+		v.SetInt(n)
+	case v.CanUint():
+		v.SetUint(uint64(n))
+	}
+}
+
+// IsIntKind reports whether k is a signed or unsigned integer kind
+// (uintptr excluded), the kinds a version field may have.
+func IsIntKind(k reflect.Kind) bool {
+	return k >= reflect.Int && k <= reflect.Uint64
 }
 
 // String returns Entity.Field, the name used in error messages.

@@ -226,6 +226,21 @@ type BadVersionType struct {
 	Rev string `orm:"version"`
 }
 
+type PtrVersion struct {
+	ID  int64 `orm:"pk"`
+	Rev *int  `orm:"version"`
+}
+
+type NullVersion struct {
+	ID  int64         `orm:"pk"`
+	Rev sql.NullInt64 `orm:"version"`
+}
+
+type BoolVersion struct {
+	ID  int64 `orm:"pk"`
+	Rev bool  `orm:"version"`
+}
+
 type TwoVersions struct {
 	ID int64 `orm:"pk"`
 	V1 int   `orm:"version"`
@@ -274,7 +289,10 @@ func TestNewRegistryErrors(t *testing.T) {
 		{"unsupported Go type", []any{BadChan{}}, "BadChan.Events", "chan int"},
 		{"hook with the wrong signature", []any{BadHook{}}, "BadHook.BeforeCreate", "context.Context"},
 		{"length on an int", []any{BadLength{}}, "BadLength.Count", "length"},
-		{"version on a string", []any{BadVersionType{}}, "BadVersionType.Rev", "version"},
+		{"version on a string", []any{BadVersionType{}}, "BadVersionType.Rev", "version field must be a plain integer"},
+		{"version on a pointer", []any{PtrVersion{}}, "PtrVersion.Rev", "not *int"},
+		{"version on sql.NullInt64", []any{NullVersion{}}, "NullVersion.Rev", "not sql.NullInt64"},
+		{"version on a bool", []any{BoolVersion{}}, "BoolVersion.Rev", "version field must be a plain integer"},
 		{"two version fields", []any{TwoVersions{}}, "TwoVersions.V2", "V1"},
 		{"duplicate column via column=", []any{DupColumn{}}, "DupColumn.Label", `"name"`},
 		{"scale without precision", []any{BadScale{}}, "BadScale.Price", "precision"},
@@ -716,5 +734,77 @@ func TestNewRegistryMisuse(t *testing.T) {
 	reg := mustRegistry(t, nil, Author{}, &Author{}, Book{}, Tag{})
 	if got := len(reg.Entities()); got != 3 {
 		t.Errorf("%d entities, want 3", got)
+	}
+}
+
+type (
+	Rev8 uint8
+	VInt struct {
+		ID int64 `orm:"pk"`
+		V  int   `orm:"version"`
+	}
+	VI8 struct {
+		ID int64 `orm:"pk"`
+		V  int8  `orm:"version"`
+	}
+	VI16 struct {
+		ID int64 `orm:"pk"`
+		V  int16 `orm:"version"`
+	}
+	VI32 struct {
+		ID int64 `orm:"pk"`
+		V  int32 `orm:"version"`
+	}
+	VI64 struct {
+		ID int64 `orm:"pk"`
+		V  int64 `orm:"version"`
+	}
+	VUint struct {
+		ID int64 `orm:"pk"`
+		V  uint  `orm:"version"`
+	}
+	VU8 struct {
+		ID int64 `orm:"pk"`
+		V  Rev8  `orm:"version"`
+	}
+	VU16 struct {
+		ID int64  `orm:"pk"`
+		V  uint16 `orm:"version"`
+	}
+	VU32 struct {
+		ID int64  `orm:"pk"`
+		V  uint32 `orm:"version"`
+	}
+	VU64 struct {
+		ID int64  `orm:"pk"`
+		V  uint64 `orm:"version"`
+	}
+)
+
+// TestVersionKinds checks that every signed and unsigned integer kind is
+// accepted as a version field, and that IntAt and SetIntAt read and write
+// each of them.
+func TestVersionKinds(t *testing.T) {
+	for _, v := range []any{VInt{}, VI8{}, VI16{}, VI32{}, VI64{}, VUint{}, VU8{}, VU16{}, VU32{}, VU64{}} {
+		rt := reflect.TypeOf(v)
+		t.Run(rt.Name(), func(t *testing.T) {
+			reg, err := meta.NewRegistry(nil, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, _ := reg.Of(rt)
+			if e.Version == nil || e.Version.Name != "V" {
+				t.Fatalf("version field %v, want V", e.Version)
+			}
+			obj := reflect.New(rt)
+			p := obj.UnsafePointer()
+			e.Version.SetIntAt(p, 7)
+			if got := e.Version.IntAt(p); got != 7 {
+				t.Fatalf("IntAt after SetIntAt(7) = %d", got)
+			}
+			if got := obj.Elem().Field(1); !got.Equal(reflect.ValueOf(7).Convert(got.Type())) {
+				t.Fatalf("the field holds %v, want 7", got)
+			}
+		})
 	}
 }

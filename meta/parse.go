@@ -322,8 +322,8 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 		if f.Length > 0 && f.Type != TypeString && f.Type != TypeBytes {
 			return nil, fieldErr(e.Name, f.Name, "length= applies to strings and bytes, not %s", f.Type)
 		}
-		if f.Version && !isInteger(f.Type) {
-			return nil, fieldErr(e.Name, f.Name, "a version field must be an integer")
+		if f.Version && (!isInteger(f.Type) || f.Storage != StorePlain || !IsIntKind(ft.Kind())) {
+			return nil, fieldErr(e.Name, f.Name, "a version field must be a plain integer (int, int8 to int64, uint, uint8 to uint64), not %s", ft)
 		}
 		if f.Default != nil {
 			if err := checkDefault(f); err != nil {

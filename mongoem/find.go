@@ -3,6 +3,7 @@ package mongoem
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"time"
 	"unsafe"
 
@@ -239,4 +240,4 @@ func mustRaw(v any) bson.RawValue {
 }
 
 // ptrOf returns the pointer an any holding *T carries.
-func ptrOf(v any) unsafe.Pointer { return (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1] }
+func ptrOf(v any) unsafe.Pointer { return reflect.ValueOf(v).UnsafePointer() }

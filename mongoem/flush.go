@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -461,14 +462,21 @@ func (r runner) lockError(ctx context.Context, in *entInfo, rows []*tracking.Ent
 	return &gomikro.OptimisticLockError{Entity: in.e.Name}
 }
 
+// toInt64 turns a version value of any integer kind into the int64 the
+// documents store (encodeField writes integers as int64).
 func toInt64(v any) any {
 	switch x := v.(type) {
+	case int64:
+		return x
 	case int:
 		return int64(x)
-	case int32:
-		return int64(x)
-	case int16:
-		return int64(x)
+	}
+	rv := reflect.ValueOf(v)
+	switch {
+	case rv.CanInt():
+		return rv.Int()
+	case rv.CanUint() && rv.Uint() <= math.MaxInt64:
+		return int64(rv.Uint())
 	}
 	return v
 }

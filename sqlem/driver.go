@@ -265,21 +265,6 @@ type scanCol struct {
 	json bool
 }
 
-// typeWord returns the type word of an interface holding a *t.
-func typeWord(t reflect.Type) unsafe.Pointer {
-	x := reflect.New(t).Interface()
-	return (*[2]unsafe.Pointer)(unsafe.Pointer(&x))[0]
-}
-
-// ifaceOf builds the interface value (type word typ, pointer p) without
-// reflection.
-func ifaceOf(typ, p unsafe.Pointer) any {
-	var x any
-	w := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
-	w[0], w[1] = typ, p
-	return x
-}
-
 func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
 	sc := &scanner{e: e, sink: sink, cols: make([]scanCol, len(e.Columns)), dests: make([]any, len(e.Columns))}
 	for i, f := range e.Columns {

@@ -532,7 +532,7 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 		if genPK {
 			pk := e.PK[0]
 			slices.SortFunc(tmp, func(a, c returned) int {
-				x, y := pk.Value(a.v.UnsafePointer()).Int(), pk.Value(c.v.UnsafePointer()).Int()
+				x, y := pk.IntAt(a.v.UnsafePointer()), pk.IntAt(c.v.UnsafePointer())
 				switch {
 				case x < y:
 					return -1

@@ -88,7 +88,7 @@ func newRowReader(pl *selPlan, sink *em.RowSink) *rowReader {
 				c.null = reflect.New(reflect.PointerTo(f.GoType))
 				pr.dests[k] = c.null.Interface()
 			default:
-				pr.dests[k] = ifaceOf(typeWord(f.GoType), f.Ptr(pr.scratch))
+				pr.dests[k] = reflect.NewAt(f.GoType, f.Ptr(pr.scratch)).Interface()
 			}
 			pr.cols = append(pr.cols, c)
 		}

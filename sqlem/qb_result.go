@@ -124,8 +124,7 @@ func (qb *QueryBuilder[T]) GetResult(ctx context.Context) ([]*T, error) {
 	if err != nil || len(objs) == 0 {
 		return []*T{}, err
 	}
-	// []unsafe.Pointer and []*T share a layout; objs is not used again.
-	return unsafe.Slice((**T)(unsafe.Pointer(unsafe.SliceData(objs))), len(objs)), nil
+	return typedObjects[T](objs), nil
 }
 
 // GetEntities is GetResult for a builder of any entity type: each

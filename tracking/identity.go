@@ -146,22 +146,16 @@ func (t *Tracker) newEntry() *Entry {
 // allocChunk pairs, one allocation (and one reflect call) per chunk.
 func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
-	if s.free == 0 {
+	if s.chunk.free == 0 {
 		n := min(allocChunk, 1+s.allocated/2)
 		if s.alloc != nil {
-			s.chunk = s.alloc(n)
+			s.chunk = slots{next: s.alloc(n), free: n}
 		} else {
-			s.chunk = reflect.MakeSlice(s.pairs, n, n).UnsafePointer()
+			s.chunk = newSlots(s.pairs, n)
 		}
-		s.free = n
 		s.allocated += n
 	}
-	p := s.chunk
-	s.free--
-	if s.free > 0 {
-		s.chunk = unsafe.Add(s.chunk, 2*s.size)
-	}
-	return p
+	return s.chunk.take(2 * s.size)
 }
 
 // SetTyped gives the tracker typed functions for entity e, so that
@@ -260,7 +254,7 @@ func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool)
 	s := t.shape(e)
 	en.E, en.Obj, en.Key, en.HasKey, en.State, en.paired = e, obj, k, true, StateManaged, paired
 	if paired {
-		en.Snap = unsafe.Add(obj, s.size)
+		en.Snap = pairSnap(obj, s.size)
 	}
 	if err := s.takeSnapshot(en); err != nil {
 		return nil, err
@@ -356,7 +350,7 @@ func (t *Tracker) Loaded(en *Entry) error {
 // Snapshot takes a new snapshot of en (after a load or a flush).
 func (t *Tracker) Snapshot(en *Entry) error {
 	if en.Snap == nil && en.paired {
-		en.Snap = unsafe.Add(en.Obj, t.shape(en.E).size)
+		en.Snap = pairSnap(en.Obj, t.shape(en.E).size)
 	}
 	return t.shape(en.E).takeSnapshot(en)
 }

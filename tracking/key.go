@@ -84,31 +84,6 @@ func FieldKey(f *meta.Field, p unsafe.Pointer) (Key, bool) {
 	return valueKeyAt(f.GoType, p)
 }
 
-func valueKeyAt(t reflect.Type, p unsafe.Pointer) (Key, bool) {
-	switch t.Kind() {
-	case reflect.Int64, reflect.Int:
-		return Key{I: *(*int64)(p)}, true
-	case reflect.Int32:
-		return Key{I: int64(*(*int32)(p))}, true
-	case reflect.Int16:
-		return Key{I: int64(*(*int16)(p))}, true
-	case reflect.Int8:
-		return Key{I: int64(*(*int8)(p))}, true
-	case reflect.Uint64, reflect.Uint:
-		return Key{I: int64(*(*uint64)(p))}, true
-	case reflect.Uint32:
-		return Key{I: int64(*(*uint32)(p))}, true
-	case reflect.Uint16:
-		return Key{I: int64(*(*uint16)(p))}, true
-	case reflect.Uint8:
-		return Key{I: int64(*(*uint8)(p))}, true
-	case reflect.String:
-		s := *(*string)(p)
-		return Key{S: "s" + s}, true
-	}
-	return ValueKey(reflect.NewAt(t, p).Elem().Interface())
-}
-
 // ValueKey turns a primary-key value given by a caller (an id in a filter,
 // ref.FromID, GetReference) into a Key, so that 1, int32(1) and uint(1)
 // name the same row.

@@ -149,10 +149,10 @@ func (t *Tracker) Build() (*Plan, error) {
 	for _, b := range updOrder {
 		if b.Versioned {
 			for _, en := range b.Rows {
-				v := en.E.Version.Value(en.Obj)
-				old := v.Int()
+				v := en.E.Version
+				old := v.IntAt(en.Obj)
 				p.saved = append(p.saved, saved{en: en, version: old})
-				v.SetInt(old + 1)
+				v.SetIntAt(en.Obj, old+1)
 			}
 		}
 	}
@@ -244,9 +244,10 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		}
 		// The pre-flush state of rows without a snapshot slot goes to one
 		// allocation for the type.
-		var snaps unsafe.Pointer
+		var snaps slots
+		objs := p.t.shape(e).objs
 		if n := countNoSnap(rows); n > 0 {
-			snaps = reflect.MakeSlice(reflect.SliceOf(e.Type), n, n).UnsafePointer()
+			snaps = newSlots(objs, n)
 		}
 		for _, level := range levels {
 			var groups []*InsertBatch
@@ -285,12 +286,15 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				// Save the pre-flush state in the snapshot slot, so a failed
 				// flush can restore what the database wrote back.
 				if en.Snap == nil {
-					en.Snap, snaps = snaps, unsafe.Add(snaps, e.Type.Size())
+					if snaps.free == 0 {
+						snaps = newSlots(objs, 1) // not reached: n counted them all
+					}
+					en.Snap = snaps.take(e.Type.Size())
 				}
 				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
 				p.saved = append(p.saved, saved{en: en})
-				if v := e.Version; v != nil && v.Value(en.Obj).Int() == 0 {
-					v.Value(en.Obj).SetInt(1)
+				if v := e.Version; v != nil && v.IntAt(en.Obj) == 0 {
+					v.SetIntAt(en.Obj, 1)
 				}
 			}
 			p.Inserts = append(p.Inserts, groups...)
@@ -459,7 +463,7 @@ func (p *Plan) Restore() {
 			}
 			en.Snap = nil
 		case StateManaged:
-			en.E.Version.Value(en.Obj).SetInt(s.version)
+			en.E.Version.SetIntAt(en.Obj, s.version)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package tracking
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -42,10 +41,10 @@ type layout struct {
 	nJSON int
 	// deep lists the columns whose snapshot needs a deep copy.
 	deep []int
-	// pairs is [][2]T: an object and its snapshot side by side, allocated
-	// in chunks (see Tracker.Alloc).
-	pairs reflect.Type
-	size  uintptr
+	// pairs is [][2]T: objects and their snapshots side by side,
+	// allocated in chunks (see Tracker.Alloc); objs is []T.
+	pairs, objs reflect.Type
+	size        uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
 	// spans are byte ranges of the columns whose bits, when equal to the
@@ -59,8 +58,7 @@ type layout struct {
 // its own allocation state.
 type shape struct {
 	*layout
-	chunk     unsafe.Pointer
-	free      int
+	chunk     slots
 	allocated int
 	// copy and alloc, when set by the typed layer (SetTyped), replace
 	// reflection on the hydration path.
@@ -88,7 +86,7 @@ func (l *Layouts) of(e *meta.Entity) *layout {
 type span struct{ off, n uintptr }
 
 func newLayout(e *meta.Entity) *layout {
-	s := &layout{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), size: e.Type.Size()}
+	s := &layout{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), objs: reflect.SliceOf(e.Type), size: e.Type.Size()}
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {
@@ -146,18 +144,6 @@ func newLayout(e *meta.Entity) *layout {
 // refKeyBytes covers rel.Ref's Ptr and ID, not its loader.
 var refKeyBytes = unsafe.Offsetof(rel.Ref{}.L)
 
-// bitsEqual reports whether every span of a and b holds the same bytes.
-func (s *shape) bitsEqual(a, b unsafe.Pointer) bool {
-	for _, sp := range s.spans {
-		x := unsafe.String((*byte)(unsafe.Add(a, sp.off)), sp.n)
-		y := unsafe.String((*byte)(unsafe.Add(b, sp.off)), sp.n)
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
 func isPlainMem(t reflect.Type) bool {
 	switch t.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
@@ -166,74 +152,6 @@ func isPlainMem(t reflect.Type) bool {
 		return true
 	}
 	return false
-}
-
-// equal reports whether column c holds the same value at objects a and b.
-func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
-	pa, pb := unsafe.Add(a, c.f.Offset), unsafe.Add(b, c.f.Offset)
-	switch c.kind {
-	case cmpMem:
-		switch c.size {
-		case 1:
-			return *(*uint8)(pa) == *(*uint8)(pb), nil
-		case 2:
-			return *(*uint16)(pa) == *(*uint16)(pb), nil
-		case 4:
-			return *(*uint32)(pa) == *(*uint32)(pb), nil
-		default:
-			return *(*uint64)(pa) == *(*uint64)(pb), nil
-		}
-	case cmpString:
-		return *(*string)(pa) == *(*string)(pb), nil
-	case cmpTime:
-		return (*time.Time)(pa).Equal(*(*time.Time)(pb)), nil
-	case cmpBytes:
-		return bytes.Equal(*(*[]byte)(pa), *(*[]byte)(pb)), nil
-	case cmpPtr:
-		xa, xb := *(*unsafe.Pointer)(pa), *(*unsafe.Pointer)(pb)
-		if xa == nil || xb == nil {
-			return xa == xb, nil
-		}
-		if xa == xb {
-			return true, nil
-		}
-		et := c.f.GoType.Elem()
-		switch {
-		case et == reflect.TypeFor[time.Time]():
-			return (*time.Time)(xa).Equal(*(*time.Time)(xb)), nil
-		case et.Kind() == reflect.String:
-			return *(*string)(xa) == *(*string)(xb), nil
-		case isPlainMem(et) && et.Size() == 8:
-			return *(*uint64)(xa) == *(*uint64)(xb), nil
-		case isPlainMem(et) && et.Size() == 4:
-			return *(*uint32)(xa) == *(*uint32)(xb), nil
-		case isPlainMem(et) && et.Size() == 1:
-			return *(*uint8)(xa) == *(*uint8)(xb), nil
-		}
-		return reflect.NewAt(et, xa).Elem().Equal(reflect.NewAt(et, xb).Elem()), nil
-	case cmpEqual:
-		return reflect.NewAt(c.f.GoType, pa).Elem().Equal(reflect.NewAt(c.f.GoType, pb).Elem()), nil
-	case cmpJSON:
-		cur, err := encodeJSON(c.f, pa)
-		if err != nil {
-			return false, err
-		}
-		return bytes.Equal(cur, (*en.json)[c.slot]), nil
-	case cmpRef:
-		ra, rb := rel.RefAt(pa), rel.RefAt(pb)
-		if ra.Ptr == rb.Ptr && ra.Ptr != nil {
-			return true, nil
-		}
-		ka, oka := FieldKey(c.f, pa)
-		kb, okb := FieldKey(c.f, pb)
-		if !oka || !okb {
-			// Unknown keys (new targets, empty refs) match only when both
-			// sides are empty.
-			return !oka && !okb && ra.Ptr == nil && rb.Ptr == nil, nil
-		}
-		return ka == kb, nil
-	}
-	return false, nil
 }
 
 // encodeJSON encodes a JSON (or non-comparable valuer) column for comparison.
@@ -258,21 +176,7 @@ func (s *shape) takeSnapshot(en *Entry) error {
 		reflect.NewAt(s.e.Type, en.Snap).Elem().Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
 	}
 	for _, i := range s.deep {
-		c := &s.cols[i]
-		p := unsafe.Add(en.Snap, c.f.Offset)
-		switch c.kind {
-		case cmpBytes:
-			if b := *(*[]byte)(p); b != nil {
-				*(*[]byte)(p) = bytes.Clone(b)
-			}
-		case cmpPtr:
-			if x := *(*unsafe.Pointer)(p); x != nil {
-				et := c.f.GoType.Elem()
-				nv := reflect.New(et)
-				nv.Elem().Set(reflect.NewAt(et, x).Elem())
-				*(*unsafe.Pointer)(p) = nv.UnsafePointer()
-			}
-		}
+		s.cols[i].deepCopy(en.Snap)
 	}
 	if s.nJSON > 0 {
 		if en.json == nil {
@@ -284,7 +188,7 @@ func (s *shape) takeSnapshot(en *Entry) error {
 			if c.kind != cmpJSON {
 				continue
 			}
-			b, err := encodeJSON(c.f, unsafe.Add(en.Obj, c.f.Offset))
+			b, err := encodeJSON(c.f, c.f.Ptr(en.Obj))
 			if err != nil {
 				return err
 			}

@@ -235,3 +235,53 @@ func TestLookupAfterCompaction(t *testing.T) {
 		t.Fatal("an entry added after compaction is not found")
 	}
 }
+
+type gauge struct {
+	ID      int64 `orm:"pk"`
+	Level   int
+	Version uint16 `orm:"version"`
+}
+
+// TestUnsignedVersion checks that Build sets and bumps a uint16 version
+// (new rows get 1, changed rows old+1) and Restore puts them back, and
+// that every new row gets its own snapshot slot.
+func TestUnsignedVersion(t *testing.T) {
+	reg, err := newReg(gauge{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ge, _ := reg.Of(reflectType[gauge]())
+	tr := tracking.NewTracker(nil)
+	old := &gauge{ID: 1, Level: 1, Version: 41}
+	loaded(t, tr, ge, unsafe.Pointer(old))
+	news := []*gauge{{ID: 2}, {ID: 3}, {ID: 4, Version: 9}}
+	for _, g := range news {
+		if _, err := tr.AddNew(ge, unsafe.Pointer(g)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Level = 2
+	p, err := tr.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Version != 42 || news[0].Version != 1 || news[1].Version != 1 || news[2].Version != 9 {
+		t.Fatalf("versions after Build: %d %d %d %d, want 42 1 1 9", old.Version, news[0].Version, news[1].Version, news[2].Version)
+	}
+	snaps := map[unsafe.Pointer]bool{}
+	for _, b := range p.Inserts {
+		for _, en := range b.Rows {
+			if en.Snap == nil || snaps[en.Snap] {
+				t.Fatal("a new row without a snapshot slot of its own")
+			}
+			snaps[en.Snap] = true
+		}
+	}
+	if got := p.Updates[0].OldVersion(p.Updates[0].Rows[0]); got != uint16(41) {
+		t.Fatalf("OldVersion = %v (%T), want uint16 41", got, got)
+	}
+	p.Restore()
+	if old.Version != 41 || news[0].Version != 0 || news[1].Version != 0 || news[2].Version != 9 {
+		t.Fatalf("versions after Restore: %d %d %d %d, want 41 0 0 9", old.Version, news[0].Version, news[1].Version, news[2].Version)
+	}
+}

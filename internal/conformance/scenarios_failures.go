@@ -18,6 +18,8 @@ var failures = []Scenario{
 	scenario(ForeignKeyViolation),
 	scenario(OutOfRangeNamesTheField),
 	scenario(NullIntoNotNullNamesTheField),
+	scenario(UnsignedVersion),
+	scenario(ConcurrentForks),
 }
 
 // FailedFlushRollsBackAndRetries checks that a unique violation in the middle of a

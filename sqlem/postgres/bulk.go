@@ -125,7 +125,7 @@ func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v s
 	if b.Versioned {
 		old := make([]int64, len(rows))
 		for i, r := range rows {
-			old[i] = e.Version.Value(r.Snap).Int()
+			old[i] = e.Version.IntAt(r.Snap)
 		}
 		args = append(args, old)
 		s.WriteString(", ")

@@ -1,0 +1,42 @@
+package sqlem
+
+import (
+	"reflect"
+	"unsafe"
+)
+
+// This file holds the package's unsafe conversions. The invariants they
+// rely on:
+//
+//   - An object pointer handed around as unsafe.Pointer points to a whole
+//     value of its entity's Go type T, and a []unsafe.Pointer of such
+//     objects has the layout of a []*T.
+//   - An interface value is two pointer words: its type word, then a data
+//     word that for a pointer type *X is the pointer itself (the gc
+//     runtime's eface; TestIfaceOf checks it against reflect). ifaceOf
+//     only builds interfaces holding a *X pointing to an X, with the type
+//     word typeWord took from a real *X, so both words hold pointers of
+//     the kind the runtime expects. This saves a reflect.NewAt per column
+//     and row when hydrating.
+
+// typedObjects returns the objects of type T in objs as a []*T sharing
+// objs' array (unsafe.Pointer rule 1: *unsafe.Pointer to **T, both one
+// pointer word). The caller does not use objs again.
+func typedObjects[T any](objs []unsafe.Pointer) []*T {
+	return unsafe.Slice((**T)(unsafe.Pointer(unsafe.SliceData(objs))), len(objs))
+}
+
+// typeWord returns the type word of an interface holding a *t.
+func typeWord(t reflect.Type) unsafe.Pointer {
+	x := reflect.New(t).Interface()
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&x))[0]
+}
+
+// ifaceOf builds the interface value (type word typ, pointer p) without
+// reflection.
+func ifaceOf(typ, p unsafe.Pointer) any {
+	var x any
+	w := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
+	w[0], w[1] = typ, p
+	return x
+}

@@ -1,0 +1,192 @@
+package tracking
+
+import (
+	"bytes"
+	"reflect"
+	"time"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/internal/rel"
+)
+
+// This file holds the package's raw memory access: reading and copying
+// entity fields through unsafe.Pointer, and handing out objects from
+// arrays allocated in one piece. The invariants it relies on:
+//
+//   - An object pointer (Entry.Obj, Entry.Snap, the arguments below)
+//     points to a whole value of its entity's Go type; a field pointer
+//     (meta.Field.Ptr) to the field of that type at its offset. Reads
+//     convert to the field's own type, or to an integer type of exactly
+//     its size (never larger: no read past the field).
+//   - Pointer arithmetic stays inside the allocation it starts from
+//     (unsafe.Pointer rule 3): slots never moves its cursor past the last
+//     element, and an object allocated by Tracker.Alloc is the first
+//     element of a [2]T whose second element is its snapshot.
+//   - Pointer-shaped words are only written with pointers of their own
+//     type (a cloned *T into a *T field).
+//
+// go test -race turns on checkptr, which checks the first two at run time.
+
+// slots hands out, one at a time, the elements of an array allocated in
+// one piece. Its cursor never moves past the last element. (Two words:
+// the element size is the caller's, so that a tracker's per-type state
+// stays small.)
+type slots struct {
+	next unsafe.Pointer // the element take returns next
+	free int            // elements left, next included
+}
+
+// newSlots allocates n zero elements of the slice type st (n > 0).
+func newSlots(st reflect.Type, n int) slots {
+	return slots{next: reflect.MakeSlice(st, n, n).UnsafePointer(), free: n}
+}
+
+// take returns the next element of an array of elements size bytes
+// each. The caller checks free > 0 first.
+func (s *slots) take(size uintptr) unsafe.Pointer {
+	p := s.next
+	s.free--
+	if s.free > 0 {
+		s.next = unsafe.Add(s.next, size)
+	} else {
+		s.next = nil // no pointer one past the end
+	}
+	return p
+}
+
+// pairSnap returns the second element of the [2]T pair whose first
+// element is obj (size is T's size).
+func pairSnap(obj unsafe.Pointer, size uintptr) unsafe.Pointer { return unsafe.Add(obj, size) }
+
+// bitsEqual reports whether every span of the objects a and b holds the
+// same bytes. The spans lie inside the entity type, without padding
+// between their columns; a span may cover pointer words, which are only
+// read.
+func (s *shape) bitsEqual(a, b unsafe.Pointer) bool {
+	for _, sp := range s.spans {
+		x := unsafe.String((*byte)(unsafe.Add(a, sp.off)), sp.n)
+		y := unsafe.String((*byte)(unsafe.Add(b, sp.off)), sp.n)
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// equal reports whether column c holds the same value at objects a and b.
+func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
+	pa, pb := c.f.Ptr(a), c.f.Ptr(b)
+	switch c.kind {
+	case cmpMem:
+		switch c.size {
+		case 1:
+			return *(*uint8)(pa) == *(*uint8)(pb), nil
+		case 2:
+			return *(*uint16)(pa) == *(*uint16)(pb), nil
+		case 4:
+			return *(*uint32)(pa) == *(*uint32)(pb), nil
+		default:
+			return *(*uint64)(pa) == *(*uint64)(pb), nil
+		}
+	case cmpString:
+		return *(*string)(pa) == *(*string)(pb), nil
+	case cmpTime:
+		return (*time.Time)(pa).Equal(*(*time.Time)(pb)), nil
+	case cmpBytes:
+		return bytes.Equal(*(*[]byte)(pa), *(*[]byte)(pb)), nil
+	case cmpPtr:
+		xa, xb := *(*unsafe.Pointer)(pa), *(*unsafe.Pointer)(pb)
+		if xa == nil || xb == nil {
+			return xa == xb, nil
+		}
+		if xa == xb {
+			return true, nil
+		}
+		et := c.f.GoType.Elem()
+		switch {
+		case et == reflect.TypeFor[time.Time]():
+			return (*time.Time)(xa).Equal(*(*time.Time)(xb)), nil
+		case et.Kind() == reflect.String:
+			return *(*string)(xa) == *(*string)(xb), nil
+		case isPlainMem(et) && et.Size() == 8:
+			return *(*uint64)(xa) == *(*uint64)(xb), nil
+		case isPlainMem(et) && et.Size() == 4:
+			return *(*uint32)(xa) == *(*uint32)(xb), nil
+		case isPlainMem(et) && et.Size() == 1:
+			return *(*uint8)(xa) == *(*uint8)(xb), nil
+		}
+		return reflect.NewAt(et, xa).Elem().Equal(reflect.NewAt(et, xb).Elem()), nil
+	case cmpEqual:
+		return reflect.NewAt(c.f.GoType, pa).Elem().Equal(reflect.NewAt(c.f.GoType, pb).Elem()), nil
+	case cmpJSON:
+		cur, err := encodeJSON(c.f, pa)
+		if err != nil {
+			return false, err
+		}
+		return bytes.Equal(cur, (*en.json)[c.slot]), nil
+	case cmpRef:
+		ra, rb := rel.RefAt(pa), rel.RefAt(pb)
+		if ra.Ptr == rb.Ptr && ra.Ptr != nil {
+			return true, nil
+		}
+		ka, oka := FieldKey(c.f, pa)
+		kb, okb := FieldKey(c.f, pb)
+		if !oka || !okb {
+			// Unknown keys (new targets, empty refs) match only when both
+			// sides are empty.
+			return !oka && !okb && ra.Ptr == nil && rb.Ptr == nil, nil
+		}
+		return ka == kb, nil
+	}
+	return false, nil
+}
+
+// deepCopy replaces the []byte or pointer column c of the snapshot at
+// snap by a copy of what it points to, so that changes through the
+// object's slice or pointer show.
+func (c *colShape) deepCopy(snap unsafe.Pointer) {
+	p := c.f.Ptr(snap)
+	switch c.kind {
+	case cmpBytes:
+		if b := *(*[]byte)(p); b != nil {
+			*(*[]byte)(p) = bytes.Clone(b)
+		}
+	case cmpPtr:
+		if x := *(*unsafe.Pointer)(p); x != nil {
+			et := c.f.GoType.Elem()
+			nv := reflect.New(et)
+			nv.Elem().Set(reflect.NewAt(et, x).Elem())
+			*(*unsafe.Pointer)(p) = nv.UnsafePointer()
+		}
+	}
+}
+
+// valueKeyAt turns the key value of type t at p into a Key.
+func valueKeyAt(t reflect.Type, p unsafe.Pointer) (Key, bool) {
+	switch t.Kind() {
+	case reflect.Int64:
+		return Key{I: *(*int64)(p)}, true
+	case reflect.Int:
+		return Key{I: int64(*(*int)(p))}, true
+	case reflect.Int32:
+		return Key{I: int64(*(*int32)(p))}, true
+	case reflect.Int16:
+		return Key{I: int64(*(*int16)(p))}, true
+	case reflect.Int8:
+		return Key{I: int64(*(*int8)(p))}, true
+	case reflect.Uint64:
+		return Key{I: int64(*(*uint64)(p))}, true
+	case reflect.Uint:
+		return Key{I: int64(*(*uint)(p))}, true
+	case reflect.Uint32:
+		return Key{I: int64(*(*uint32)(p))}, true
+	case reflect.Uint16:
+		return Key{I: int64(*(*uint16)(p))}, true
+	case reflect.Uint8:
+		return Key{I: int64(*(*uint8)(p))}, true
+	case reflect.String:
+		s := *(*string)(p)
+		return Key{S: "s" + s}, true
+	}
+	return ValueKey(reflect.NewAt(t, p).Elem().Interface())
+}
