@@ -48,8 +48,12 @@ func skips(t *testing.T) map[string]string {
 }
 
 func TestConformance(t *testing.T) {
+	name := "mongo"
+	if openFresh(t, gomikro.Config{Entities: []any{conformance.Sample{}}}).IsFerretDB() {
+		name = "mongo (FerretDB)"
+	}
 	conformance.Run(t, conformance.Backend{
-		Name: "mongo",
+		Name: name,
 		Open: func(t *testing.T, cfg gomikro.Config) *em.EntityManager {
 			return openFresh(t, cfg).EM().EntityManager
 		},

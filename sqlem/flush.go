@@ -128,7 +128,6 @@ func (fx *flushExec) run(ctx context.Context) error {
 	fx.ctx = ctx
 	if fx.begin != "" {
 		fx.stage = append(fx.stage, &Stmt{SQL: fx.begin})
-		fx.begun = true
 	}
 	for _, b := range fx.p.Inserts {
 		if fx.dependsOnStage(b.Entity) {
@@ -220,6 +219,9 @@ func (fx *flushExec) flushStage(ctx context.Context) error {
 	if len(stmts) == 0 {
 		return nil
 	}
+	// The first stage sent starts with BEGIN: only then is there something
+	// to roll back (a value refused before that sends nothing).
+	fx.begun = fx.begun || fx.begin != ""
 	if pl, ok := fx.x.(Pipeliner); ok && len(stmts) > 1 {
 		if err := pl.Pipeline(ctx, stmts); err != nil {
 			var se *StmtError

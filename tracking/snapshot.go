@@ -3,13 +3,13 @@ package tracking
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"sync"
 	"time"
 	"unsafe"
 
 	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/internal/valcheck"
 	"github.com/gomikro/gomikro/meta"
 )
 
@@ -188,7 +188,9 @@ func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
 	case cmpTime:
 		return (*time.Time)(pa).Equal(*(*time.Time)(pb)), nil
 	case cmpBytes:
-		return bytes.Equal(*(*[]byte)(pa), *(*[]byte)(pb)), nil
+		// nil is NULL, an empty slice is not.
+		a, b := *(*[]byte)(pa), *(*[]byte)(pb)
+		return bytes.Equal(a, b) && (a == nil) == (b == nil), nil
 	case cmpPtr:
 		xa, xb := *(*unsafe.Pointer)(pa), *(*unsafe.Pointer)(pb)
 		if xa == nil || xb == nil {
@@ -241,7 +243,7 @@ func encodeJSON(f *meta.Field, p unsafe.Pointer) ([]byte, error) {
 	v := reflect.NewAt(f.GoType, p).Elem().Interface()
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
+		return nil, valcheck.Refuse(f, "encode JSON: %w", err)
 	}
 	return b, nil
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -25,11 +26,13 @@ type Dialect struct {
 }
 
 var (
-	_ sqlem.Dialect       = Dialect{}
-	_ sqlem.InsertIDs     = Dialect{}
-	_ sqlem.BulkUpdater   = Dialect{}
-	_ schema.DropGuard    = Dialect{}
-	_ schema.TableOptions = Dialect{}
+	_ sqlem.Dialect        = Dialect{}
+	_ sqlem.InsertIDs      = Dialect{}
+	_ sqlem.BulkUpdater    = Dialect{}
+	_ sqlem.ParamConverter = Dialect{}
+	_ sqlem.LimitedValues  = Dialect{}
+	_ schema.DropGuard     = Dialect{}
+	_ schema.TableOptions  = Dialect{}
 )
 
 // QuoteIdent implements schema.Dialect: `name`, with backticks doubled.
@@ -37,7 +40,7 @@ func (Dialect) QuoteIdent(name string) string {
 	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }
 
-// ColumnType implements schema.Dialect. A string without a length is
+// ColumnType implements schema.Dialect. Floats are DOUBLE. A string without a length is
 // LONGTEXT, unless it is unique or indexed: MySQL indexes VARCHAR, so it
 // becomes VARCHAR(255).
 func (Dialect) ColumnType(f *meta.Field) string {
@@ -53,9 +56,9 @@ func (Dialect) ColumnType(f *meta.Field) string {
 		return "INT"
 	case meta.TypeInt64:
 		return "BIGINT"
-	case meta.TypeFloat32:
-		return "FLOAT"
-	case meta.TypeFloat64:
+	case meta.TypeFloat32, meta.TypeFloat64:
+		// Not FLOAT for float32: the text protocol sends a FLOAT with six
+		// significant digits, so most float32 values would not read back.
 		return "DOUBLE"
 	case meta.TypeDecimal:
 		return "DECIMAL(" + strconv.Itoa(f.Precision) + "," + strconv.Itoa(f.Scale) + ")"
@@ -154,6 +157,30 @@ func (d Dialect) Returning() bool { return d.returning }
 // MaxParams implements sqlem.Dialect: the protocol's limit for prepared
 // statements.
 func (Dialect) MaxParams() int { return 65535 }
+
+// ValueLimits implements sqlem.LimitedValues: FLOAT and DOUBLE hold
+// neither NaN nor infinities.
+func (Dialect) ValueLimits() sqlem.ValueLimits { return sqlem.ValueLimits{NoNaN: true, NoInf: true} }
+
+// zeroTime is how the zero time.Time is sent: the driver would send
+// '0000-00-00', which strict mode refuses, and reads this back as the
+// zero time.
+const zeroTime = "0001-01-01 00:00:00"
+
+// ConvertParam implements sqlem.ParamConverter: times are sent in UTC
+// (the session's time zone) truncated to the microseconds DATETIME(6)
+// keeps, so that the server neither rounds them (MySQL) nor truncates
+// them differently from the other backends; the zero time is sent as
+// 0001-01-01.
+func (Dialect) ConvertParam(v any) any {
+	if t, ok := v.(time.Time); ok {
+		if t.IsZero() {
+			return zeroTime
+		}
+		return t.UTC().Truncate(time.Microsecond)
+	}
+	return v
+}
 
 // EncodeJSON implements sqlem.Dialect.
 func (Dialect) EncodeJSON(b []byte) any { return string(b) }
