@@ -239,9 +239,8 @@ const (
 )
 
 var (
-	quotedKey  = regexp.MustCompile(`for key '(?:[^'.]*\.)?([^']+)'`)
-	fkName     = regexp.MustCompile("CONSTRAINT `([^`]+)`")
-	columnName = regexp.MustCompile("[Cc]olumn '([^']+)'")
+	quotedKey = regexp.MustCompile(`for key '(?:[^'.]*\.)?([^']+)'`)
+	fkName    = regexp.MustCompile("CONSTRAINT `([^`]+)`")
 )
 
 // Classify implements sqlem.Dialect by server error number.
@@ -263,8 +262,17 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 		}
 	case errBadNull:
 		kind = gomikro.ErrNotNullViolation
-	case errDataTooLong, errOutOfRange, errTruncated, errIncorrectValue, errTruncWrongValue, errCheck, errCheckMaria:
+	case errDataTooLong, errOutOfRange, errTruncated, errIncorrectValue, errTruncWrongValue, errCheck:
 		kind = gomikro.ErrCheckViolation
+	case errCheckMaria:
+		kind = gomikro.ErrCheckViolation
+		if m := fkName.FindStringSubmatch(me.Message); m != nil {
+			constraint = m[1]
+			// A column's own CHECK is named after it: `table.column`.
+			if i := strings.LastIndexByte(constraint, '.'); i >= 0 {
+				column = constraint[i+1:]
+			}
+		}
 	case errDeadlock:
 		kind = gomikro.ErrDeadlock
 	case errLockWait, errNoWait:
@@ -272,8 +280,51 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 	default:
 		return "", "", nil
 	}
-	if m := columnName.FindStringSubmatch(me.Message); m != nil {
-		column = m[1]
+	if c := columnOf(me.Message); c != "" {
+		column = c
 	}
 	return constraint, column, kind
+}
+
+// columnOf finds the column a server message names after "column ": as
+// 'col' (MySQL, and MariaDB for most errors) or as `db`.`table`.`col`
+// (MariaDB's incorrect-value errors), backticks doubled inside.
+func columnOf(msg string) string {
+	i := strings.Index(msg, "olumn ")
+	if i < 1 || msg[i-1] != 'c' && msg[i-1] != 'C' {
+		return ""
+	}
+	rest := msg[i+len("olumn "):]
+	if strings.HasPrefix(rest, "'") {
+		if j := strings.IndexByte(rest[1:], '\''); j >= 0 {
+			return rest[1 : 1+j]
+		}
+		return ""
+	}
+	var last string
+	for strings.HasPrefix(rest, "`") {
+		var b strings.Builder
+		j := 1
+		for ; j < len(rest); j++ {
+			if rest[j] == '`' {
+				if j+1 < len(rest) && rest[j+1] == '`' {
+					b.WriteByte('`')
+					j++
+					continue
+				}
+				break
+			}
+			b.WriteByte(rest[j])
+		}
+		if j >= len(rest) {
+			return "" // unterminated
+		}
+		last = b.String()
+		rest = rest[j+1:]
+		if !strings.HasPrefix(rest, ".`") {
+			break
+		}
+		rest = rest[1:]
+	}
+	return last
 }
