@@ -359,6 +359,14 @@ func ValuesRoundTrip(t *testing.T, h *Harness) {
 				t.Errorf("%s: %s: find: %v", shape, c.name, err)
 				continue
 			}
+			for _, tm := range []time.Time{got.Time, got.NTime.Time} {
+				if tm.Location() != time.UTC {
+					t.Errorf("%s: %s: a time reads back in %s, want UTC", shape, c.name, tm.Location())
+				}
+			}
+			if got.PTime != nil && got.PTime.Location() != time.UTC {
+				t.Errorf("%s: %s: a *time.Time reads back in %s, want UTC", shape, c.name, got.PTime.Location())
+			}
 			want := normalise(c.sample(), st)
 			want.Case = prefix + c.name
 			if d := sampleDiff(normalise(got, st), want); len(d) > 0 {
