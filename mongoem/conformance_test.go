@@ -40,7 +40,7 @@ func skips(t *testing.T) map[string]string {
 		if orm.IsFerretDB() {
 			server = "FerretDB"
 		}
-		for _, name := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback"} {
+		for _, name := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction"} {
 			skip[name] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
 		}
 	}

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"database/sql"
 	sqldriver "database/sql/driver"
 	"errors"
@@ -20,6 +21,7 @@ import (
 var roundTrips = []Scenario{
 	scenario(ValuesRoundTrip),
 	scenario(UnstorableValuesAreRefused),
+	scenario(RefusedValueInsideTransaction),
 }
 
 // Sample has a column of every Go type in the README's mapping table.
@@ -543,5 +545,30 @@ func UnstorableValuesAreRefused(t *testing.T, h *Harness) {
 				t.Fatalf("update: the row changed:\n\t%s", strings.Join(d, "\n\t"))
 			}
 		})
+	}
+}
+
+// RefusedValueInsideTransaction checks that a value refused before
+// anything is sent leaves the caller's transaction usable: the flush
+// undoes nothing it did not start (no rollback to a savepoint it never
+// made), and the transaction goes on and commits.
+func RefusedValueInsideTransaction(t *testing.T, h *Harness) {
+	m := h.EM()
+	err := m.Transactional(h.Ctx, func(ctx context.Context, tx *em.EntityManager) error {
+		must(t, tx.Persist(&Sample{Case: "tx first"}))
+		must(t, tx.Flush(ctx))
+		bad := &Sample{Case: "tx second", U64: math.MaxUint64}
+		must(t, tx.Persist(bad))
+		if err := tx.Flush(ctx); !errors.Is(err, gomikro.ErrCheckViolation) {
+			t.Errorf("flush of a uint64 above MaxInt64: %v, want ErrCheckViolation", err)
+		}
+		bad.U64 = 1
+		return tx.Flush(ctx)
+	})
+	must(t, err)
+	n, err := em.Count[Sample](h.Ctx, h.EM(), query.Like("case", "tx %"))
+	must(t, err)
+	if n != 2 {
+		t.Fatalf("%d rows after the transaction, want 2", n)
 	}
 }
