@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/meta"
@@ -66,6 +67,12 @@ func Check(f *meta.Field, x reflect.Value, lim Limits) error {
 		return CheckString(f, x.String(), lim)
 	case reflect.Struct:
 		if x.Type() == timeType {
+			if x.CanAddr() {
+				// Read in place: boxing the time allocates, and Addr looks
+				// up the pointer type. UnsafeAddr of an addressable value
+				// points into the live value it reflects.
+				return CheckTime(f, *(*time.Time)(unsafe.Pointer(x.UnsafeAddr())))
+			}
 			return CheckTime(f, x.Interface().(time.Time))
 		}
 	}
