@@ -148,6 +148,41 @@ func paramValue(d Dialect, f *meta.Field, v any) (any, error) {
 	return d.EncodeJSON(enc), nil
 }
 
+// writeParam converts a value a caller gave to write into column f (a
+// query builder SET or INSERT) as paramValue does, refusing first, as a
+// flush would, a value the column cannot hold or could not read back.
+func writeParam(d Dialect, f *meta.Field, v any) (any, error) {
+	if err := checkParam(d, f, v); err != nil {
+		return nil, err
+	}
+	return paramValue(d, f, v)
+}
+
+// checkParam applies the checks of values.check to a caller's value.
+func checkParam(d Dialect, f *meta.Field, v any) error {
+	if v == nil || f.Storage == meta.StoreJSON || f.Storage == meta.StoreRef || f.Storage == meta.StoreText {
+		return nil
+	}
+	if dv, ok := v.(sqldriver.Valuer); ok {
+		val, err := dv.Value()
+		if err != nil {
+			return valcheck.Refuse(f, "%w", err)
+		}
+		return valcheck.CheckDriverValue(f, val, limitsOf(d))
+	}
+	x := reflect.ValueOf(v)
+	if x.Kind() == reflect.Pointer {
+		if x.IsNil() {
+			return nil
+		}
+		x = x.Elem()
+	}
+	if err := checkLength(f, x); err != nil {
+		return err
+	}
+	return valcheck.Check(f, x, limitsOf(d))
+}
+
 // textParam turns a value given for the column of key or field f into its
 // text form when f is a meta.StoreText field; other values pass as they are.
 func textParam(f *meta.Field, v any) (any, error) {
