@@ -56,6 +56,9 @@ func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
 		if err != nil {
 			return nil, valcheck.Refuse(f, "encode JSON: %w", err)
 		}
+		if err := valcheck.CheckJSON(f, b, limitsOf(v.d)); err != nil {
+			return nil, err
+		}
 		return v.d.EncodeJSON(b), nil
 	case meta.StoreText:
 		return f.TextOf(p)

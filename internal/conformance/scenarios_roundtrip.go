@@ -219,6 +219,12 @@ var goodValues = []valueCase{
 		s.Str, s.VStr = `'"\%_;--`+"\t\r\n", `\'`
 	}},
 	{name: "NUL in text", set: func(s *Sample) { s.Str = "a\x00b" }, only: func(st storage) bool { return st.nul }},
+	{name: "NUL in JSON", set: func(s *Sample) {
+		s.Map, s.List = map[string]any{"k": "a\x00b"}, []string{"\x00"}
+	}, only: func(st storage) bool { return st.nul }},
+	{name: "escapes in JSON", set: func(s *Sample) {
+		s.Map, s.List = map[string]any{`\u0000`: `\\u0000"`}, []string{`\`, `"\u0000`}
+	}},
 	{name: "empty non-NULL", set: func(s *Sample) {
 		s.Bytes, s.PStr, s.PInt, s.PF64, s.PBool, s.PU8 = []byte{}, ptr(""), ptr(int64(0)), ptr(0.0), ptr(false), ptr(uint8(0))
 		s.NStr, s.NI64, s.NBool, s.NGen = sql.NullString{Valid: true}, sql.NullInt64{Valid: true}, sql.NullBool{Valid: true}, sql.Null[int64]{Valid: true}
@@ -459,6 +465,7 @@ var badValues = []badValue{
 	{name: "+Inf", field: "F64", set: func(s *Sample) { s.F64 = math.Inf(1) }, only: func(st storage) bool { return !st.inf }},
 	{name: "-Inf", field: "F32", set: func(s *Sample) { s.F32 = float32(math.Inf(-1)) }, only: func(st storage) bool { return !st.inf }},
 	{name: "NUL in text", field: "Str", set: func(s *Sample) { s.Str = "a\x00b" }, only: func(st storage) bool { return !st.nul }},
+	{name: "NUL in JSON", field: "List", set: func(s *Sample) { s.List = []string{"a", "\x00"} }, only: func(st storage) bool { return !st.nul }},
 	{name: "invalid UTF-8", field: "Str", set: func(s *Sample) { s.Str = "a\xffb" }},
 	{name: "invalid UTF-8 pointer", field: "PStr", set: func(s *Sample) { s.PStr = ptr("\xc3") }},
 	{name: "invalid UTF-8 sql.NullString", field: "NStr", set: func(s *Sample) {

@@ -5,6 +5,7 @@
 package valcheck
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"reflect"
@@ -99,6 +100,30 @@ func CheckString(f *meta.Field, s string, lim Limits) error {
 		}
 	}
 	return nil
+}
+
+// CheckJSON refuses encoded JSON holding a NUL character (the escape
+// \u0000) where the database cannot store NUL.
+func CheckJSON(f *meta.Field, b []byte, lim Limits) error {
+	if !lim.NoNUL {
+		return nil
+	}
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(`\u0000`))
+		if j < 0 {
+			return nil
+		}
+		j += i
+		// An escape only if an even number of backslashes precedes it.
+		n := 0
+		for k := j - 1; k >= 0 && b[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return Refuse(f, "this database cannot store a NUL character (\\u0000) in JSON")
+		}
+		i = j + 1
+	}
 }
 
 // CheckTime refuses a time outside the years 1 to 9999 in UTC.
