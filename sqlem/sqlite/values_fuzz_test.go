@@ -37,7 +37,7 @@ func FuzzValueRoundTrip(f *testing.F) {
 	f.Add("Grüße 🎉", []byte{}, int64(math.MinInt64), uint64(math.MaxInt64), math.Inf(-1), float32(math.MaxFloat32), int64(253402300799), int64(999999999), -3600)
 	f.Add("a\x00b", []byte{0, 255}, int64(math.MaxInt64), uint64(math.MaxUint64), math.NaN(), float32(math.Inf(1)), int64(253402300800), int64(0), 0)
 	f.Add("\xff", []byte("x"), int64(-1), uint64(1<<63), math.SmallestNonzeroFloat64, float32(-0.5), int64(-62135596801), int64(5), 45*60)
-	f.Add("'\"\\", []byte{}, int64(1), uint64(1), -0.0, float32(1e-45), int64(-62135596800), int64(1), -12*3600)
+	f.Add("'\"\\", []byte{}, int64(1), uint64(1), math.Copysign(0, -1), float32(1e-45), int64(-62135596800), int64(1), -12*3600)
 
 	orm := openFresh(f, gomikro.Config{Entities: []any{FuzzValue{}}})
 	f.Fuzz(func(t *testing.T, s string, b []byte, i int64, u uint64, fl float64, f32 float32, sec, nsec int64, offset int) {
