@@ -189,8 +189,8 @@ func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
 		return (*time.Time)(pa).Equal(*(*time.Time)(pb)), nil
 	case cmpBytes:
 		// nil is NULL, an empty slice is not.
-		a, b := *(*[]byte)(pa), *(*[]byte)(pb)
-		return bytes.Equal(a, b) && (a == nil) == (b == nil), nil
+		x, y := *(*[]byte)(pa), *(*[]byte)(pb)
+		return bytes.Equal(x, y) && (x == nil) == (y == nil), nil
 	case cmpPtr:
 		xa, xb := *(*unsafe.Pointer)(pa), *(*unsafe.Pointer)(pb)
 		if xa == nil || xb == nil {
