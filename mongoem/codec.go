@@ -17,6 +17,7 @@ import (
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/internal/valcheck"
 	"github.com/gomikro/gomikro/meta"
 )
 
@@ -246,7 +247,7 @@ func jsonToBSON(f *meta.Field, v reflect.Value) (any, error) {
 	}
 	b, err := json.Marshal(v.Interface())
 	if err != nil {
-		return nil, fmt.Errorf("gomikro: %s: %w", f, err)
+		return nil, valcheck.Refuse(f, "encode JSON: %w", err)
 	}
 	return jsonBytesToBSON(f, b)
 }
@@ -436,7 +437,10 @@ func plainDecode(rv bson.RawValue, dst reflect.Value) error {
 		if !ok {
 			return fmt.Errorf("cannot read BSON %s into %s", rv.Type, dst.Type())
 		}
-		dst.SetBytes(append([]byte(nil), b...))
+		// An empty binary is an empty slice; only null is nil.
+		nb := make([]byte, len(b))
+		copy(nb, b)
+		dst.SetBytes(nb)
 	default:
 		return fmt.Errorf("cannot read BSON %s into %s", rv.Type, dst.Type())
 	}
@@ -467,11 +471,32 @@ func scanValue(rv bson.RawValue) any {
 	return nil
 }
 
+// limits returns what the server cannot store: FerretDB refuses
+// infinities and drops the connection on a NaN.
+func (d *driver) limits() valcheck.Limits {
+	return valcheck.Limits{NoNaN: d.ferret, NoInf: d.ferret}
+}
+
 // check validates a value before it is written, as a SQL column would:
 // strings over their length and numbers beyond their precision are
-// ErrCheckViolation naming the field.
-func check(f *meta.Field, obj unsafe.Pointer) error {
-	if f.Storage != meta.StorePlain && f.Storage != meta.StorePointer {
+// ErrCheckViolation naming the field, and so are the values no backend
+// stores (valcheck: unsigned integers above MaxInt64, times outside the
+// years 1 to 9999, text that is not UTF-8) and those the server lim
+// describes cannot hold.
+func check(f *meta.Field, obj unsafe.Pointer, lim valcheck.Limits) error {
+	switch f.Storage {
+	case meta.StorePlain, meta.StorePointer:
+	case meta.StoreValuer:
+		val, ok := f.Value(obj).Interface().(sqldriver.Valuer)
+		if !ok {
+			return nil
+		}
+		x, err := val.Value()
+		if err != nil {
+			return valcheck.Refuse(f, "%w", err)
+		}
+		return valcheck.CheckDriverValue(f, x, lim)
+	default:
 		return nil
 	}
 	v := f.Value(obj)
@@ -489,10 +514,10 @@ func check(f *meta.Field, obj unsafe.Pointer) error {
 		}
 	case f.Type == meta.TypeDecimal && f.Precision > 0:
 		limit := math.Pow10(f.Precision - f.Scale)
-		if x := v.Float(); math.Abs(x) >= limit {
+		if x := v.Float(); !(math.Abs(x) < limit) {
 			return &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: f.Entity.Name, Field: f.Name,
 				Err: fmt.Errorf("%s: %v out of range for precision=%d, scale=%d", f, x, f.Precision, f.Scale)}
 		}
 	}
-	return nil
+	return valcheck.Check(f, v, lim)
 }

@@ -40,7 +40,7 @@ func skips(t *testing.T) map[string]string {
 		if orm.IsFerretDB() {
 			server = "FerretDB"
 		}
-		for _, name := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback"} {
+		for _, name := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction"} {
 			skip[name] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
 		}
 	}
@@ -48,8 +48,12 @@ func skips(t *testing.T) map[string]string {
 }
 
 func TestConformance(t *testing.T) {
+	name := "mongo"
+	if openFresh(t, gomikro.Config{Entities: []any{conformance.Sample{}}}).IsFerretDB() {
+		name = "mongo (FerretDB)"
+	}
 	conformance.Run(t, conformance.Backend{
-		Name: "mongo",
+		Name: name,
 		Open: func(t *testing.T, cfg gomikro.Config) *em.EntityManager {
 			return openFresh(t, cfg).EM().EntityManager
 		},

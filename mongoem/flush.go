@@ -16,6 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/valcheck"
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/tracking"
 )
@@ -99,12 +100,12 @@ func (r runner) execute(ctx context.Context, p *tracking.Plan, u *undo) error {
 	// Values that would not fit a SQL column are refused before anything
 	// is written.
 	for _, b := range p.Inserts {
-		if err := checkRows(b.Rows, b.Columns); err != nil {
+		if err := checkRows(b.Rows, b.Columns, r.d.limits()); err != nil {
 			return err
 		}
 	}
 	for _, b := range p.Updates {
-		if err := checkRows(b.Rows, b.Columns); err != nil {
+		if err := checkRows(b.Rows, b.Columns, r.d.limits()); err != nil {
 			return err
 		}
 	}
@@ -142,10 +143,10 @@ func (r runner) execute(ctx context.Context, p *tracking.Plan, u *undo) error {
 }
 
 // checkRows checks the columns cols of rows (see check).
-func checkRows(rows []*tracking.Entry, cols []*meta.Field) error {
+func checkRows(rows []*tracking.Entry, cols []*meta.Field, lim valcheck.Limits) error {
 	for _, en := range rows {
 		for _, f := range cols {
-			if err := check(f, en.Obj); err != nil {
+			if err := check(f, en.Obj, lim); err != nil {
 				return err
 			}
 		}
@@ -253,7 +254,7 @@ func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) er
 	ids := make(bson.A, len(b.Rows))
 	for i, en := range b.Rows {
 		for _, f := range b.Return {
-			if err := check(f, en.Obj); err != nil {
+			if err := check(f, en.Obj, r.d.limits()); err != nil {
 				return err
 			}
 		}

@@ -91,6 +91,27 @@ type ParamConverter interface {
 	ConvertParam(v any) any
 }
 
+// LimitedValues is implemented by dialects whose columns cannot hold
+// some values of the Go types they map (NaN in a MySQL DOUBLE, NUL in
+// PostgreSQL text): a flush refuses such a value before it sends
+// anything, with a *gomikro.ConstraintError (ErrCheckViolation) naming
+// Entity.Field. Limits every backend shares (times in the years 1 to
+// 9999, unsigned integers up to MaxInt64, UTF-8 text) need no method.
+type LimitedValues interface {
+	ValueLimits() ValueLimits
+}
+
+// ValueLimits lists the values of the mapped Go types that a dialect's
+// columns cannot hold.
+type ValueLimits struct {
+	// NoNaN: float columns cannot hold NaN.
+	NoNaN bool
+	// NoInf: float columns cannot hold +Inf and -Inf.
+	NoInf bool
+	// NoNUL: text columns cannot hold the NUL character.
+	NoNUL bool
+}
+
 // InsertIDs is implemented by dialects without INSERT ... RETURNING whose
 // driver reports the first key a multi-row insert generated (MySQL's
 // LAST_INSERT_ID). Step returns the distance between the keys of one

@@ -145,7 +145,6 @@ func (fx *flushExec) run(ctx context.Context) error {
 	fx.ctx = ctx
 	if fx.begin != "" {
 		fx.stage = append(fx.stage, &Stmt{SQL: fx.begin})
-		fx.begun = true
 		if r, ok := fx.s.drv.d.(TxResolver); ok && fx.tx != nil && !fx.tx.hasID {
 			tx := fx.tx
 			fx.stage = append(fx.stage, &Stmt{SQL: r.TxIDSQL(), Scan: func(rows Rows) error {
@@ -255,6 +254,9 @@ func (fx *flushExec) flushStage(ctx context.Context) error {
 		return err
 	}
 	fx.sent = true
+	// The first stage sent starts with BEGIN: only then is there something
+	// to roll back (a value refused before that sends nothing).
+	fx.begun = fx.begun || fx.begin != ""
 	if pl, ok := fx.x.(Pipeliner); ok && len(stmts) > 1 {
 		if err := pl.Pipeline(ctx, stmts); err != nil {
 			var se *StmtError

@@ -95,11 +95,11 @@ func (s *qbState) updateSQL(b *builder) error {
 		if err != nil {
 			return fmt.Errorf("gomikro: update of %s: %w", e.Name, err)
 		}
-		p, err := b.bind(f, v)
+		v, err = writeParam(b.d, f, v)
 		if err != nil {
 			return err
 		}
-		b.w(b.q(f.Column), " = ", p)
+		b.w(b.q(f.Column), " = ", b.param(v))
 	}
 	return s.dmlWhere(b, sc)
 }
@@ -251,7 +251,7 @@ func (s *qbState) insertRow(b *builder, e *meta.Entity, r any) ([]*meta.Field, [
 			if err != nil {
 				return nil, nil, err
 			}
-			if v, err = paramValue(b.d, f, v); err != nil {
+			if v, err = writeParam(b.d, f, v); err != nil {
 				return nil, nil, err
 			}
 			fs = append(fs, f)

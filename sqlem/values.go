@@ -14,6 +14,7 @@ import (
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/internal/valcheck"
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/tracking"
 )
@@ -29,18 +30,20 @@ func (v values) Value(f *meta.Field, row *tracking.Entry) (any, error) {
 func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
 	p := f.Ptr(obj)
 	switch f.Storage {
-	case meta.StorePlain, meta.StoreValuer:
+	case meta.StorePlain:
 		x := reflect.NewAt(f.GoType, p).Elem()
-		if err := checkLength(f, x); err != nil {
+		if err := v.check(f, x); err != nil {
 			return nil, err
 		}
 		return x.Interface(), nil
+	case meta.StoreValuer:
+		return v.driverValue(f, reflect.NewAt(f.GoType, p).Elem().Interface())
 	case meta.StorePointer:
 		x := reflect.NewAt(f.GoType, p).Elem()
 		if x.IsNil() {
 			return nil, nil
 		}
-		if err := checkLength(f, x.Elem()); err != nil {
+		if err := v.check(f, x.Elem()); err != nil {
 			return nil, err
 		}
 		return x.Elem().Interface(), nil
@@ -51,7 +54,10 @@ func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
 		}
 		b, err := json.Marshal(x.Interface())
 		if err != nil {
-			return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
+			return nil, valcheck.Refuse(f, "encode JSON: %w", err)
+		}
+		if err := valcheck.CheckJSON(f, b, limitsOf(v.d)); err != nil {
+			return nil, err
 		}
 		return v.d.EncodeJSON(b), nil
 	case meta.StoreText:
@@ -60,6 +66,54 @@ func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
 		return refValue(f, p)
 	}
 	return nil, fmt.Errorf("%s has no column", f)
+}
+
+// driverValue returns the driver value of the driver.Valuer x of field
+// f, checked as a plain value is: the dialect's ParamConverter then
+// sees a time.Time of an sql.NullTime as any other.
+func (v values) driverValue(f *meta.Field, x any) (any, error) {
+	dv, ok := x.(sqldriver.Valuer)
+	if !ok {
+		return x, nil
+	}
+	val, err := dv.Value()
+	if err != nil {
+		return nil, valcheck.Refuse(f, "%w", err)
+	}
+	if err := valcheck.CheckDriverValue(f, val, limitsOf(v.d)); err != nil {
+		return nil, err
+	}
+	if f.Type == meta.TypeDecimal {
+		if err := checkRange(f, reflect.ValueOf(val)); err != nil {
+			return nil, err
+		}
+	}
+	return val, nil
+}
+
+// limitsOf returns what dialect d's columns cannot hold.
+func limitsOf(d Dialect) valcheck.Limits {
+	if l, ok := d.(LimitedValues); ok {
+		return valcheck.Limits(l.ValueLimits())
+	}
+	return valcheck.Limits{}
+}
+
+// check refuses, naming the field and before anything is sent, a plain
+// value that column f cannot hold or that could not be read back: text
+// too long for its varchar or not UTF-8, a number beyond a decimal's
+// precision, an unsigned integer above the signed 64-bit range, NaN or
+// ±Inf where the dialect has none, a time outside the years 1 to 9999.
+func (v values) check(f *meta.Field, x reflect.Value) error {
+	if err := checkLength(f, x); err != nil {
+		return err
+	}
+	switch x.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Slice,
+		reflect.Uint8, reflect.Uint16, reflect.Uint32:
+		return nil
+	}
+	return valcheck.Check(f, x, limitsOf(v.d))
 }
 
 // refValue returns the foreign-key value a reference holds.
@@ -97,6 +151,41 @@ func paramValue(d Dialect, f *meta.Field, v any) (any, error) {
 	return d.EncodeJSON(enc), nil
 }
 
+// writeParam converts a value a caller gave to write into column f (a
+// query builder SET or INSERT) as paramValue does, refusing first, as a
+// flush would, a value the column cannot hold or could not read back.
+func writeParam(d Dialect, f *meta.Field, v any) (any, error) {
+	if err := checkParam(d, f, v); err != nil {
+		return nil, err
+	}
+	return paramValue(d, f, v)
+}
+
+// checkParam applies the checks of values.check to a caller's value.
+func checkParam(d Dialect, f *meta.Field, v any) error {
+	if v == nil || f.Storage == meta.StoreJSON || f.Storage == meta.StoreRef || f.Storage == meta.StoreText {
+		return nil
+	}
+	if dv, ok := v.(sqldriver.Valuer); ok {
+		val, err := dv.Value()
+		if err != nil {
+			return valcheck.Refuse(f, "%w", err)
+		}
+		return valcheck.CheckDriverValue(f, val, limitsOf(d))
+	}
+	x := reflect.ValueOf(v)
+	if x.Kind() == reflect.Pointer {
+		if x.IsNil() {
+			return nil
+		}
+		x = x.Elem()
+	}
+	if err := checkLength(f, x); err != nil {
+		return err
+	}
+	return valcheck.Check(f, x, limitsOf(d))
+}
+
 // textParam turns a value given for the column of key or field f into its
 // text form when f is a meta.StoreText field; other values pass as they are.
 func textParam(f *meta.Field, v any) (any, error) {
@@ -122,6 +211,8 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 	switch f.Storage {
 	case meta.StorePlain, meta.StorePointer:
 		out := reflect.MakeSlice(reflect.SliceOf(f.GoType), len(rows), len(rows))
+		lim := limitsOf(v.d)
+		check := needsCheck(f)
 		for i, r := range rows {
 			x := f.Value(r.Obj)
 			if f.Length > 0 || f.Type == meta.TypeDecimal {
@@ -133,6 +224,19 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 					y = x.Elem()
 				}
 				if err := checkLength(f, y); err != nil {
+					return nil, err
+				}
+			}
+			if check {
+				y := x
+				if f.Storage == meta.StorePointer {
+					if x.IsNil() {
+						out.Index(i).Set(x)
+						continue
+					}
+					y = x.Elem()
+				}
+				if err := valcheck.Check(f, y, lim); err != nil {
 					return nil, err
 				}
 			}
@@ -184,14 +288,24 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if dv, ok := x.(sqldriver.Valuer); ok {
-			if x, err = dv.Value(); err != nil {
-				return nil, fmt.Errorf("%s: %w", f, err)
-			}
-		}
 		out[i] = x
 	}
 	return out, nil
+}
+
+// needsCheck reports whether values of plain or pointer field f may be
+// refused by valcheck.Check.
+func needsCheck(f *meta.Field) bool {
+	t := f.GoType
+	if f.Storage == meta.StorePointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Slice,
+		reflect.Uint8, reflect.Uint16, reflect.Uint32:
+		return false
+	}
+	return true
 }
 
 // checkLength refuses a string longer than its varchar column, naming the

@@ -2,13 +2,13 @@ package tracking
 
 import (
 	"encoding/json"
-	"fmt"
 	"reflect"
 	"sync"
 	"time"
 	"unsafe"
 
 	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/internal/valcheck"
 	"github.com/gomikro/gomikro/meta"
 )
 
@@ -159,7 +159,7 @@ func encodeJSON(f *meta.Field, p unsafe.Pointer) ([]byte, error) {
 	v := reflect.NewAt(f.GoType, p).Elem().Interface()
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, fmt.Errorf("%s: encode JSON: %w", f, err)
+		return nil, valcheck.Refuse(f, "encode JSON: %w", err)
 	}
 	return b, nil
 }

@@ -93,7 +93,9 @@ func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
 	case cmpTime:
 		return (*time.Time)(pa).Equal(*(*time.Time)(pb)), nil
 	case cmpBytes:
-		return bytes.Equal(*(*[]byte)(pa), *(*[]byte)(pb)), nil
+		// nil is NULL, an empty slice is not.
+		x, y := *(*[]byte)(pa), *(*[]byte)(pb)
+		return bytes.Equal(x, y) && (x == nil) == (y == nil), nil
 	case cmpPtr:
 		xa, xb := *(*unsafe.Pointer)(pa), *(*unsafe.Pointer)(pb)
 		if xa == nil || xb == nil {

@@ -176,5 +176,5 @@ type Shelf struct {
 
 // Entities lists the model for Config.Entities.
 func Entities() []any {
-	return []any{Author{}, Profile{}, Publisher{}, Book{}, Tag{}, Review{}, Category{}, Edition{}, Article{}, Note{}, Warehouse{}, Shelf{}, Gauge{}}
+	return []any{Author{}, Profile{}, Publisher{}, Book{}, Tag{}, Review{}, Category{}, Edition{}, Article{}, Note{}, Warehouse{}, Shelf{}, Gauge{}, Sample{}}
 }

@@ -5,6 +5,7 @@ package sqltest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -48,6 +49,7 @@ func Run(t *testing.T, b Backend) {
 		writerTimesOut(t, b)
 	})
 	t.Run("Execute", func(t *testing.T) { execute(t, b) })
+	t.Run("QBValues", func(t *testing.T) { qbValues(t, b) })
 }
 
 func must(t *testing.T, err error) {
@@ -183,5 +185,42 @@ func execute(t *testing.T, b Backend) {
 	}
 	if c, err := em.Count[conformance.Book](ctx, orm.EM().Fork(), nil); err != nil || c != 0 {
 		t.Fatalf("book table after a hostile value: %d, %v", c, err)
+	}
+}
+
+// qbValues: the query builder's SET and INSERT refuse, as a flush does,
+// values the column cannot hold or could not read back, naming
+// Entity.Field, before anything is sent.
+func qbValues(t *testing.T, b Backend) {
+	ctx := context.Background()
+	orm := b.Open(t, gomikro.Config{Entities: conformance.Entities()})
+	m := orm.EM().Fork()
+	must(t, m.Persist(&conformance.Sample{Case: "row"}))
+	must(t, m.Flush(ctx))
+	year10000 := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name, field string
+		qb          *sqlem.QueryBuilder[conformance.Sample]
+	}{
+		{"insert uint64", "U64", sqlem.QB[conformance.Sample](m, "s").Insert(map[string]any{"case": "x", "u64": uint64(1 << 63)})},
+		{"insert time", "Time", sqlem.QB[conformance.Sample](m, "s").Insert(map[string]any{"case": "x", "time": year10000})},
+		{"set uint", "U", sqlem.QB[conformance.Sample](m, "s").Set("u", ^uint(0)).All()},
+		{"set *time.Time", "PTime", sqlem.QB[conformance.Sample](m, "s").Set("pTime", &year10000).All()},
+		{"set sql.NullTime", "NTime", sqlem.QB[conformance.Sample](m, "s").Set("nTime", sql.NullTime{Time: year10000, Valid: true}).All()},
+		{"set text", "Str", sqlem.QB[conformance.Sample](m, "s").Set("str", "\xff").All()},
+	} {
+		_, err := c.qb.Execute(ctx)
+		var ce *gomikro.ConstraintError
+		if !errors.Is(err, gomikro.ErrCheckViolation) || !errors.As(err, &ce) || ce.Entity != "Sample" || ce.Field != c.field {
+			t.Errorf("%s: %v, want ErrCheckViolation naming Sample.%s", c.name, err, c.field)
+		}
+	}
+	got, err := em.FindOneOrFail[conformance.Sample](ctx, orm.EM().Fork(), query.Eq("case", "row"))
+	must(t, err)
+	if got.U != 0 || !got.Time.IsZero() || got.PTime != nil || got.NTime.Valid || got.Str != "" {
+		t.Fatalf("the row changed: %+v", got)
+	}
+	if n, err := em.Count[conformance.Sample](ctx, orm.EM().Fork(), nil); err != nil || n != 1 {
+		t.Fatalf("%d rows (%v), want 1", n, err)
 	}
 }

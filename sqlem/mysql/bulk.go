@@ -39,7 +39,7 @@ func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v s
 			if err != nil {
 				return "", nil, false, err
 			}
-			args = append(args, x)
+			args = append(args, d.ConvertParam(x))
 			s.WriteString("?")
 			if i == 0 {
 				s.WriteString(" AS c")

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -26,11 +27,13 @@ type Dialect struct {
 }
 
 var (
-	_ sqlem.Dialect       = Dialect{}
-	_ sqlem.InsertIDs     = Dialect{}
-	_ sqlem.BulkUpdater   = Dialect{}
-	_ schema.DropGuard    = Dialect{}
-	_ schema.TableOptions = Dialect{}
+	_ sqlem.Dialect        = Dialect{}
+	_ sqlem.InsertIDs      = Dialect{}
+	_ sqlem.BulkUpdater    = Dialect{}
+	_ sqlem.ParamConverter = Dialect{}
+	_ sqlem.LimitedValues  = Dialect{}
+	_ schema.DropGuard     = Dialect{}
+	_ schema.TableOptions  = Dialect{}
 )
 
 // QuoteIdent implements schema.Dialect: `name`, with backticks doubled.
@@ -38,7 +41,7 @@ func (Dialect) QuoteIdent(name string) string {
 	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
 }
 
-// ColumnType implements schema.Dialect. A string without a length is
+// ColumnType implements schema.Dialect. Floats are DOUBLE. A string without a length is
 // LONGTEXT, unless it is unique or indexed: MySQL indexes VARCHAR, so it
 // becomes VARCHAR(255).
 func (Dialect) ColumnType(f *meta.Field) string {
@@ -54,9 +57,9 @@ func (Dialect) ColumnType(f *meta.Field) string {
 		return "INT"
 	case meta.TypeInt64:
 		return "BIGINT"
-	case meta.TypeFloat32:
-		return "FLOAT"
-	case meta.TypeFloat64:
+	case meta.TypeFloat32, meta.TypeFloat64:
+		// Not FLOAT for float32: the text protocol sends a FLOAT with six
+		// significant digits, so most float32 values would not read back.
 		return "DOUBLE"
 	case meta.TypeDecimal:
 		return "DECIMAL(" + strconv.Itoa(f.Precision) + "," + strconv.Itoa(f.Scale) + ")"
@@ -156,6 +159,30 @@ func (d Dialect) Returning() bool { return d.returning }
 // statements.
 func (Dialect) MaxParams() int { return 65535 }
 
+// ValueLimits implements sqlem.LimitedValues: FLOAT and DOUBLE hold
+// neither NaN nor infinities.
+func (Dialect) ValueLimits() sqlem.ValueLimits { return sqlem.ValueLimits{NoNaN: true, NoInf: true} }
+
+// zeroTime is how the zero time.Time is sent: the driver would send
+// '0000-00-00', which strict mode refuses, and reads this back as the
+// zero time.
+const zeroTime = "0001-01-01 00:00:00"
+
+// ConvertParam implements sqlem.ParamConverter: times are sent in UTC
+// (the session's time zone) truncated to the microseconds DATETIME(6)
+// keeps, so that the server neither rounds them (MySQL) nor truncates
+// them differently from the other backends; the zero time is sent as
+// 0001-01-01.
+func (Dialect) ConvertParam(v any) any {
+	if t, ok := v.(time.Time); ok {
+		if t.IsZero() {
+			return zeroTime
+		}
+		return t.UTC().Truncate(time.Microsecond)
+	}
+	return v
+}
+
 // EncodeJSON implements sqlem.Dialect.
 func (Dialect) EncodeJSON(b []byte) any { return string(b) }
 
@@ -213,9 +240,8 @@ const (
 )
 
 var (
-	quotedKey  = regexp.MustCompile(`for key '(?:[^'.]*\.)?([^']+)'`)
-	fkName     = regexp.MustCompile("CONSTRAINT `([^`]+)`")
-	columnName = regexp.MustCompile("[Cc]olumn '([^']+)'")
+	quotedKey = regexp.MustCompile(`for key '(?:[^'.]*\.)?([^']+)'`)
+	fkName    = regexp.MustCompile("CONSTRAINT `([^`]+)`")
 )
 
 // Classify implements sqlem.Dialect by server error number.
@@ -237,8 +263,17 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 		}
 	case errBadNull:
 		kind = gomikro.ErrNotNullViolation
-	case errDataTooLong, errOutOfRange, errTruncated, errIncorrectValue, errTruncWrongValue, errCheck, errCheckMaria:
+	case errDataTooLong, errOutOfRange, errTruncated, errIncorrectValue, errTruncWrongValue, errCheck:
 		kind = gomikro.ErrCheckViolation
+	case errCheckMaria:
+		kind = gomikro.ErrCheckViolation
+		if m := fkName.FindStringSubmatch(me.Message); m != nil {
+			constraint = m[1]
+			// A column's own CHECK is named after it: `table.column`.
+			if i := strings.LastIndexByte(constraint, '.'); i >= 0 {
+				column = constraint[i+1:]
+			}
+		}
 	case errDeadlock:
 		kind = gomikro.ErrDeadlock
 	case errLockWait, errNoWait:
@@ -246,8 +281,8 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 	default:
 		return "", "", nil
 	}
-	if m := columnName.FindStringSubmatch(me.Message); m != nil {
-		column = m[1]
+	if c := columnOf(me.Message); c != "" {
+		column = c
 	}
 	return constraint, column, kind
 }
@@ -260,4 +295,47 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 func (Dialect) NotApplied(err error) bool {
 	var me *mysql.MySQLError
 	return errors.As(err, &me) || errors.Is(err, driver.ErrBadConn)
+}
+
+// columnOf finds the column a server message names after "column ": as
+// 'col' (MySQL, and MariaDB for most errors) or as `db`.`table`.`col`
+// (MariaDB's incorrect-value errors), backticks doubled inside.
+func columnOf(msg string) string {
+	i := strings.Index(msg, "olumn ")
+	if i < 1 || msg[i-1] != 'c' && msg[i-1] != 'C' {
+		return ""
+	}
+	rest := msg[i+len("olumn "):]
+	if strings.HasPrefix(rest, "'") {
+		if j := strings.IndexByte(rest[1:], '\''); j >= 0 {
+			return rest[1 : 1+j]
+		}
+		return ""
+	}
+	var last string
+	for strings.HasPrefix(rest, "`") {
+		var b strings.Builder
+		j := 1
+		for ; j < len(rest); j++ {
+			if rest[j] == '`' {
+				if j+1 < len(rest) && rest[j+1] == '`' {
+					b.WriteByte('`')
+					j++
+					continue
+				}
+				break
+			}
+			b.WriteByte(rest[j])
+		}
+		if j >= len(rest) {
+			return "" // unterminated
+		}
+		last = b.String()
+		rest = rest[j+1:]
+		if !strings.HasPrefix(rest, ".`") {
+			break
+		}
+		rest = rest[1:]
+	}
+	return last
 }

@@ -8,3 +8,6 @@ func OneRowPerInsert() Option {
 
 // MariaDBReturning exposes the version check to the tests.
 var MariaDBReturning = mariaDBReturning
+
+// ColumnOf exposes the message parser to the tests.
+var ColumnOf = columnOf

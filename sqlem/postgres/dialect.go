@@ -12,7 +12,13 @@ import (
 	"github.com/gomikro/gomikro/sqlem"
 )
 
-var _ sqlem.Dialect = Dialect{}
+var (
+	_ sqlem.Dialect       = Dialect{}
+	_ sqlem.LimitedValues = Dialect{}
+)
+
+// ValueLimits implements sqlem.LimitedValues: text cannot hold NUL.
+func (Dialect) ValueLimits() sqlem.ValueLimits { return sqlem.ValueLimits{NoNUL: true} }
 
 // Placeholder implements sqlem.Dialect: $1, $2, ...
 func (Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }

@@ -24,6 +24,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = int32(cfg.MaxConns)
 	}
+	pc.AfterConnect = utcTimes
 	timeout := cfg.ConnectTimeout
 	if timeout == 0 {
 		timeout = 10 * time.Second

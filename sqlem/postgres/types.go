@@ -1,8 +1,13 @@
 package postgres
 
 import (
+	"context"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/schema"
@@ -85,3 +90,13 @@ func (d Dialect) DropTable(table string) []string {
 
 // SupportsTransactionalDDL implements schema.Dialect.
 func (Dialect) SupportsTransactionalDDL() bool { return true }
+
+// utcTimes makes a connection read timestamptz values in UTC, as the
+// other backends do (pgx would give them in the process's local zone).
+func utcTimes(_ context.Context, c *pgx.Conn) error {
+	m := c.TypeMap()
+	tz := &pgtype.Type{Name: "timestamptz", OID: pgtype.TimestamptzOID, Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC}}
+	m.RegisterType(tz)
+	m.RegisterType(&pgtype.Type{Name: "_timestamptz", OID: pgtype.TimestamptzArrayOID, Codec: &pgtype.ArrayCodec{ElementType: tz}})
+	return nil
+}

@@ -23,6 +23,7 @@ var (
 	_ sqlem.Dialect            = Dialect{}
 	_ sqlem.TxStarter          = Dialect{}
 	_ sqlem.ParamConverter     = Dialect{}
+	_ sqlem.LimitedValues      = Dialect{}
 	_ sqlem.BulkUpdater        = Dialect{}
 	_ schema.InlineForeignKeys = Dialect{}
 	_ schema.DropGuard         = Dialect{}
@@ -120,13 +121,24 @@ func (Dialect) DropEpilogue() []string { return nil }
 func (Dialect) BeginSQL() string { return "BEGIN IMMEDIATE" }
 
 // ConvertParam implements sqlem.ParamConverter: times become UTC text in
-// one layout, so that comparisons in SQL order them correctly.
+// one layout, so that comparisons in SQL order them correctly. An empty
+// (non-nil) []byte becomes empty text: the driver reads an empty BLOB
+// back as nil, which is NULL, and empty text as an empty slice.
 func (Dialect) ConvertParam(v any) any {
-	if t, ok := v.(time.Time); ok {
-		return t.UTC().Format(timeLayout)
+	switch x := v.(type) {
+	case time.Time:
+		return x.UTC().Format(timeLayout)
+	case []byte:
+		if x != nil && len(x) == 0 {
+			return ""
+		}
 	}
 	return v
 }
+
+// ValueLimits implements sqlem.LimitedValues: SQLite stores a NaN as
+// NULL.
+func (Dialect) ValueLimits() sqlem.ValueLimits { return sqlem.ValueLimits{NoNaN: true} }
 
 // Placeholder implements sqlem.Dialect.
 func (Dialect) Placeholder(int) string { return "?" }
