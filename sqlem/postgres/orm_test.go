@@ -142,8 +142,9 @@ func TestQueryLogger(t *testing.T) {
 }
 
 // TestFlushRoundTrips: a flush of rows of two dependent tables, plus an
-// update, is one BEGIN+insert stage and one insert+update+COMMIT stage
-// (pipelined), and a single insert needs no BEGIN/COMMIT at all.
+// update, is one BEGIN+txid+insert stage and one insert+update stage
+// (pipelined), then COMMIT once every result is read; a single insert
+// needs no BEGIN/COMMIT at all.
 func TestFlushRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	orm, buf := logRecords(t, false)
@@ -175,7 +176,7 @@ func TestFlushRoundTrips(t *testing.T) {
 	for _, r := range decode(t, buf) {
 		sqls = append(sqls, strings.Fields(r["sql"].(string))[0])
 	}
-	want := "BEGIN INSERT INSERT UPDATE COMMIT"
+	want := "BEGIN SELECT INSERT INSERT UPDATE COMMIT"
 	if got := strings.Join(sqls, " "); got != want {
 		t.Fatalf("statements %q, want %q", got, want)
 	}
