@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"reflect"
 	"strings"
 
 	"github.com/gomikro/gomikro/meta"
@@ -125,7 +126,7 @@ func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v s
 	if b.Versioned {
 		old := make([]int64, len(rows))
 		for i, r := range rows {
-			old[i] = e.Version.Value(r.Snap).Int()
+			old[i] = versionInt(e.Version.Value(r.Snap))
 		}
 		args = append(args, old)
 		s.WriteString(", ")
@@ -153,4 +154,13 @@ func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v s
 		s.WriteString(d.QuoteIdent(pk.Column))
 	}
 	return s.String(), args, true, nil
+}
+
+// versionInt returns a version field's value (of a signed or unsigned
+// integer kind) as an int64.
+func versionInt(v reflect.Value) int64 {
+	if v.CanUint() {
+		return int64(v.Uint())
+	}
+	return v.Int()
 }
