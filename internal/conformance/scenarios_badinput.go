@@ -250,15 +250,23 @@ func BadInputIsAnError(t *testing.T, h *Harness) {
 
 		// Flushes of values the database refuses.
 		{"TooLongString", flushNew(one(&Author{Name: strings.Repeat("x", 101), Email: "long@example.com"})),
-			func(err error) bool { return errors.Is(err, gomikro.ErrCheckViolation) && strings.Contains(err.Error(), "Author.Name") }},
+			func(err error) bool {
+				return errors.Is(err, gomikro.ErrCheckViolation) && strings.Contains(err.Error(), "Author.Name")
+			}},
 		{"TooLongMultibyteString", flushNew(one(&Author{Name: strings.Repeat("é", 101), Email: "long2@example.com"})),
-			func(err error) bool { return errors.Is(err, gomikro.ErrCheckViolation) && strings.Contains(err.Error(), "Author.Name") }},
+			func(err error) bool {
+				return errors.Is(err, gomikro.ErrCheckViolation) && strings.Contains(err.Error(), "Author.Name")
+			}},
 		{"DuplicateUnique", flushNew(one(&Author{Name: "Dup", Email: a.Email})),
 			func(err error) bool { return errors.Is(err, gomikro.ErrUniqueViolation) }},
 		{"RequiredRefEmpty", flushNew(one(&Book{Title: "Nobody's"})), mentions("Book.Author")},
-		{"JSONNotEncodable", flushNew(func(a *Author) []any { return []any{&Book{Title: "Chan", Author: ref.To(a), Meta: map[string]any{"c": make(chan int)}}} }),
+		{"JSONNotEncodable", flushNew(func(a *Author) []any {
+			return []any{&Book{Title: "Chan", Author: ref.To(a), Meta: map[string]any{"c": make(chan int)}}}
+		}),
 			mentions("Book.Meta")},
-		{"JSONFuncValue", flushNew(func(a *Author) []any { return []any{&Book{Title: "Func", Author: ref.To(a), Meta: map[string]any{"f": func() {}}}} }),
+		{"JSONFuncValue", flushNew(func(a *Author) []any {
+			return []any{&Book{Title: "Func", Author: ref.To(a), Meta: map[string]any{"f": func() {}}}}
+		}),
 			mentions("Book.Meta")},
 		{"RefFromWrongKeyType", flushNew(one(&Book{Title: "Wrong key", Author: ref.FromID[Author]("not a number")})),
 			mentions("Book.Author")},
