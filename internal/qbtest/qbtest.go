@@ -192,6 +192,7 @@ var tests = []test{
 	{"RawFragments", rawFragments},
 	{"UnknownProperties", unknownProperties},
 	{"UpdateDelete", updateDelete},
+	{"VacuousConditions", vacuousConditions},
 	{"InsertUpsert", insertUpsert},
 	{"Iterate", iterate},
 	{"Lock", lock},
