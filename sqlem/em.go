@@ -3,7 +3,9 @@ package sqlem
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 )
 
@@ -32,6 +34,9 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 // the dialect ($1 on PostgreSQL, ? elsewhere); never build SQL from user
 // values.
 func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (int64, error) {
+	if strings.TrimSpace(sql) == "" {
+		return 0, &gomikro.ValidationError{Msg: "Execute: empty statement"}
+	}
 	x, err := m.executor()
 	if err != nil {
 		return 0, err

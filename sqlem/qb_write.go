@@ -100,6 +100,9 @@ func (s *qbState) updateSQL(b *builder) error {
 		if err != nil {
 			return fmt.Errorf("gomikro: update of %s: %w", e.Name, err)
 		}
+		if err := checkParam(f, v); err != nil {
+			return err
+		}
 		p, err := b.bind(f, v)
 		if err != nil {
 			return err
@@ -254,6 +257,9 @@ func (s *qbState) insertRow(b *builder, e *meta.Entity, r any) ([]*meta.Field, [
 		for _, k := range keys {
 			f, v, err := columnValue(e, k, m[k])
 			if err != nil {
+				return nil, nil, err
+			}
+			if err := checkParam(f, v); err != nil {
 				return nil, nil, err
 			}
 			if v, err = paramValue(b.d, f, v); err != nil {

@@ -72,7 +72,43 @@ func refValue(f *meta.Field, p unsafe.Pointer) (any, error) {
 		}
 		return pk.Value(r.Ptr).Interface(), nil
 	}
-	return textParam(pk, r.ID)
+	if pk.Storage == meta.StoreText || r.ID == nil {
+		return textParam(pk, r.ID)
+	}
+	return refKey(f, r.ID)
+}
+
+// refKey converts id, the raw key of a reference (ref.FromID) held by f,
+// to the Go type of the target's key, refusing what is no such key (a
+// string for an integer key, a fraction, a number out of range) with an
+// error naming f.
+func refKey(f *meta.Field, id any) (any, error) {
+	pk := f.Rel.Target.PK[0]
+	if reflect.TypeOf(id) == pk.GoType {
+		return id, nil
+	}
+	obj := reflect.New(f.Rel.Target.Type).UnsafePointer()
+	if err := tracking.Assign(pk, obj, id); err != nil {
+		return nil, &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: f.Entity.Name, Field: f.Name,
+			Err: fmt.Errorf("reference id of type %T is not a key of %s: %w", id, f.Rel.Target.Name, err)}
+	}
+	return pk.Value(obj).Interface(), nil
+}
+
+// checkParam refuses a value a caller gave for column f (a query builder
+// SET or INSERT) that does not fit it, as checkLength does for entities.
+func checkParam(f *meta.Field, v any) error {
+	if v == nil {
+		return nil
+	}
+	x := reflect.ValueOf(v)
+	if x.Kind() == reflect.Pointer {
+		if x.IsNil() {
+			return nil
+		}
+		x = x.Elem()
+	}
+	return checkLength(f, x)
 }
 
 // paramValue converts a value a caller gave for column f (a filter, a
@@ -151,11 +187,11 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 				if x.Ptr != nil {
 					out.Index(i).Set(pk.Value(x.Ptr))
 				} else if x.ID != nil {
-					iv := reflect.ValueOf(x.ID)
-					if !iv.Type().ConvertibleTo(pk.GoType) {
-						return nil, fmt.Errorf("%s: reference id %v (%T) does not fit %s", f, x.ID, x.ID, pk.GoType)
+					id, err := refKey(f, x.ID)
+					if err != nil {
+						return nil, err
 					}
-					out.Index(i).Set(iv.Convert(pk.GoType))
+					out.Index(i).Set(reflect.ValueOf(id))
 				}
 			}
 			return out.Interface(), nil
@@ -167,12 +203,8 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 				return nil, err
 			}
 			if val != nil {
-				iv := reflect.ValueOf(val)
-				if !iv.Type().ConvertibleTo(pk.GoType) {
-					return nil, fmt.Errorf("%s: reference id %v (%T) does not fit %s", f, val, val, pk.GoType)
-				}
 				nv := reflect.New(pk.GoType)
-				nv.Elem().Set(iv.Convert(pk.GoType))
+				nv.Elem().Set(reflect.ValueOf(val))
 				out.Index(i).Set(nv)
 			}
 		}

@@ -193,6 +193,8 @@ var tests = []test{
 	{"UnknownProperties", unknownProperties},
 	{"UpdateDelete", updateDelete},
 	{"VacuousConditions", vacuousConditions},
+	{"BadUsage", badUsage},
+	{"ClosedORM", closedORM},
 	{"InsertUpsert", insertUpsert},
 	{"Iterate", iterate},
 	{"Lock", lock},
