@@ -1,9 +1,12 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gomikro/gomikro"
@@ -19,6 +22,7 @@ var badInput = []Scenario{
 	scenario(ZeroCompositeKeyIsRefused),
 	scenario(UnsignedVersionField),
 	scenario(ClosedORMIsAnError),
+	scenario(MaskedLogHidesValues),
 }
 
 // Gauge has an unsigned version field.
@@ -472,4 +476,81 @@ func ClosedORMIsAnError(t *testing.T, h *Harness) {
 		}, nil},
 		{"Ping", func() error { return g.Driver().Ping(h.Ctx) }, nil},
 	})
+}
+
+// MaskedLogHidesValues checks that with Config.MaskParams no value of a
+// failed statement reaches the log, not even through the driver's error
+// message (a unique violation quotes the duplicate value on MariaDB,
+// SQLite and MongoDB), while the failure itself is logged.
+func MaskedLogHidesValues(t *testing.T, h *Harness) {
+	var buf syncBuffer
+	g := h.Open(gomikro.Config{
+		Logger:     slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		MaskParams: true,
+	})
+	const secret = "S3CRET-7f9c2a"
+	m := g.Fork()
+	must(t, m.Persist(&Author{Name: "Ann", Email: secret + "@example.com"}))
+	must(t, m.Flush(h.Ctx))
+	for i, mk := range []func() any{
+		func() any { return &Author{Name: "Bob", Email: secret + "@example.com"} }, // unique email
+		func() any { return &Tag{Name: secret} },                                   // unique name, then again
+	} {
+		f := g.Fork()
+		must(t, f.Persist(mk()))
+		if i == 1 {
+			must(t, f.Flush(h.Ctx))
+			f = g.Fork()
+			must(t, f.Persist(mk()))
+		}
+		if err := f.Flush(h.Ctx); !errors.Is(err, gomikro.ErrUniqueViolation) {
+			t.Fatalf("duplicate: %v, want ErrUniqueViolation", err)
+		}
+	}
+	// A long value, which servers cut short in their messages.
+	long := secret + strings.Repeat("x", 150)
+	f := g.Fork()
+	must(t, f.Persist(&Publisher{Name: long[:100]}))
+	must(t, f.Flush(h.Ctx))
+	f = g.Fork()
+	must(t, f.Persist(&Publisher{Name: long[:100]}))
+	if err := f.Flush(h.Ctx); !errors.Is(err, gomikro.ErrUniqueViolation) {
+		t.Fatalf("duplicate publisher: %v, want ErrUniqueViolation", err)
+	}
+	// Lookups by the value.
+	if _, err := em.Find[Author](h.Ctx, g.Fork(), query.Eq("email", secret+"@example.com")); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "error=") {
+		t.Fatalf("the failures were not logged:\n%s", out)
+	}
+	for _, leak := range []string{secret, "S3CRET", "7f9c2a"} {
+		if strings.Contains(out, leak) {
+			t.Fatalf("the masked log holds %q:\n%s", leak, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "level=WARN") {
+			t.Log(line)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

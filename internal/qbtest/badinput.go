@@ -1,10 +1,14 @@
 package qbtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
+	"sync"
 
+	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/query"
 	"github.com/gomikro/gomikro/ref"
@@ -241,3 +245,58 @@ func closedORM(e *env) {
 
 // notFilter is a query.Filter of a type the parser does not know.
 type notFilter struct{ query.Filter }
+
+// maskedErrors checks that with MaskParams the values of failed
+// statements stay out of the log, also where the server copies them
+// into its message (a duplicate key, a value of the wrong type).
+func maskedErrors(e *env) {
+	var buf lockedBuffer
+	orm := e.open(gomikro.Config{
+		Logger:     slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		MaskParams: true,
+	})
+	m := orm.EM().Fork()
+	ctx := e.ctx
+	const secret = "S3CRET-b81d"
+	tag := sqlem.QB[QTag](m, "t").Insert(map[string]any{"name": secret})
+	_, err := tag.Execute(ctx)
+	e.must(err)
+	if _, err := tag.Execute(ctx); !errors.Is(err, gomikro.ErrUniqueViolation) {
+		e.t.Fatalf("duplicate tag: %v", err)
+	}
+	// Values the column cannot take, through raw statements.
+	d := orm.Dialect()
+	upd := "UPDATE " + d.QuoteIdent("q_author") + " SET " + d.QuoteIdent("age") + " = " + d.Placeholder(1)
+	_, _ = m.Execute(ctx, upd, secret) // SQLite takes it (type affinity); the others refuse it quoting the value
+	ins := "INSERT INTO " + d.QuoteIdent("q_tag") + " (" + d.QuoteIdent("name") + ") VALUES (" + d.Placeholder(1) + ")"
+	if _, err := m.Execute(ctx, ins, secret); !errors.Is(err, gomikro.ErrUniqueViolation) {
+		e.t.Fatalf("duplicate tag by a raw insert: %v", err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, `"level":"WARN"`) {
+		e.t.Fatalf("no failure logged:\n%s", out)
+	}
+	for _, leak := range []string{secret, "S3CRET", "b81d"} {
+		if strings.Contains(out, leak) {
+			e.t.Fatalf("the masked log holds %q:\n%s", leak, out)
+		}
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for concurrent writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
