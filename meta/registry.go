@@ -55,17 +55,10 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 		r.byName[strings.ToLower(e.Name)] = e
 		pend = append(pend, p...)
 	}
-	// Owning references first: inverse sides and m:n need their columns.
-	slices.SortStableFunc(pend, func(a, b pending) int {
-		ai, bi := a.f.Rel.Collection || a.f.Rel.mappedByName != "", b.f.Rel.Collection || b.f.Rel.mappedByName != ""
-		switch {
-		case ai == bi:
-			return 0
-		case !ai:
-			return -1
-		}
-		return 1
-	})
+	// Whatever the order of the entities: owning references first (inverse
+	// sides and m:n need their columns), then owning m:n collections (their
+	// inverse sides need the pivot), then the inverse sides.
+	slices.SortStableFunc(pend, func(a, b pending) int { return resolveRank(a) - resolveRank(b) })
 	for _, p := range pend {
 		if err := r.resolve(p); err != nil {
 			return nil, err
@@ -100,6 +93,18 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 		tables[pv.Table] = "pivot of " + pv.Owner.Name
 	}
 	return r, nil
+}
+
+// resolveRank orders the relations to resolve: 0 for an owning reference,
+// 1 for an owning (or malformed) collection, 2 for an inverse side.
+func resolveRank(p pending) int {
+	switch {
+	case p.f.Rel.mappedByName != "":
+		return 2
+	case p.f.Rel.Collection:
+		return 1
+	}
+	return 0
 }
 
 func (r *Registry) resolve(p pending) error {
