@@ -14,11 +14,11 @@ import (
 // refuseAll is the error of an UPDATE or DELETE without a condition, or
 // with one that holds for every row.
 func refuseAll(e *meta.Entity, op qbOp, empty bool) error {
-	what := "none given"
+	what := "without a condition"
 	if !empty {
-		what = "the one given holds for every row"
+		what = "without a condition that narrows it (the one given holds for every row)"
 	}
-	return &gomikro.ValidationError{Msg: fmt.Sprintf("%s of %s without a condition (%s) would change every row: add a Where, or call All() to mean it", op, e.Name, what)}
+	return &gomikro.ValidationError{Msg: fmt.Sprintf("%s of %s %s would change every row: add a Where, or call All() to mean it", op, e.Name, what)}
 }
 
 // dmlScope checks what an UPDATE or DELETE cannot have.
