@@ -70,7 +70,8 @@ func zeroKey(e *meta.Entity, en *tracking.Entry) bool {
 // key cannot be a key of the target: a string for an integer key, a
 // fraction, a number out of the key type's range. The database would
 // refuse some of these without naming the field, and store others in a
-// form no later read decodes.
+// form no later read decodes. A required reference emptied on a managed
+// entity is refused too (a document store would not refuse it).
 func checkRefIDs(p *tracking.Plan) error {
 	scratch := map[*meta.Entity]unsafe.Pointer{}
 	check := func(cols []*meta.Field, rows []*tracking.Entry) error {
@@ -81,6 +82,11 @@ func checkRefIDs(p *tracking.Plan) error {
 			pk := f.Rel.Target.PK[0]
 			for _, en := range rows {
 				r := rel.RefAt(f.Ptr(en.Obj))
+				if r.Ptr == nil && r.ID == nil && !f.Nullable {
+					// Emptied on a managed entity (a new one is checked when planned).
+					return &gomikro.ConstraintError{Kind: gomikro.ErrNotNullViolation, Entity: f.Entity.Name, Field: f.Name,
+						Err: fmt.Errorf("%s is required (the reference is empty and the column is NOT NULL)", f)}
+				}
 				if r.Ptr != nil || r.ID == nil || r.IsPending() || reflect.TypeOf(r.ID) == pk.GoType {
 					continue
 				}

@@ -285,8 +285,41 @@ func BadInputIsAnError(t *testing.T, h *Harness) {
 			func(err error) bool { return errors.Is(err, ref.ErrDetached) }},
 		{"RefLoadDetached", func() error { r := ref.FromID[Author](int64(1)); _, err := r.Load(ctx); return err },
 			func(err error) bool { return errors.Is(err, ref.ErrDetached) }},
+		{"RefToRemovedEntity", func() error {
+			f := h.EM()
+			ra, err := em.FindOneOrFail[Author](ctx, f, query.Eq("id", a.ID))
+			if err != nil {
+				return nil
+			}
+			must(t, f.Persist(&Book{Title: "Orphan to be", Author: ref.To(ra)}))
+			must(t, f.Remove(ra))
+			return f.Flush(ctx)
+		}, mentions("Book.Author")},
 	}
 	walk(t, cases)
+
+	// Collections and references replaced wholesale, or holding nil: no
+	// error needed, but no panic, and the flush does what they say.
+	f := h.EM()
+	fb, err := em.FindOneOrFail[Book](ctx, f, query.Eq("id", b.ID), em.Populate("Tags"))
+	must(t, err)
+	fb.Tags = ref.NewCollection[Tag]()
+	fb.Tags.Add(nil)
+	fb.Reviews = ref.Collection[Review]{}
+	must(t, f.Flush(ctx))
+	fb.Tags = ref.NewCollection(&Tag{Name: "fresh"}, nil)
+	must(t, f.Flush(ctx))
+	if got, err := em.FindOneOrFail[Book](ctx, h.EM(), query.Eq("id", b.ID), em.Populate("Tags")); err != nil || got.Tags.Len() != 1 {
+		t.Fatalf("tags after replacing the collection: %v", err)
+	}
+	fb.Author = ref.Ref[Author]{}
+	if err := f.Flush(ctx); !errors.Is(err, gomikro.ErrNotNullViolation) {
+		t.Fatalf("emptying a required reference: %v", err)
+	}
+	fb.Author = ref.To(a)
+	if err := f.Flush(ctx); err == nil {
+		t.Log("a reference to an object of another fork was flushed")
+	}
 
 	// The fork that saw all of this still works.
 	b.Title = "Go 2"
