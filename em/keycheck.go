@@ -73,7 +73,7 @@ func zeroKey(e *meta.Entity, en *tracking.Entry) bool {
 // form no later read decodes. A required reference emptied on a managed
 // entity is refused too (a document store would not refuse it).
 func checkRefIDs(p *tracking.Plan) error {
-	scratch := map[*meta.Entity]unsafe.Pointer{}
+	var scratch map[*meta.Entity]unsafe.Pointer // made when a key needs converting
 	check := func(cols []*meta.Field, rows []*tracking.Entry) error {
 		for _, f := range cols {
 			if f.Storage != meta.StoreRef {
@@ -92,6 +92,9 @@ func checkRefIDs(p *tracking.Plan) error {
 				}
 				obj := scratch[f.Rel.Target]
 				if obj == nil {
+					if scratch == nil {
+						scratch = map[*meta.Entity]unsafe.Pointer{}
+					}
 					obj = reflect.New(f.Rel.Target.Type).UnsafePointer()
 					scratch[f.Rel.Target] = obj
 				}
