@@ -13,12 +13,12 @@ import (
 // (which this package cannot import in its own tests).
 type fzRef[T any] struct {
 	_ [0]*T
-	r rel.Ref
+	_ rel.Ref
 }
 
 type fzColl[T any] struct {
 	_ [0]*T
-	c rel.Collection
+	_ rel.Collection
 }
 
 // FzTarget is the other end of the fuzzed entity's relations.

@@ -68,7 +68,7 @@ func FuzzValues(f *testing.F) {
 	f.Add("0a0b0c", int64(300), math.NaN(), []byte(`null`))
 	f.Add("", int64(math.MinInt64), math.Inf(-1), []byte(`{"a":`))
 	f.Add("9223372036854775808", int64(127), 9999.995, []byte("\"str\""))
-	f.Add("-5", int64(65536), -0.0, []byte{0xff, 0xfe})
+	f.Add("-5", int64(65536), math.Copysign(0, -1), []byte{0xff, 0xfe})
 	reg, err := meta.NewRegistry(nil, fzRow{}, fzTarget{}, fzBin{})
 	if err != nil {
 		f.Fatal(err)
