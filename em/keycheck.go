@@ -70,8 +70,9 @@ func zeroKey(e *meta.Entity, en *tracking.Entry) bool {
 // key cannot be a key of the target: a string for an integer key, a
 // fraction, a number out of the key type's range. The database would
 // refuse some of these without naming the field, and store others in a
-// form no later read decodes. A required reference emptied on a managed
-// entity is refused too (a document store would not refuse it).
+// form no later read decodes. So are a reference to key zero of an
+// entity whose keys are generated, and a required reference emptied on a
+// managed entity (a document store would take both).
 func checkRefIDs(p *tracking.Plan) error {
 	var scratch map[*meta.Entity]unsafe.Pointer // made when a key needs converting
 	check := func(cols []*meta.Field, rows []*tracking.Entry) error {
@@ -87,7 +88,13 @@ func checkRefIDs(p *tracking.Plan) error {
 					return &gomikro.ConstraintError{Kind: gomikro.ErrNotNullViolation, Entity: f.Entity.Name, Field: f.Name,
 						Err: fmt.Errorf("%s is required (the reference is empty and the column is NOT NULL)", f)}
 				}
-				if r.Ptr != nil || r.ID == nil || r.IsPending() || reflect.TypeOf(r.ID) == pk.GoType {
+				if r.Ptr != nil || r.ID == nil || r.IsPending() {
+					continue
+				}
+				if reflect.TypeOf(r.ID) == pk.GoType {
+					if pk.Generated && reflect.ValueOf(r.ID).IsZero() {
+						return zeroRefErr(f)
+					}
 					continue
 				}
 				obj := scratch[f.Rel.Target]
@@ -100,6 +107,9 @@ func checkRefIDs(p *tracking.Plan) error {
 				}
 				if err := tracking.Assign(pk, obj, r.ID); err != nil {
 					return &gomikro.ValidationError{Msg: fmt.Sprintf("%s: reference id %s is not a key of %s: %v", f, describeValue(r.ID), f.Rel.Target.Name, err)}
+				}
+				if pk.Generated && pk.Value(obj).IsZero() {
+					return zeroRefErr(f)
 				}
 			}
 		}
@@ -126,4 +136,10 @@ func describeValue(v any) string {
 		return fmt.Sprintf("of type %T", v)
 	}
 	return fmt.Sprintf("%v (%T)", v, v)
+}
+
+// zeroRefErr is the error of a reference to key zero of an entity whose
+// keys the database generates: no row has it.
+func zeroRefErr(f *meta.Field) error {
+	return &gomikro.ValidationError{Msg: fmt.Sprintf("%s: reference id 0 names no %s (their keys are generated); leave the reference empty for none", f, f.Rel.Target.Name)}
 }

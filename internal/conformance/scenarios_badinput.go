@@ -278,6 +278,14 @@ func BadInputIsAnError(t *testing.T, h *Harness) {
 		{"RefFromNegativeIntoUnsigned", flushNew(one(&Book{Title: "Overflow", Author: ref.FromID[Author](uint64(1 << 63))})), mentions("Book.Author")},
 		{"RefFromEntityID", flushNew(one(&Book{Title: "Entity", Author: ref.FromID[Author](elsewhere)})), mentions("Book.Author")},
 		{"RefToEntityOfAnotherFork", flushNew(one(&Book{Title: "Detached", Author: ref.To(elsewhere)})), nil},
+		{"RefFromZeroID", flushNew(one(&Book{Title: "Zero", Author: ref.FromID[Author](int64(0))})), mentions("Book.Author")},
+		{"RefFromZeroIDOtherType", flushNew(one(&Book{Title: "Zero", Author: ref.FromID[Author](0)})), mentions("Book.Author")},
+		{"NullableRefFromZeroID", flushNew(func(a *Author) []any {
+			return []any{&Book{Title: "Zero publisher", Author: ref.To(a), Publisher: ref.FromID[Publisher](int64(0))}}
+		}), mentions("Book.Publisher")},
+		{"CompositeKeyRefPartZero", flushNew(func(a *Author) []any {
+			return []any{&Review{Book: ref.FromID[Book](int64(0)), Reviewer: ref.To(a), Stars: 1}}
+		}), mentions("Review.Book")},
 		{"RefFromNilID", flushNew(one(&Book{Title: "Nil key", Author: ref.FromID[Author](nil)})), mentions("Book.Author")},
 
 		// Collections and references of objects no EntityManager manages.
