@@ -97,6 +97,9 @@ func FuzzRedact(f *testing.F) {
 	f.Add(`Key (a)=(b) already exists`, "b")
 	f.Add("'''", "'")
 	f.Fuzz(func(t *testing.T, msg, secret string) {
+		if len(msg) > 4096 || len(secret) > 256 {
+			return
+		}
 		got := Redact(msg, []any{secret})
 		if len(secret) >= 6 && strings.Contains(got, secret) {
 			t.Fatalf("Redact(%q, %q) = %q keeps the value", msg, secret, got)
