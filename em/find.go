@@ -122,6 +122,9 @@ func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Fi
 	if err != nil {
 		return nil, err
 	}
+	if o.limit < 0 || o.offset < 0 {
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("find %s: Limit(%d) and Offset(%d) must not be negative", e.Name, o.limit, o.offset)}
+	}
 	if err := checkPopulate(e, o.populate); err != nil {
 		return nil, err
 	}

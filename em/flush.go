@@ -71,6 +71,10 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := checkKeys(plan); err != nil {
+		plan.Restore()
+		return err
+	}
 	for _, pv := range pivots {
 		plan.AddPivot(pv.pivot, pv.owner, pv.target, pv.add)
 	}

@@ -17,6 +17,9 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	if err != nil {
 		return err
 	}
+	if fn == nil {
+		return &gomikro.ValidationError{Msg: "Transactional: nil function"}
+	}
 	var t Tx
 	if mm.tx != nil {
 		t, err = mm.tx.Begin(ctx)

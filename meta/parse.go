@@ -27,6 +27,11 @@ var (
 	errType             = reflect.TypeFor[error]()
 )
 
+// tagOf returns the orm tag of a struct field. The tag fuzz test replaces
+// it, to parse many tags without making a struct type for each (types
+// made by reflect.StructOf are never freed).
+var tagOf = func(sf reflect.StructField) (string, bool) { return sf.Tag.Lookup("orm") }
+
 // tagItem is one item of an `orm:"..."` tag.
 type tagItem struct{ key, val string }
 
@@ -82,10 +87,15 @@ func parseEntity(t reflect.Type, naming NamingStrategy) (*Entity, []pending, err
 	if t.Kind() != reflect.Struct {
 		return nil, nil, &Error{Entity: t.String(), Msg: "an entity must be a struct"}
 	}
-	e := &Entity{Name: t.Name(), Type: t, byName: map[string]*Field{}}
-	if e.Name == "" {
+	if t.Name() == "" {
 		return nil, nil, &Error{Entity: t.String(), Msg: "an entity must be a named struct type"}
 	}
+	return parseStruct(t, t.Name(), naming)
+}
+
+// parseStruct reads the struct t as the entity called name.
+func parseStruct(t reflect.Type, name string, naming NamingStrategy) (*Entity, []pending, error) {
+	e := &Entity{Name: name, Type: t, byName: map[string]*Field{}}
 	var pend []pending
 	if err := parseFields(e, t, 0, nil, naming, &pend); err != nil {
 		return nil, nil, err
@@ -131,7 +141,7 @@ func isInteger(t Type) bool { return t == TypeInt16 || t == TypeInt32 || t == Ty
 func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, naming NamingStrategy, pend *[]pending) error {
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
-		tag, hasTag := sf.Tag.Lookup("orm")
+		tag, hasTag := tagOf(sf)
 		items := parseTag(tag)
 		if sf.Name == "_" {
 			for _, it := range items {

@@ -47,34 +47,44 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 		if err != nil {
 			return nil, err
 		}
-		if prev, dup := r.byName[strings.ToLower(e.Name)]; dup {
-			return nil, &Error{Entity: e.Name, Msg: fmt.Sprintf("two entities share the name (%s and %s)", prev.Type, e.Type)}
+		if err := r.add(e, p, &pend); err != nil {
+			return nil, err
 		}
-		r.entities = append(r.entities, e)
-		r.byType[t] = e
-		r.byName[strings.ToLower(e.Name)] = e
-		pend = append(pend, p...)
 	}
-	// Owning references first: inverse sides and m:n need their columns.
-	slices.SortStableFunc(pend, func(a, b pending) int {
-		ai, bi := a.f.Rel.Collection || a.f.Rel.mappedByName != "", b.f.Rel.Collection || b.f.Rel.mappedByName != ""
-		switch {
-		case ai == bi:
-			return 0
-		case !ai:
-			return -1
-		}
-		return 1
-	})
+	if err := r.link(pend); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// add registers a parsed entity; its relations wait in pend.
+func (r *Registry) add(e *Entity, p []pending, pend *[]pending) error {
+	if prev, dup := r.byName[strings.ToLower(e.Name)]; dup {
+		return &Error{Entity: e.Name, Msg: fmt.Sprintf("two entities share the name (%s and %s)", prev.Type, e.Type)}
+	}
+	r.entities = append(r.entities, e)
+	r.byType[e.Type] = e
+	r.byName[strings.ToLower(e.Name)] = e
+	*pend = append(*pend, p...)
+	return nil
+}
+
+// link resolves the relations of the registered entities against each
+// other and checks table and column names.
+func (r *Registry) link(pend []pending) error {
+	// Whatever the order of the entities: owning references first (inverse
+	// sides and m:n need their columns), then owning m:n collections (their
+	// inverse sides need the pivot), then the inverse sides.
+	slices.SortStableFunc(pend, func(a, b pending) int { return resolveRank(a) - resolveRank(b) })
 	for _, p := range pend {
 		if err := r.resolve(p); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	tables := map[string]string{}
 	for _, e := range r.entities {
 		if prev, dup := tables[e.Table]; dup {
-			return nil, &Error{Entity: e.Name, Msg: fmt.Sprintf("table %q is also used by %s", e.Table, prev)}
+			return &Error{Entity: e.Name, Msg: fmt.Sprintf("table %q is also used by %s", e.Table, prev)}
 		}
 		tables[e.Table] = e.Name
 		cols := map[string]string{}
@@ -83,7 +93,7 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 				continue
 			}
 			if prev, dup := cols[f.Column]; dup {
-				return nil, fieldErr(e.Name, f.Name, "column %q is also used by %s", f.Column, prev)
+				return fieldErr(e.Name, f.Name, "column %q is also used by %s", f.Column, prev)
 			}
 			cols[f.Column] = f.Name
 			e.Columns = append(e.Columns, f)
@@ -95,11 +105,23 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 	}
 	for _, pv := range r.pivots {
 		if prev, dup := tables[pv.Table]; dup {
-			return nil, &Error{Entity: pv.Owner.Name, Msg: fmt.Sprintf("pivot table %q is also used by %s", pv.Table, prev)}
+			return &Error{Entity: pv.Owner.Name, Msg: fmt.Sprintf("pivot table %q is also used by %s", pv.Table, prev)}
 		}
 		tables[pv.Table] = "pivot of " + pv.Owner.Name
 	}
-	return r, nil
+	return nil
+}
+
+// resolveRank orders the relations to resolve: 0 for an owning reference,
+// 1 for an owning (or malformed) collection, 2 for an inverse side.
+func resolveRank(p pending) int {
+	switch {
+	case p.f.Rel.mappedByName != "":
+		return 2
+	case p.f.Rel.Collection:
+		return 1
+	}
+	return 0
 }
 
 func (r *Registry) resolve(p pending) error {

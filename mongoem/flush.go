@@ -577,22 +577,49 @@ func (r runner) delete(ctx context.Context, b *tracking.DeleteBatch) error {
 		}
 		ids[i] = id
 	}
-	var filter bson.D
-	if b.Versioned {
+	// Rows with a version to check (loaded ones, and references whose
+	// version the caller set) go by _id and version; references with no
+	// version known go by _id alone.
+	var checked []*tracking.Entry
+	var checkedIDs, plainIDs bson.A
+	var versions []any
+	for i, en := range b.Rows {
+		if v, ok := tracking.DeleteVersion(en); ok && b.Versioned {
+			checked, checkedIDs, versions = append(checked, en), append(checkedIDs, ids[i]), append(versions, v)
+		} else {
+			plainIDs = append(plainIDs, ids[i])
+		}
+	}
+	if len(checked) > 0 {
 		vpath := in.path[b.Entity.Version]
 		// Check first, so that a stale row fails the flush before any
 		// document is gone (there may be no transaction to roll back).
-		if err := r.checkVersions(ctx, in, b.Rows, ids); err != nil {
+		if err := r.checkVersions(ctx, in, checked, checkedIDs, versions); err != nil {
 			return err
 		}
-		or := make(bson.A, len(b.Rows))
-		for i, en := range b.Rows {
-			or[i] = bson.D{{Key: idField, Value: ids[i]}, {Key: vpath, Value: toInt64(b.Entity.Version.Value(en.Obj).Interface())}}
+		or := make(bson.A, len(checked))
+		for i := range checked {
+			or[i] = bson.D{{Key: idField, Value: checkedIDs[i]}, {Key: vpath, Value: toInt64(versions[i])}}
 		}
-		filter = bson.D{{Key: "$or", Value: or}}
-	} else {
-		filter = bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: ids}}}}
+		n, err := r.deleteMany(ctx, in, bson.D{{Key: "$or", Value: or}})
+		if err != nil {
+			return err
+		}
+		if n < int64(len(checked)) {
+			return r.lockError(ctx, in, checked, checkedIDs, func(i int) any { return versions[i] })
+		}
 	}
+	if len(plainIDs) > 0 {
+		if _, err := r.deleteMany(ctx, in, bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: plainIDs}}}}); err != nil {
+			return err
+		}
+	}
+	return r.cascade(ctx, b.Entity, ids)
+}
+
+// deleteMany deletes the documents of in matching filter and returns how
+// many went.
+func (r runner) deleteMany(ctx context.Context, in *entInfo, filter bson.D) (int64, error) {
 	start := time.Now()
 	res, err := r.d.db.Collection(in.coll).DeleteMany(r.ctx(ctx), filter)
 	var n int64 = -1
@@ -601,19 +628,20 @@ func (r runner) delete(ctx context.Context, b *tracking.DeleteBatch) error {
 	}
 	r.d.log.log(ctx, "deleteMany", in.coll, filter, start, n, err)
 	if err != nil {
-		return fmt.Errorf("gomikro: delete %s: %w", in.e.Name, translate(err, in, nil))
+		return n, fmt.Errorf("gomikro: delete %s: %w", in.e.Name, translate(err, in, nil))
 	}
-	if b.Versioned && n < int64(len(ids)) {
-		return r.lockError(ctx, in, b.Rows, ids, func(i int) any { return b.Entity.Version.Value(b.Rows[i].Obj).Interface() })
-	}
-	return r.cascade(ctx, b.Entity, ids)
+	return n, nil
 }
 
 // checkVersions fails with an optimistic-lock error when a row's stored
-// version is not the one it was loaded with.
-func (r runner) checkVersions(ctx context.Context, in *entInfo, rows []*tracking.Entry, ids bson.A) error {
+// version is not versions[i], the one it was loaded with.
+func (r runner) checkVersions(ctx context.Context, in *entInfo, rows []*tracking.Entry, ids bson.A, versions []any) error {
 	vpath := in.path[in.e.Version]
-	filter := bson.D{{Key: "$or", Value: versionTerms(in, rows, ids, vpath)}}
+	or := make(bson.A, len(rows))
+	for i := range rows {
+		or[i] = bson.D{{Key: idField, Value: ids[i]}, {Key: vpath, Value: toInt64(versions[i])}}
+	}
+	filter := bson.D{{Key: "$or", Value: or}}
 	start := time.Now()
 	n, err := r.d.db.Collection(in.coll).CountDocuments(r.ctx(ctx), filter)
 	r.d.log.log(ctx, "count", in.coll, filter, start, n, err)
@@ -623,15 +651,7 @@ func (r runner) checkVersions(ctx context.Context, in *entInfo, rows []*tracking
 	if n == int64(len(rows)) {
 		return nil
 	}
-	return r.lockError(ctx, in, rows, ids, func(i int) any { return in.e.Version.Value(rows[i].Obj).Interface() })
-}
-
-func versionTerms(in *entInfo, rows []*tracking.Entry, ids bson.A, vpath string) bson.A {
-	or := make(bson.A, len(rows))
-	for i, en := range rows {
-		or[i] = bson.D{{Key: idField, Value: ids[i]}, {Key: vpath, Value: toInt64(in.e.Version.Value(en.Obj).Interface())}}
-	}
-	return or
+	return r.lockError(ctx, in, rows, ids, func(i int) any { return versions[i] })
 }
 
 // cascade applies the onDelete actions of the references to e's deleted

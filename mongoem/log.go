@@ -35,5 +35,5 @@ func (q *queryLogger) log(ctx context.Context, op, coll string, detail any, star
 			attrs = append(attrs, slog.String("args", string(b)))
 		}
 	}
-	q.Log(ctx, start, n, err, attrs...)
+	q.LogParams(ctx, start, n, err, []any{detail}, attrs...)
 }

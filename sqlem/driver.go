@@ -241,6 +241,9 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 		if !ok {
 			return "", nil, nil, fmt.Errorf("gomikro: lock mode %T is not a sqlem.LockMode", q.Lock)
 		}
+		if err := checkLock(l); err != nil {
+			return "", nil, nil, err
+		}
 		b.w(drv.d.Lock(l))
 	}
 	return b.String(), b.args, extra, nil

@@ -3,7 +3,9 @@ package sqlem
 import (
 	"context"
 	"fmt"
+	"strings"
 
+	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 )
 
@@ -30,14 +32,21 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 // Execute runs a raw statement with bound parameters (in m's transaction
 // when it has one) and returns the rows it affected. Use placeholders of
 // the dialect ($1 on PostgreSQL, ? elsewhere); never build SQL from user
-// values.
+// values. A constraint failure matches gomikro.ErrUniqueViolation and the
+// other constraint errors, as a flush's does.
 func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (int64, error) {
+	if strings.TrimSpace(sql) == "" {
+		return 0, &gomikro.ValidationError{Msg: "Execute: empty statement"}
+	}
 	x, err := m.executor()
 	if err != nil {
 		return 0, err
 	}
 	n, err := x.Exec(ctx, sql, args...)
 	if err != nil {
+		if constraint, _, kind := m.drv.d.Classify(err); kind != nil {
+			err = &gomikro.ConstraintError{Kind: kind, Constraint: constraint, Err: err}
+		}
 		return 0, fmt.Errorf("gomikro: execute: %w", err)
 	}
 	return n, nil

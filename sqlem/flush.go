@@ -745,7 +745,13 @@ func (fx *flushExec) delete(b *tracking.DeleteBatch) {
 			if err := fx.pkCond(bl, e, row); err != nil {
 				continue
 			}
-			bl.w(" AND ", bl.q(e.Version.Column), " = ", bl.param(e.Version.Value(row.Snap).Interface()))
+			v, checked := tracking.DeleteVersion(row)
+			if !checked {
+				// A reference with no version known: delete by key.
+				fx.add(&Stmt{SQL: bl.String(), Args: bl.args}, e, "delete")
+				continue
+			}
+			bl.w(" AND ", bl.q(e.Version.Column), " = ", bl.param(v))
 			st := &Stmt{SQL: bl.String(), Args: bl.args}
 			fx.add(st, e, "delete")
 			fx.checks = append(fx.checks, func() error {

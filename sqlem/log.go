@@ -44,7 +44,7 @@ func (q *queryLogger) log(ctx context.Context, sql string, args []any, start tim
 			attrs = append(attrs, slog.Any("args", args))
 		}
 	}
-	q.Log(ctx, start, rows, err, attrs...)
+	q.LogParams(ctx, start, rows, err, args, attrs...)
 }
 
 type loggedExec struct {

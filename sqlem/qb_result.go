@@ -28,6 +28,17 @@ func (s *qbState) ready() error {
 	if s.m == nil || s.m.EntityManager == nil || s.m.drv == nil {
 		return &gomikro.ValidationError{Msg: "query builder without an EntityManager (build it with sqlem.QB or CreateQueryBuilder)"}
 	}
+	if s.limit < 0 || s.offset < 0 {
+		return &gomikro.ValidationError{Msg: fmt.Sprintf("query builder: Limit(%d) and Offset(%d) must not be negative", s.limit, s.offset)}
+	}
+	return checkLock(s.lock)
+}
+
+// checkLock refuses a lock mode that is none of the LockMode constants.
+func checkLock(l LockMode) error {
+	if l > LockForUpdateNoWait {
+		return &gomikro.ValidationError{Msg: fmt.Sprintf("unknown lock mode %d: use one of the sqlem.Lock... constants", l)}
+	}
 	return nil
 }
 

@@ -2,7 +2,7 @@ package sqlem
 
 import (
 	"fmt"
-	"slices"
+	"reflect"
 	"strings"
 
 	"github.com/gomikro/gomikro/meta"
@@ -49,10 +49,26 @@ func rawFragment(b *builder, sql string, args []any) error {
 	return nil
 }
 
+// truth is what can be known of a condition without the rows: it holds
+// for every row, for none, or it depends on the row.
+type truth int8
+
+const (
+	never  truth = -1
+	maybe  truth = 0
+	always truth = 1
+)
+
+func (t truth) and(u truth) truth { return min(t, u) }
+func (t truth) or(u truth) truth  { return max(t, u) }
+func (t truth) not() truth        { return -t }
+
 // conds writes conditions joined left to right by AND or OR:
-// ((c0 AND c1) OR c2). vacuous reports whether they hold for every row.
-func (sc *scope) conds(b *builder, cs []qbCond, clause string) (vacuous bool, err error) {
+// ((c0 AND c1) OR c2), and reports whether they hold for every row, for
+// none, or it depends.
+func (sc *scope) conds(b *builder, cs []qbCond, clause string) (truth, error) {
 	b.w(strings.Repeat("(", len(cs)-1))
+	t := always
 	for i, c := range cs {
 		if i > 0 {
 			if c.or {
@@ -64,7 +80,7 @@ func (sc *scope) conds(b *builder, cs []qbCond, clause string) (vacuous bool, er
 		b.w("(")
 		v, err := sc.cond(b, c, clause)
 		if err != nil {
-			return false, err
+			return maybe, err
 		}
 		b.w(")")
 		if i > 0 {
@@ -72,57 +88,64 @@ func (sc *scope) conds(b *builder, cs []qbCond, clause string) (vacuous bool, er
 		}
 		switch {
 		case i == 0:
-			vacuous = v
+			t = v
 		case c.or:
-			vacuous = vacuous || v
+			t = t.or(v)
 		default:
-			vacuous = vacuous && v
+			t = t.and(v)
 		}
 	}
-	return vacuous, nil
+	return t, nil
 }
 
 var columnOps = map[string]bool{"=": true, "<>": true, "!=": true, "<": true, "<=": true, ">": true, ">=": true}
 
-func (sc *scope) cond(b *builder, c qbCond, clause string) (bool, error) {
+func (sc *scope) cond(b *builder, c qbCond, clause string) (truth, error) {
 	switch c.kind {
 	case condFilter:
 		pc, err := query.Parse(c.filter)
 		if err != nil {
-			return false, fmt.Errorf("gomikro: query builder %s on %s: %w", clause, sc.rootE.Name, err)
+			return maybe, fmt.Errorf("gomikro: query builder %s on %s: %w", clause, sc.rootE.Name, err)
 		}
 		if pc == nil {
 			b.w("TRUE")
-			return true, nil
+			return always, nil
 		}
 		return sc.filter(b, pc, clause)
 	case condRaw:
-		return false, rawFragment(b, c.sql, c.args)
+		return maybe, rawFragment(b, c.sql, c.args)
 	case condColumns:
 		if !columnOps[c.op] {
-			return false, fmt.Errorf("gomikro: query builder %s: WhereColumns: unsupported operator %q", clause, c.op)
+			return maybe, fmt.Errorf("gomikro: query builder %s: WhereColumns: unsupported operator %q", clause, c.op)
 		}
-		l, _, err := sc.column(b, c.path, clause)
+		l, lf, err := sc.column(b, c.path, clause)
 		if err != nil {
-			return false, err
+			return maybe, err
 		}
 		r, _, err := sc.column(b, c.right, clause)
 		if err != nil {
-			return false, err
+			return maybe, err
 		}
 		op := c.op
 		if op == "!=" {
 			op = "<>"
 		}
 		b.w(l, " ", op, " ", r)
-		return false, nil
+		if l != r || lf.Nullable {
+			return maybe, nil
+		}
+		// A NOT NULL column compared with itself.
+		if op == "=" || op == "<=" || op == ">=" {
+			return always, nil
+		}
+		return never, nil
 	case condIn:
 		col, _, err := sc.column(b, c.path, clause)
 		if err != nil {
-			return false, err
+			return maybe, err
 		}
 		if c.sub == nil {
-			return false, fmt.Errorf("gomikro: query builder %s: WhereIn(%q) without a sub-query", clause, c.path)
+			return maybe, fmt.Errorf("gomikro: query builder %s: WhereIn(%q) without a sub-query", clause, c.path)
 		}
 		b.w(col)
 		if c.not {
@@ -130,36 +153,42 @@ func (sc *scope) cond(b *builder, c qbCond, clause string) (bool, error) {
 		}
 		b.w(" IN (")
 		if err := c.sub.subquery(b, sc, true); err != nil {
-			return false, err
+			return maybe, err
 		}
 		b.w(")")
-		return false, nil
+		return maybe, nil
 	case condExists:
 		if c.sub == nil {
-			return false, fmt.Errorf("gomikro: query builder %s: WhereExists without a sub-query", clause)
+			return maybe, fmt.Errorf("gomikro: query builder %s: WhereExists without a sub-query", clause)
 		}
 		if c.not {
 			b.w("NOT ")
 		}
 		b.w("EXISTS (")
 		if err := c.sub.subquery(b, sc, false); err != nil {
-			return false, err
+			return maybe, err
 		}
 		b.w(")")
-		return false, nil
+		return maybe, nil
 	}
-	return false, fmt.Errorf("gomikro: query builder: unknown condition kind %d", c.kind)
+	return maybe, fmt.Errorf("gomikro: query builder: unknown condition kind %d", c.kind)
 }
 
 // filter renders a parsed filter: groups whose key is an alias apply to
 // that alias's entity, everything else to the root entity.
-func (sc *scope) filter(b *builder, c query.Cond, clause string) (bool, error) {
-	list := func(cs []query.Cond, sep, empty string, or bool) (bool, error) {
+func (sc *scope) filter(b *builder, c query.Cond, clause string) (truth, error) {
+	list := func(cs []query.Cond, sep, empty string, or bool) (truth, error) {
 		if len(cs) == 0 {
 			b.w(empty)
-			return !or, nil
+			if or {
+				return never, nil
+			}
+			return always, nil
 		}
-		vac := !or
+		t := always
+		if or {
+			t = never
+		}
 		b.w("(")
 		for i, x := range cs {
 			if i > 0 {
@@ -167,16 +196,16 @@ func (sc *scope) filter(b *builder, c query.Cond, clause string) (bool, error) {
 			}
 			v, err := sc.filter(b, x, clause)
 			if err != nil {
-				return false, err
+				return maybe, err
 			}
 			if or {
-				vac = vac || v
+				t = t.or(v)
 			} else {
-				vac = vac && v
+				t = t.and(v)
 			}
 		}
 		b.w(")")
-		return vac, nil
+		return t, nil
 	}
 	switch c := c.(type) {
 	case query.AndCond:
@@ -185,11 +214,12 @@ func (sc *scope) filter(b *builder, c query.Cond, clause string) (bool, error) {
 		return list(c, " OR ", "FALSE", true)
 	case query.NotCond:
 		b.w("NOT (")
-		if _, err := sc.filter(b, c.C, clause); err != nil {
-			return false, err
+		t, err := sc.filter(b, c.C, clause)
+		if err != nil {
+			return maybe, err
 		}
 		b.w(")")
-		return false, nil
+		return t.not(), nil
 	case query.RelCond:
 		// An alias wins over a relation of the same name, as in MikroORM.
 		if e, ok := sc.lookup(c.Path); ok {
@@ -200,14 +230,14 @@ func (sc *scope) filter(b *builder, c query.Cond, clause string) (bool, error) {
 }
 
 // resolved resolves c against e and renders it on alias.
-func (sc *scope) resolved(b *builder, e *meta.Entity, alias string, c query.Cond, clause string) (bool, error) {
+func (sc *scope) resolved(b *builder, e *meta.Entity, alias string, c query.Cond, clause string) (truth, error) {
 	if c == nil {
 		b.w("TRUE")
-		return true, nil
+		return always, nil
 	}
 	x, err := query.Resolve(e, c)
 	if err != nil {
-		return false, fmt.Errorf("gomikro: query builder %s: %w", clause, err)
+		return maybe, fmt.Errorf("gomikro: query builder %s: %w", clause, err)
 	}
 	name := b.q(alias)
 	for s := sc; s != nil; s = s.parent {
@@ -217,27 +247,74 @@ func (sc *scope) resolved(b *builder, e *meta.Entity, alias string, c query.Cond
 		}
 	}
 	if err := b.where(name, x); err != nil {
-		return false, err
+		return maybe, err
 	}
-	return vacuousExpr(x), nil
+	return exprTruth(x), nil
 }
 
-// vacuousExpr reports whether x holds for every row.
-func vacuousExpr(x query.Expr) bool {
+// exprTruth reports whether x holds for every row, for none, or it
+// depends: empty lists, NULL tests of NOT NULL columns and the logic
+// around them, as rendered.
+func exprTruth(x query.Expr) truth {
 	switch x := x.(type) {
 	case nil:
-		return true
+		return always
 	case query.AndExpr:
+		t := always
 		for _, y := range x {
-			if !vacuousExpr(y) {
-				return false
-			}
+			t = t.and(exprTruth(y))
 		}
-		return true
+		return t
 	case query.OrExpr:
-		return slices.ContainsFunc(x, vacuousExpr)
+		t := never
+		for _, y := range x {
+			t = t.or(exprTruth(y))
+		}
+		return t
+	case query.NotExpr:
+		return exprTruth(x.E).not()
+	case query.FieldCmp:
+		return cmpTruth(x)
+	case query.RelExpr:
+		inner := exprTruth(x.E)
+		switch {
+		case inner == never:
+			return never // no related row satisfies it
+		case inner == always && x.Field.Storage == meta.StoreRef && !x.Field.Nullable:
+			return always // every row references an existing one
+		}
 	}
-	return false
+	return maybe
+}
+
+// cmpTruth is exprTruth of one comparison.
+func cmpTruth(c query.FieldCmp) truth {
+	notNull := !c.Field.Nullable
+	switch c.Op {
+	case query.OpIn, query.OpNin:
+		rv := reflect.ValueOf(c.Value)
+		if (rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array) && rv.Len() == 0 {
+			if c.Op == query.OpIn {
+				return never
+			}
+			return always
+		}
+	case query.OpEq, query.OpNe:
+		if c.Value == nil && notNull {
+			if c.Op == query.OpEq {
+				return never // IS NULL
+			}
+			return always // IS NOT NULL
+		}
+	case query.OpExists:
+		if yes, ok := c.Value.(bool); ok && notNull {
+			if yes {
+				return always
+			}
+			return never
+		}
+	}
+	return maybe
 }
 
 // join writes one JOIN clause.

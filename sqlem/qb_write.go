@@ -11,9 +11,14 @@ import (
 	"github.com/gomikro/gomikro/query"
 )
 
-// refuseAll is the error of an UPDATE or DELETE without a condition.
-func refuseAll(e *meta.Entity, op qbOp) error {
-	return &gomikro.ValidationError{Msg: fmt.Sprintf("%s of %s without a condition would change every row: add a Where, or call All() to mean it", op, e.Name)}
+// refuseAll is the error of an UPDATE or DELETE without a condition, or
+// with one that holds for every row.
+func refuseAll(e *meta.Entity, op qbOp, empty bool) error {
+	what := "without a condition"
+	if !empty {
+		what = "without a condition that narrows it (the one given holds for every row)"
+	}
+	return &gomikro.ValidationError{Msg: fmt.Sprintf("%s of %s %s would change every row: add a Where, or call All() to mean it", op, e.Name, what)}
 }
 
 // dmlScope checks what an UPDATE or DELETE cannot have.
@@ -32,19 +37,19 @@ func (s *qbState) dmlScope() (*scope, error) {
 }
 
 // dmlWhere writes the WHERE clause of an UPDATE or DELETE, refusing an
-// empty one unless All was called.
+// empty one, or one that holds for every row (an empty $nin, NOT of an
+// empty $or, ...), unless All was called.
 func (s *qbState) dmlWhere(b *builder, sc *scope) error {
-	vacuous := true
+	t := always
 	if len(s.where) > 0 {
 		b.w(" WHERE ")
-		v, err := sc.conds(b, s.where, "where")
-		if err != nil {
+		var err error
+		if t, err = sc.conds(b, s.where, "where"); err != nil {
 			return err
 		}
-		vacuous = v
 	}
-	if vacuous && !s.all {
-		return refuseAll(sc.rootE, s.op)
+	if t == always && !s.all {
+		return refuseAll(sc.rootE, s.op, len(s.where) == 0)
 	}
 	return nil
 }

@@ -3,6 +3,9 @@ package sqlem
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"runtime"
+	"strings"
 )
 
 // DBPool adapts a database/sql pool to Pool, for dialects whose driver is
@@ -63,7 +66,10 @@ func affected(r sql.Result, err error) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := r.RowsAffected()
+	n, err := result(r.RowsAffected)
+	if err == errNoResult {
+		return 0, err
+	}
 	if err != nil {
 		return 0, nil // some statements (BEGIN, DDL) report none
 	}
@@ -74,13 +80,33 @@ func lastID(r sql.Result, err error) (int64, int64, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	id, err := r.LastInsertId()
+	id, err := result(r.LastInsertId)
 	if err != nil {
 		return 0, 0, err
 	}
-	n, err := r.RowsAffected()
+	n, err := result(r.RowsAffected)
 	if err != nil {
 		return 0, 0, err
 	}
 	return id, n, nil
+}
+
+// errNoResult is the error of a statement the driver ran without a
+// result: modernc.org/sqlite returns none for text without a statement
+// (";", a comment), and database/sql then fails with a nil dereference.
+var errNoResult = errors.New("gomikro: the statement has no result (is it empty, or only a comment?)")
+
+// result calls a sql.Result method, turning the panic of a result the
+// driver did not give (see errNoResult) into that error.
+func result(get func() (int64, error)) (n int64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if re, ok := p.(runtime.Error); ok && strings.Contains(re.Error(), "nil pointer") {
+				n, err = 0, errNoResult
+				return
+			}
+			panic(p)
+		}
+	}()
+	return get()
 }

@@ -126,7 +126,37 @@ func refValue(f *meta.Field, p unsafe.Pointer) (any, error) {
 		}
 		return pk.Value(r.Ptr).Interface(), nil
 	}
-	return textParam(pk, r.ID)
+	if r.ID == nil {
+		return nil, nil
+	}
+	if pk.Storage == meta.StoreText {
+		if s, ok := r.ID.(string); ok {
+			// The text form of a key: it must parse as one.
+			if err := pk.ParseText(reflect.New(pk.GoType).UnsafePointer(), s); err != nil {
+				return nil, &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: f.Entity.Name, Field: f.Name,
+					Err: fmt.Errorf("reference id is not a key of %s: %w", f.Rel.Target.Name, err)}
+			}
+		}
+		return textParam(pk, r.ID)
+	}
+	return refKey(f, r.ID)
+}
+
+// refKey converts id, the raw key of a reference (ref.FromID) held by f,
+// to the Go type of the target's key, refusing what is no such key (a
+// string for an integer key, a fraction, a number out of range) with an
+// error naming f.
+func refKey(f *meta.Field, id any) (any, error) {
+	pk := f.Rel.Target.PK[0]
+	if reflect.TypeOf(id) == pk.GoType {
+		return id, nil
+	}
+	obj := reflect.New(f.Rel.Target.Type).UnsafePointer()
+	if err := tracking.Assign(pk, obj, id); err != nil {
+		return nil, &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: f.Entity.Name, Field: f.Name,
+			Err: fmt.Errorf("reference id of type %T is not a key of %s: %w", id, f.Rel.Target.Name, err)}
+	}
+	return pk.Value(obj).Interface(), nil
 }
 
 // paramValue converts a value a caller gave for column f (a filter, a
@@ -255,11 +285,11 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 				if x.Ptr != nil {
 					out.Index(i).Set(pk.Value(x.Ptr))
 				} else if x.ID != nil {
-					iv := reflect.ValueOf(x.ID)
-					if !iv.Type().ConvertibleTo(pk.GoType) {
-						return nil, fmt.Errorf("%s: reference id %v (%T) does not fit %s", f, x.ID, x.ID, pk.GoType)
+					id, err := refKey(f, x.ID)
+					if err != nil {
+						return nil, err
 					}
-					out.Index(i).Set(iv.Convert(pk.GoType))
+					out.Index(i).Set(reflect.ValueOf(id))
 				}
 			}
 			return out.Interface(), nil
@@ -271,12 +301,8 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 				return nil, err
 			}
 			if val != nil {
-				iv := reflect.ValueOf(val)
-				if !iv.Type().ConvertibleTo(pk.GoType) {
-					return nil, fmt.Errorf("%s: reference id %v (%T) does not fit %s", f, val, val, pk.GoType)
-				}
 				nv := reflect.New(pk.GoType)
-				nv.Elem().Set(iv.Convert(pk.GoType))
+				nv.Elem().Set(reflect.ValueOf(val))
 				out.Index(i).Set(nv)
 			}
 		}
@@ -426,9 +452,15 @@ func (k *keyDest) Scan(src any) error {
 	case int64:
 		switch dst.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			if dst.OverflowInt(s) {
+				return fmt.Errorf("key %d does not fit a %s", s, k.t)
+			}
 			dst.SetInt(s)
 			return nil
 		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			if s < 0 || dst.OverflowUint(uint64(s)) {
+				return fmt.Errorf("key %d does not fit a %s", s, k.t)
+			}
 			dst.SetUint(uint64(s))
 			return nil
 		case reflect.String:
@@ -444,11 +476,39 @@ func (k *keyDest) Scan(src any) error {
 		return sc.Scan(src)
 	}
 	sv := reflect.ValueOf(src)
-	if sv.Type().ConvertibleTo(k.t) {
-		dst.Set(sv.Convert(k.t))
+	if sv.Type().ConvertibleTo(k.t) && sameKind(sv.Kind(), k.t.Kind()) {
+		cv := sv.Convert(k.t)
+		if !exactConversion(sv, cv) {
+			return fmt.Errorf("key %v does not fit a %s", src, k.t)
+		}
+		dst.Set(cv)
 		return nil
 	}
 	return fmt.Errorf("cannot scan %T into a %s key", src, k.t)
+}
+
+// sameKind reports whether a value of kind from may convert to kind to
+// keeping its meaning: numbers to numbers, or the same kind (reflect
+// also converts an integer to a string, as a rune).
+func sameKind(from, to reflect.Kind) bool {
+	num := func(k reflect.Kind) bool { return k >= reflect.Int && k <= reflect.Float64 }
+	return from == to || (num(from) && num(to))
+}
+
+// exactConversion reports whether the number to, converted from from,
+// has the same value: no fraction dropped, no overflow, no sign change.
+func exactConversion(from, to reflect.Value) bool {
+	switch {
+	case from.CanFloat() && (math.IsNaN(from.Float()) || math.IsInf(from.Float(), 0)):
+		return to.CanFloat()
+	case from.CanInt() && to.CanUint():
+		return from.Int() >= 0 && to.Uint() == uint64(from.Int())
+	case from.CanUint() && to.CanInt():
+		return to.Int() >= 0 && uint64(to.Int()) == from.Uint()
+	case from.CanFloat() && (to.CanInt() || to.CanUint()):
+		return to.Convert(from.Type()).Float() == from.Float() && (from.Float() < 0) == (to.CanInt() && to.Int() < 0)
+	}
+	return to.Convert(from.Type()).Equal(from)
 }
 
 func (k *keyDest) fromString(s string) error {
@@ -457,13 +517,13 @@ func (k *keyDest) fromString(s string) error {
 	case reflect.String:
 		dst.SetString(s)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n, err := strconv.ParseInt(s, 10, 64)
+		n, err := strconv.ParseInt(s, 10, k.t.Bits())
 		if err != nil {
 			return err
 		}
 		dst.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		n, err := strconv.ParseUint(s, 10, 64)
+		n, err := strconv.ParseUint(s, 10, k.t.Bits())
 		if err != nil {
 			return err
 		}

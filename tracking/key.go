@@ -3,6 +3,7 @@ package tracking
 import (
 	"encoding"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -164,16 +165,50 @@ func Assign(f *meta.Field, obj unsafe.Pointer, v any) error {
 		return nil
 	}
 	if sv.Type().ConvertibleTo(dst.Type()) && convertibleKind(sv.Kind(), dst.Kind()) {
-		dst.Set(sv.Convert(dst.Type()))
+		cv := sv.Convert(dst.Type())
+		if !lossless(sv, cv) {
+			return fmt.Errorf("%s: %v does not fit in %s", f, v, dst.Type())
+		}
+		dst.Set(cv)
 		return nil
 	}
-	if dst.Kind() == reflect.Pointer && sv.Type().ConvertibleTo(dst.Type().Elem()) {
+	if dst.Kind() == reflect.Pointer && sv.Type().ConvertibleTo(dst.Type().Elem()) && convertibleKind(sv.Kind(), dst.Type().Elem().Kind()) {
+		cv := sv.Convert(dst.Type().Elem())
+		if !lossless(sv, cv) {
+			return fmt.Errorf("%s: %v does not fit in %s", f, v, dst.Type().Elem())
+		}
 		nv := reflect.New(dst.Type().Elem())
-		nv.Elem().Set(sv.Convert(dst.Type().Elem()))
+		nv.Elem().Set(cv)
 		dst.Set(nv)
 		return nil
 	}
 	return fmt.Errorf("%s: cannot assign %T to %s", f, v, dst.Type())
+}
+
+// lossless reports whether the numeric conversion of from gave to the
+// same number: no fraction dropped, no overflow, no change of sign.
+// Other kinds convert without loss.
+func lossless(from, to reflect.Value) bool {
+	num := func(k reflect.Kind) bool { return k >= reflect.Int && k <= reflect.Float64 }
+	if !num(from.Kind()) || !num(to.Kind()) {
+		return true
+	}
+	neg := func(v reflect.Value) bool {
+		switch {
+		case v.CanInt():
+			return v.Int() < 0
+		case v.CanFloat():
+			return v.Float() < 0
+		}
+		return false
+	}
+	if neg(from) != neg(to) {
+		return false
+	}
+	if from.CanFloat() && (math.IsNaN(from.Float()) || math.IsInf(from.Float(), 0)) {
+		return to.CanFloat()
+	}
+	return to.Convert(from.Type()).Equal(from)
 }
 
 // convertibleKind refuses the conversions reflect allows but that lose

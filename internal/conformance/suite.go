@@ -53,6 +53,10 @@ type Harness struct {
 	Events *Recorder
 	// ManyToManyLoads is Backend.ManyToManyLoads, at least 1.
 	ManyToManyLoads int64
+	// Open opens another ORM on a fresh database with cfg (Entities
+	// defaults to the scenario model), for scenarios that need their own
+	// model, logger or settings, and returns its global EntityManager.
+	Open func(cfg gomikro.Config) *em.EntityManager
 }
 
 // EM returns a new fork.
@@ -92,7 +96,13 @@ func Run(t *testing.T, b Backend) {
 				Subscribers: []any{rec},
 			}
 			g := b.Open(t, cfg)
-			s.Run(t, &Harness{Global: g, Queries: n, Ctx: ctx, Backend: b.Name, Events: rec, ManyToManyLoads: int64(max(1, b.ManyToManyLoads))})
+			open := func(cfg gomikro.Config) *em.EntityManager {
+				if cfg.Entities == nil {
+					cfg.Entities = Entities()
+				}
+				return b.Open(t, cfg)
+			}
+			s.Run(t, &Harness{Global: g, Queries: n, Ctx: ctx, Backend: b.Name, Events: rec, ManyToManyLoads: int64(max(1, b.ManyToManyLoads)), Open: open})
 		})
 	}
 }
@@ -100,7 +110,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, relations, queries, transactions, hooks, failures, roundTrips} {
+	for _, group := range [][]Scenario{unitOfWork, relations, queries, transactions, hooks, failures, roundTrips, badInput} {
 		out = append(out, group...)
 	}
 	return out

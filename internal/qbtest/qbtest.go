@@ -108,6 +108,9 @@ type env struct {
 	ann     int64 // an author with books 1990..2020 and a profile
 	bob     int64 // an author with one book
 	cid     int64 // an author without books
+	// open opens another ORM on a fresh database (Entities default to
+	// the suite's).
+	open func(cfg gomikro.Config) *sqlem.ORM
 }
 
 type counter struct{ n *atomic.Int64 }
@@ -135,7 +138,12 @@ func Run(t *testing.T, b Backend) {
 			defer cancel()
 			n := &atomic.Int64{}
 			orm := b.Open(t, gomikro.Config{Entities: Entities(), Logger: slog.New(counter{n})})
-			e := &env{t: t, ctx: ctx, orm: orm, queries: n}
+			e := &env{t: t, ctx: ctx, orm: orm, queries: n, open: func(cfg gomikro.Config) *sqlem.ORM {
+				if cfg.Entities == nil {
+					cfg.Entities = Entities()
+				}
+				return b.Open(t, cfg)
+			}}
 			e.fill()
 			tc.run(e)
 		})
@@ -192,6 +200,10 @@ var tests = []test{
 	{"RawFragments", rawFragments},
 	{"UnknownProperties", unknownProperties},
 	{"UpdateDelete", updateDelete},
+	{"VacuousConditions", vacuousConditions},
+	{"BadUsage", badUsage},
+	{"ClosedORM", closedORM},
+	{"MaskedErrors", maskedErrors},
 	{"InsertUpsert", insertUpsert},
 	{"Iterate", iterate},
 	{"Lock", lock},

@@ -4,6 +4,9 @@
 // SQL and its parameters, or the MongoDB operation and collection), then
 // its duration, the rows or documents it returned or affected, and its
 // error.
+//
+// With Mask set the parameters are not logged, and neither are the values
+// that drivers copy into their error messages: see Redact.
 package qlog
 
 import (
@@ -19,7 +22,7 @@ const Message = "gomikro query"
 type Logger struct {
 	l *slog.Logger
 	// Mask hides parameter values: backends log how many there are, or
-	// nothing, instead.
+	// nothing, instead, and error messages are redacted.
 	Mask bool
 }
 
@@ -34,6 +37,12 @@ func New(l *slog.Logger, mask bool) *Logger {
 // Log records one operation that began at start and returned or
 // affected rows rows (negative: unknown), with the backend's attrs.
 func (q *Logger) Log(ctx context.Context, start time.Time, rows int64, err error, attrs ...slog.Attr) {
+	q.LogParams(ctx, start, rows, err, nil, attrs...)
+}
+
+// LogParams is Log for an operation that bound params: when masking,
+// their text is redacted from the error's message (see Redact).
+func (q *Logger) LogParams(ctx context.Context, start time.Time, rows int64, err error, params []any, attrs ...slog.Attr) {
 	if q == nil {
 		return
 	}
@@ -44,7 +53,11 @@ func (q *Logger) Log(ctx context.Context, start time.Time, rows int64, err error
 	level := slog.LevelDebug
 	if err != nil {
 		level = slog.LevelWarn
-		attrs = append(attrs, slog.String("error", err.Error()))
+		msg := err.Error()
+		if q.Mask {
+			msg = Redact(msg, params)
+		}
+		attrs = append(attrs, slog.String("error", msg))
 	}
 	q.l.LogAttrs(ctx, level, Message, attrs...)
 }
