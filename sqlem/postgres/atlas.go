@@ -1,0 +1,33 @@
+package postgres
+
+import (
+	"database/sql"
+
+	"ariga.io/atlas/sql/migrate"
+	apg "ariga.io/atlas/sql/postgres"
+	aschema "ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/schema"
+)
+
+var _ schema.Inspector = Dialect{}
+
+// AtlasDriver implements schema.Inspector with Atlas's PostgreSQL driver.
+func (Dialect) AtlasDriver(db aschema.ExecQuerier) (migrate.Driver, error) { return apg.Open(db) }
+
+// AtlasColumn implements schema.Inspector: a generated key is an
+// identity column.
+func (Dialect) AtlasColumn(f *meta.Field, c *aschema.Column) {
+	if f.Generated {
+		c.AddAttrs(&apg.Identity{Generation: "BY DEFAULT", Sequence: &apg.Sequence{Start: 1, Increment: 1}})
+	}
+}
+
+// AtlasTable implements schema.Inspector.
+func (Dialect) AtlasTable(*aschema.Table) {}
+
+// SQLDB returns a database/sql handle over the pool (closing it leaves
+// the pool open).
+func (p *pool) SQLDB() *sql.DB { return stdlib.OpenDBFromPool(p.p) }
