@@ -37,7 +37,7 @@ type Syncer struct {
 
 // MigrationTables are the tables the migration runner keeps; a
 // comparison ignores them.
-var MigrationTables = []string{VersionTable, ChecksumTable}
+var MigrationTables = []string{VersionTable, ChecksumTable, LockTable}
 
 // NewSyncer returns a Syncer for the entities of reg on db, in dialect d
 // (which must implement Inspector).
@@ -134,25 +134,45 @@ func (s *Syncer) DiffFrom(ctx context.Context, live *aschema.Schema, opts Option
 		return nil, fmt.Errorf("gomikro: schema: plan: %w", err)
 	}
 	p.Transactional = s.g.d.SupportsTransactionalDDL()
-	reversible := true
 	for _, c := range ap.Changes {
 		p.Statements = append(p.Statements, c.Cmd)
 	}
-	for i := len(ap.Changes) - 1; i >= 0; i-- {
-		r, err := ap.Changes[i].ReverseStmts()
-		if err != nil || (len(r) == 0 && !isPragma(ap.Changes[i].Cmd)) {
-			reversible = false
-			break
-		}
-		p.Reverse = append(p.Reverse, r...)
+	// The way back: the changes from the entities to the live state,
+	// then the renames undone.
+	back, err := s.drv.SchemaDiff(want, live)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: schema: diff: %w", err)
 	}
-	if !reversible {
-		p.Reverse = nil
+	for i := len(renames) - 1; i >= 0; i-- {
+		back = append(back, reverseRename(renames[i]))
+	}
+	if len(back) > 0 {
+		bp, err := s.drv.PlanChanges(ctx, "down", back, func(o *migrate.PlanOptions) { o.SchemaQualifier = &qual })
+		if err != nil {
+			return nil, fmt.Errorf("gomikro: schema: plan the way back: %w", err)
+		}
+		for _, c := range bp.Changes {
+			p.Reverse = append(p.Reverse, c.Cmd)
+		}
 	}
 	return p, nil
 }
 
-func isPragma(s string) bool { return strings.HasPrefix(strings.ToUpper(s), "PRAGMA") }
+func reverseRename(c aschema.Change) aschema.Change {
+	switch c := c.(type) {
+	case *aschema.RenameTable:
+		return &aschema.RenameTable{From: c.To, To: c.From}
+	case *aschema.ModifyTable:
+		var cs []aschema.Change
+		for i := len(c.Changes) - 1; i >= 0; i-- {
+			r := c.Changes[i].(*aschema.RenameColumn)
+			from, to := *r.To, *r.From
+			cs = append(cs, &aschema.RenameColumn{From: &from, To: &to})
+		}
+		return &aschema.ModifyTable{T: c.T, Changes: cs}
+	}
+	return c
+}
 
 // renames applies the renames the entities declare to the live state and
 // returns them as changes that come first in the plan.
@@ -219,8 +239,18 @@ func (s *Syncer) holdBack(live, want *aschema.Schema, changes []aschema.Change, 
 			for _, tc := range c.Changes {
 				switch tc := tc.(type) {
 				case *aschema.DropColumn:
-					held = append(held, "drop column "+c.T.Name+"."+tc.C.Name)
-					wt.AddColumns(tc.C)
+					// Kept, and made nullable when it has no default, so
+					// that inserts of the entities (which lack it) work.
+					keep := *tc.C
+					typ := *tc.C.Type
+					keep.Type = &typ
+					if keep.Default == nil && !typ.Null {
+						typ.Null = true
+						held = append(held, "drop column "+c.T.Name+"."+tc.C.Name+" (kept, made nullable)")
+					} else {
+						held = append(held, "drop column "+c.T.Name+"."+tc.C.Name)
+					}
+					wt.AddColumns(&keep)
 					again = true
 				case *aschema.ModifyColumn:
 					if tc.Change.Is(aschema.ChangeType) && narrows(tc.From.Type.Type, tc.To.Type.Type) {

@@ -7,6 +7,8 @@ import (
 	apg "ariga.io/atlas/sql/postgres"
 	aschema "ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/schema"
@@ -31,3 +33,14 @@ func (Dialect) AtlasTable(*aschema.Table) {}
 // SQLDB returns a database/sql handle over the pool (closing it leaves
 // the pool open).
 func (p *pool) SQLDB() *sql.DB { return stdlib.OpenDBFromPool(p.p) }
+
+var _ schema.Migrations = Dialect{}
+
+// GooseDialect implements schema.Migrations.
+func (Dialect) GooseDialect() goose.Dialect { return goose.DialectPostgres }
+
+// MigrationLock implements schema.Migrations: a session-level advisory
+// lock, tried every second for five minutes.
+func (Dialect) MigrationLock() (lock.SessionLocker, error) {
+	return lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+}

@@ -1,11 +1,17 @@
 package sqlite
 
 import (
+	"context"
+	"database/sql"
+	"fmt"
 	"strings"
+	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	aschema "ariga.io/atlas/sql/schema"
 	asqlite "ariga.io/atlas/sql/sqlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/schema"
@@ -42,3 +48,61 @@ func (Dialect) ApplyPrologue() []string { return []string{"PRAGMA foreign_keys =
 
 // ApplyEpilogue implements schema.ApplyGuard.
 func (Dialect) ApplyEpilogue() []string { return []string{"PRAGMA foreign_keys = on"} }
+
+var _ schema.Migrations = Dialect{}
+
+// GooseDialect implements schema.Migrations.
+func (Dialect) GooseDialect() goose.Dialect { return goose.DialectSQLite3 }
+
+// MigrationLock implements schema.Migrations: a row in
+// schema.LockTable, taken in a BEGIN IMMEDIATE transaction (SQLite has
+// no session lock that outlives a transaction).
+func (Dialect) MigrationLock() (lock.SessionLocker, error) { return rowLock{}, nil }
+
+type rowLock struct{}
+
+func (rowLock) SessionLock(ctx context.Context, c *sql.Conn) error {
+	if _, err := c.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "`+schema.LockTable+`" ("id" INTEGER NOT NULL PRIMARY KEY, "since" TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("gomikro: sqlite: migration lock: %w", err)
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		n, err := tryLock(ctx, c)
+		if err != nil {
+			return fmt.Errorf("gomikro: sqlite: migration lock: %w", err)
+		}
+		if n == 1 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("gomikro: sqlite: migration lock: another process held it for 5 minutes (a crashed one leaves a row in %s: delete it)", schema.LockTable)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// tryLock inserts the lock row unless it exists; it returns the rows
+// inserted.
+func tryLock(ctx context.Context, c *sql.Conn) (int64, error) {
+	if _, err := c.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return 0, err
+	}
+	r, err := c.ExecContext(ctx, `INSERT INTO "`+schema.LockTable+`" ("id", "since") VALUES (1, ?) ON CONFLICT DO NOTHING`, time.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		_, _ = c.ExecContext(ctx, "ROLLBACK")
+		return 0, err
+	}
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+func (rowLock) SessionUnlock(ctx context.Context, c *sql.Conn) error {
+	_, err := c.ExecContext(ctx, `DELETE FROM "`+schema.LockTable+`" WHERE "id" = 1`)
+	return err
+}
