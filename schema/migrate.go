@@ -74,20 +74,43 @@ func NewMigrator(s *Syncer, cfg MigrateConfig) (*Migrator, error) {
 
 var errNoMigrations = errors.New("no migrations")
 
+// locked runs f holding the dialect's migration lock on a connection of
+// its own, so that the runner's bookkeeping and the checksums are written
+// by one process at a time. A pool of one connection (SQLite in memory)
+// cannot be shared with another process and takes no lock.
+func (m *Migrator) locked(ctx context.Context, f func() error) (err error) {
+	if m.s.db.Stats().MaxOpenConnections == 1 {
+		return f()
+	}
+	l, err := m.s.g.d.(Migrations).MigrationLock()
+	if err != nil {
+		return fmt.Errorf("gomikro: migrations: %w", err)
+	}
+	c, err := m.s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("gomikro: migrations: %w", err)
+	}
+	defer c.Close()
+	if err := l.SessionLock(ctx, c); err != nil {
+		return fmt.Errorf("gomikro: migrations: lock: %w", err)
+	}
+	defer func() {
+		if e := l.SessionUnlock(context.WithoutCancel(ctx), c); e != nil && err == nil {
+			err = fmt.Errorf("gomikro: migrations: unlock: %w", e)
+		}
+	}()
+	return f()
+}
+
 // provider opens the runner over the migrations as they are now.
 func (m *Migrator) provider() (*goose.Provider, error) {
 	md := m.s.g.d.(Migrations)
-	l, err := md.MigrationLock()
-	if err != nil {
-		return nil, err
-	}
 	fsys := m.cfg.FS
 	if fsys == nil {
 		fsys = emptyFS{}
 	}
 	p, err := goose.NewProvider(md.GooseDialect(), m.s.db, fsys,
 		goose.WithTableName(VersionTable),
-		goose.WithSessionLocker(l),
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithGoMigrations(m.cfg.Go...),
 	)
@@ -162,7 +185,15 @@ func (m *Migrator) Pending(ctx context.Context) ([]Status, error) {
 // Up applies every pending migration (up to and including version to,
 // when to > 0), each in its own transaction where the dialect allows.
 // The lock holds other processes off until it is done.
-func (m *Migrator) Up(ctx context.Context, to int64) ([]Result, error) {
+func (m *Migrator) Up(ctx context.Context, to int64) (out []Result, err error) {
+	err = m.locked(ctx, func() error {
+		out, err = m.up(ctx, to)
+		return err
+	})
+	return out, err
+}
+
+func (m *Migrator) up(ctx context.Context, to int64) ([]Result, error) {
 	p, err := m.provider()
 	if err == errNoMigrations {
 		return nil, nil
@@ -188,7 +219,15 @@ func (m *Migrator) Up(ctx context.Context, to int64) ([]Result, error) {
 
 // Down reverts the last applied migration; with to > 0, every migration
 // after version to (to = -1 reverts them all).
-func (m *Migrator) Down(ctx context.Context, to int64) ([]Result, error) {
+func (m *Migrator) Down(ctx context.Context, to int64) (out []Result, err error) {
+	err = m.locked(ctx, func() error {
+		out, err = m.down(ctx, to)
+		return err
+	})
+	return out, err
+}
+
+func (m *Migrator) down(ctx context.Context, to int64) ([]Result, error) {
 	p, err := m.provider()
 	if err == errNoMigrations {
 		return nil, nil
@@ -240,7 +279,15 @@ func (m *Migrator) results(rs []*goose.MigrationResult, up bool) []Result {
 
 // Fresh drops every table of the database (the entities', the
 // migration tables and any other) and applies all migrations.
-func (m *Migrator) Fresh(ctx context.Context) ([]Result, error) {
+func (m *Migrator) Fresh(ctx context.Context) (out []Result, err error) {
+	err = m.locked(ctx, func() error {
+		out, err = m.fresh(ctx)
+		return err
+	})
+	return out, err
+}
+
+func (m *Migrator) fresh(ctx context.Context) ([]Result, error) {
 	live, err := m.s.drv.InspectSchema(ctx, "", nil)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: migrations: fresh: %w", err)
@@ -250,6 +297,9 @@ func (m *Migrator) Fresh(ctx context.Context) ([]Result, error) {
 		stmts = append(stmts, g.DropPrologue()...)
 	}
 	for _, t := range live.Tables {
+		if t.Name == LockTable {
+			continue // held by this process
+		}
 		stmts = append(stmts, m.s.g.d.DropTable(t.Name)...)
 	}
 	if g, ok := m.s.g.d.(DropGuard); ok {
@@ -258,7 +308,7 @@ func (m *Migrator) Fresh(ctx context.Context) ([]Result, error) {
 	if err := Exec(ctx, m.s.db, m.s.g.d, stmts); err != nil {
 		return nil, err
 	}
-	return m.Up(ctx, 0)
+	return m.up(ctx, 0)
 }
 
 // checksum returns the checksum of a migration file, "" for Go

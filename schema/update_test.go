@@ -117,7 +117,7 @@ func checkV2Rows(t *testing.T, o *sqlem.ORM) {
 	}
 	var email string
 	var score int
-	if err := db.QueryRow("SELECT " + q("email") + ", " + q("score") + " FROM " + q("author") + " WHERE " + q("id") + " = 1").Scan(&email, &score); err != nil {
+	if err := db.QueryRow("SELECT "+q("email")+", "+q("score")+" FROM "+q("author")+" WHERE "+q("id")+" = 1").Scan(&email, &score); err != nil {
 		t.Fatal(err)
 	}
 	if email != "a@example.com" || score != 5 {

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"database/sql"
 
 	"ariga.io/atlas/sql/migrate"
@@ -40,7 +41,20 @@ var _ schema.Migrations = Dialect{}
 func (Dialect) GooseDialect() goose.Dialect { return goose.DialectPostgres }
 
 // MigrationLock implements schema.Migrations: a session-level advisory
-// lock, tried every second for five minutes.
-func (Dialect) MigrationLock() (lock.SessionLocker, error) {
-	return lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+// lock; a second process waits for it (until its context ends).
+func (Dialect) MigrationLock() (lock.SessionLocker, error) { return advisoryLock{}, nil }
+
+// migrationLockID is the advisory lock's key (goose's default).
+const migrationLockID = lock.DefaultLockID
+
+type advisoryLock struct{}
+
+func (advisoryLock) SessionLock(ctx context.Context, c *sql.Conn) error {
+	_, err := c.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockID)
+	return err
+}
+
+func (advisoryLock) SessionUnlock(ctx context.Context, c *sql.Conn) error {
+	_, err := c.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", migrationLockID)
+	return err
 }
