@@ -73,3 +73,15 @@ func (getLock) SessionUnlock(ctx context.Context, c *sql.Conn) error {
 	_, err := c.ExecContext(ctx, "SELECT RELEASE_LOCK(?)", lockName)
 	return err
 }
+
+var _ schema.GeneratedKey = Dialect{}
+
+// AtlasGenerated implements schema.GeneratedKey: AUTO_INCREMENT columns.
+func (Dialect) AtlasGenerated(_ *aschema.Table, c *aschema.Column) bool {
+	for _, a := range c.Attrs {
+		if _, ok := a.(*amysql.AutoIncrement); ok {
+			return true
+		}
+	}
+	return false
+}

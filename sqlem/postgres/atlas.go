@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	apg "ariga.io/atlas/sql/postgres"
@@ -57,4 +58,20 @@ func (advisoryLock) SessionLock(ctx context.Context, c *sql.Conn) error {
 func (advisoryLock) SessionUnlock(ctx context.Context, c *sql.Conn) error {
 	_, err := c.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", migrationLockID)
 	return err
+}
+
+var _ schema.GeneratedKey = Dialect{}
+
+// AtlasGenerated implements schema.GeneratedKey: identity and serial
+// columns.
+func (Dialect) AtlasGenerated(_ *aschema.Table, c *aschema.Column) bool {
+	for _, a := range c.Attrs {
+		if _, ok := a.(*apg.Identity); ok {
+			return true
+		}
+	}
+	if x, ok := c.Default.(*aschema.RawExpr); ok && strings.HasPrefix(x.X, "nextval(") {
+		return true
+	}
+	return false
 }

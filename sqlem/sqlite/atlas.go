@@ -106,3 +106,12 @@ func (rowLock) SessionUnlock(ctx context.Context, c *sql.Conn) error {
 	_, err := c.ExecContext(ctx, `DELETE FROM "`+schema.LockTable+`" WHERE "id" = 1`)
 	return err
 }
+
+var _ schema.GeneratedKey = Dialect{}
+
+// AtlasGenerated implements schema.GeneratedKey: an INTEGER primary key
+// of one column is the rowid.
+func (Dialect) AtlasGenerated(t *aschema.Table, c *aschema.Column) bool {
+	return t.PrimaryKey != nil && len(t.PrimaryKey.Parts) == 1 && t.PrimaryKey.Parts[0].C == c &&
+		strings.EqualFold(c.Type.Raw, "integer")
+}
