@@ -47,9 +47,9 @@ type ShopTag struct {
 }
 
 type Product struct {
-	ID       int64  `orm:"pk"`
-	SKU      string `orm:"unique,length=32"`
-	Name     string `orm:"index"`
+	ID       int64   `orm:"pk"`
+	SKU      string  `orm:"unique,length=32"`
+	Name     string  `orm:"index"`
 	Price    float64 `orm:"precision=10,scale=2"`
 	Category ref.Ref[Category]
 	Data     map[string]any
@@ -68,7 +68,7 @@ type OrderLine struct {
 	Order     ref.Ref[Orders] `orm:"pk,onDelete=cascade"`
 	LineNo    int32           `orm:"pk"`
 	Product   ref.Ref[Product]
-	Qty       int32 `orm:"default=1"`
+	Qty       int32   `orm:"default=1"`
 	UnitPrice float64 `orm:"precision=10,scale=2"`
 }
 
@@ -89,8 +89,8 @@ type Review struct {
 }
 
 type Warehouse struct {
-	ID   int32  `orm:"pk,autoincrement=false"`
-	Name string `orm:"index=idx_warehouse_name_city"`
+	ID   int32         `orm:"pk,autoincrement=false"`
+	Name string        `orm:"index=idx_warehouse_name_city"`
 	City ref.Ref[City] `orm:"index=idx_warehouse_name_city"`
 }
 
