@@ -261,3 +261,96 @@ func assertSafeEmpty(t *testing.T, o *sqlem.ORM) {
 }
 
 var _ = sql.ErrNoRows
+
+// AuthorV3 narrows Name back to 50 characters and its key to 32 bits.
+type AuthorV3 struct {
+	_     struct{} `orm:"table=author"`
+	ID    int64    `orm:"pk"`
+	Name  string   `orm:"length=50"`
+	Nick  *string  `orm:"length=20"`
+	Email string   `orm:"length=100,index"`
+	Score int16    `orm:"default=5"`
+}
+
+// TestNarrowingHeldBack: a shorter varchar and a smaller integer are
+// held back unless the update may be destructive.
+func TestNarrowingHeldBack(t *testing.T) {
+	eachSQL(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		o2 := b.orm(t, AuthorV2{})
+		if err := o2.Schema().CreateSchema(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s := syncer(t, b.orm(t, AuthorV3{}))
+		p, err := s.Diff(ctx, schema.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := strings.Join(p.Held, "\n")
+		if b.name != "sqlite" { // SQLite has neither lengths nor integer sizes
+			for _, want := range []string{"author.name", "author.score"} {
+				if !strings.Contains(held, want) {
+					t.Errorf("held back %q, want %s", p.Held, want)
+				}
+			}
+		}
+		if err := s.Apply(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Diff(ctx, schema.Options{Destructive: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Apply(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		again, err := s.Diff(ctx, schema.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.Empty() || len(again.Held) != 0 {
+			t.Errorf("after the destructive update: %q held, statements %q", again.Held, again.Statements)
+		}
+	})
+}
+
+// TestApplyStopsAtFailure: a failing statement stops a plan; dialects
+// with transactional DDL roll back what ran before it, MySQL reports how
+// many statements ran.
+func TestApplyStopsAtFailure(t *testing.T) {
+	eachSQL(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		o := b.orm(t, TagOnly{})
+		s := syncer(t, o)
+		p := &schema.Plan{Statements: []string{
+			"CREATE TABLE first_one (id INTEGER NOT NULL PRIMARY KEY)",
+			"CREATE TABLE broken (",
+			"CREATE TABLE never_run (id INTEGER NOT NULL PRIMARY KEY)",
+		}}
+		err := s.Apply(ctx, p)
+		if err == nil {
+			t.Fatal("a broken plan applied")
+		}
+		if !strings.Contains(err.Error(), "CREATE TABLE broken (") {
+			t.Errorf("the error does not name the statement: %v", err)
+		}
+		live, ierr := s.Inspect(ctx)
+		if ierr != nil {
+			t.Fatal(ierr)
+		}
+		_, first := live.Table("first_one")
+		_, never := live.Table("never_run")
+		if never {
+			t.Error("a statement after the failure ran")
+		}
+		if o.Dialect().SupportsTransactionalDDL() {
+			if first {
+				t.Error("the statement before the failure was not rolled back")
+			}
+		} else {
+			if !first || !strings.Contains(err.Error(), "statement 2 of 3 failed, 1 applied before it") {
+				t.Errorf("without transactional DDL: first table %v, error %v", first, err)
+			}
+		}
+	})
+}
