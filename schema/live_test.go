@@ -196,3 +196,25 @@ func TestCreateThenDiffEmpty(t *testing.T) {
 		assertEmpty(t, o, "after CreateSchema")
 	})
 }
+
+// BenchmarkDiff200 measures one comparison of a 200-table PostgreSQL
+// schema with its entities: introspection, the model and the diff.
+func BenchmarkDiff200(b *testing.B) {
+	be := newBackend(b, "postgres")
+	o := be.orm(b, bench200...)
+	ctx := context.Background()
+	if err := o.Schema().CreateSchema(ctx); err != nil {
+		b.Fatal(err)
+	}
+	s := syncer(b, o)
+	b.ResetTimer()
+	for b.Loop() {
+		p, err := s.Diff(ctx, schema.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !p.Empty() {
+			b.Fatalf("not empty: %v", p.Statements)
+		}
+	}
+}
