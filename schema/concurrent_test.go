@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"embed"
 	"io/fs"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +16,9 @@ import (
 
 //go:embed testdata/migrations/*.sql
 var migrationFiles embed.FS
+
+//go:embed testdata/broken/*.sql
+var brokenFiles embed.FS
 
 // goMigration is a migration written in Go: it adds a row in its
 // transaction.
@@ -108,4 +112,42 @@ func TestConcurrentUp(t *testing.T) {
 // TagOnly is an entity the migrations leave alone.
 type TagOnly struct {
 	ID int64 `orm:"pk"`
+}
+
+// TestFailedMigration: a failing migration names its statement; it is
+// not recorded; where DDL is transactional nothing of it stays, on MySQL
+// the statements before the failure do.
+func TestFailedMigration(t *testing.T) {
+	eachSQL(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		sub, err := fs.Sub(brokenFiles, "testdata/broken")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := b.orm(t, TagOnly{})
+		m, err := schema.NewMigrator(syncer(t, o), schema.MigrateConfig{FS: sub})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = m.Up(ctx, 0)
+		if err == nil || !strings.Contains(err.Error(), `statement "CREATE TABLE broken (;"`) || !strings.Contains(err.Error(), "00001_broken.sql") {
+			t.Fatalf("up: %v", err)
+		}
+		pend, err := m.Pending(ctx)
+		if err != nil || len(pend) != 1 {
+			t.Errorf("pending after a failure: %v %v", pend, err)
+		}
+		live, err := syncer(t, o).Inspect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, before := live.Table("before_failure")
+		_, after := live.Table("after_failure")
+		if after {
+			t.Error("a statement after the failure ran")
+		}
+		if before != !o.Dialect().SupportsTransactionalDDL() {
+			t.Errorf("the statement before the failure stayed: %v (transactional DDL: %v)", before, o.Dialect().SupportsTransactionalDDL())
+		}
+	})
 }

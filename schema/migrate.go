@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -102,8 +104,53 @@ func (m *Migrator) locked(ctx context.Context, f func() error) (err error) {
 	return f()
 }
 
+// lastStatement is a log handler that keeps the statement the runner
+// executes, so that an error can name the one that failed.
+type lastStatement struct {
+	mu   sync.Mutex
+	stmt string
+	src  string
+}
+
+func (h *lastStatement) Enabled(context.Context, slog.Level) bool { return true }
+
+func (h *lastStatement) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		switch a.Key {
+		case "statement":
+			h.stmt = a.Value.String()
+		case "source":
+			h.src = a.Value.String()
+		}
+		return true
+	})
+	return nil
+}
+
+func (h *lastStatement) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *lastStatement) WithGroup(string) slog.Handler      { return h }
+
+// wrap names the statement that was running in a runner's error.
+func (h *lastStatement) wrap(op string, err error) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stmt != "" {
+		return fmt.Errorf("gomikro: migrations: %s: %s: statement %q: %w", op, h.src, strings.TrimSpace(h.stmt), err)
+	}
+	return fmt.Errorf("gomikro: migrations: %s: %w", op, err)
+}
+
 // provider opens the runner over the migrations as they are now.
 func (m *Migrator) provider() (*goose.Provider, error) {
+	p, _, err := m.providerLog()
+	return p, err
+}
+
+// providerLog opens the runner with a log that keeps the last statement.
+func (m *Migrator) providerLog() (*goose.Provider, *lastStatement, error) {
+	last := &lastStatement{}
 	md := m.s.g.d.(Migrations)
 	fsys := m.cfg.FS
 	if fsys == nil {
@@ -113,14 +160,16 @@ func (m *Migrator) provider() (*goose.Provider, error) {
 		goose.WithTableName(VersionTable),
 		goose.WithDisableGlobalRegistry(true),
 		goose.WithGoMigrations(m.cfg.Go...),
+		goose.WithVerbose(true),
+		goose.WithSlog(slog.New(last)),
 	)
 	if errors.Is(err, goose.ErrNoMigrations) {
-		return nil, errNoMigrations
+		return nil, nil, errNoMigrations
 	}
 	if err != nil {
-		return nil, fmt.Errorf("gomikro: migrations: %w", err)
+		return nil, nil, fmt.Errorf("gomikro: migrations: %w", err)
 	}
-	return p, nil
+	return p, last, nil
 }
 
 type emptyFS struct{}
@@ -194,7 +243,7 @@ func (m *Migrator) Up(ctx context.Context, to int64) (out []Result, err error) {
 }
 
 func (m *Migrator) up(ctx context.Context, to int64) ([]Result, error) {
-	p, err := m.provider()
+	p, last, err := m.providerLog()
 	if err == errNoMigrations {
 		return nil, nil
 	}
@@ -209,7 +258,7 @@ func (m *Migrator) up(ctx context.Context, to int64) ([]Result, error) {
 	}
 	out := m.results(rs, true)
 	if err != nil {
-		return out, fmt.Errorf("gomikro: migrations: up: %w", err)
+		return out, last.wrap("up", err)
 	}
 	if err := m.recordChecksums(ctx); err != nil {
 		return out, err
@@ -228,7 +277,7 @@ func (m *Migrator) Down(ctx context.Context, to int64) (out []Result, err error)
 }
 
 func (m *Migrator) down(ctx context.Context, to int64) ([]Result, error) {
-	p, err := m.provider()
+	p, last, err := m.providerLog()
 	if err == errNoMigrations {
 		return nil, nil
 	}
@@ -253,7 +302,7 @@ func (m *Migrator) down(ctx context.Context, to int64) ([]Result, error) {
 	}
 	out := m.results(rs, false)
 	if err != nil {
-		return out, fmt.Errorf("gomikro: migrations: down: %w", err)
+		return out, last.wrap("down", err)
 	}
 	if err := m.recordChecksums(ctx); err != nil {
 		return out, err
