@@ -1,7 +1,3 @@
-// Package schema generates the DDL of a set of entities for a SQL dialect:
-// create (tables, keys, unique constraints, indexes, foreign keys, pivot
-// tables), drop, and a dump as SQL text. Diffing against a live database
-// and migrations build on it.
 package schema
 
 import (

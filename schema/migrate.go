@@ -53,7 +53,8 @@ type MigrateConfig struct {
 	// Go are migrations written as Go functions
 	// (goose.NewGoMigration(version, up, down)).
 	Go []*goose.Migration
-	// Log receives one line per migration applied, with its duration.
+	// Log receives one line per migration as it completes, with its
+	// duration (progress for long runs).
 	Log io.Writer
 }
 
@@ -110,11 +111,33 @@ type lastStatement struct {
 	mu   sync.Mutex
 	stmt string
 	src  string
+	// progress receives a line per migration as it completes.
+	progress io.Writer
 }
 
 func (h *lastStatement) Enabled(context.Context, slog.Level) bool { return true }
 
 func (h *lastStatement) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "migration completed" && h.progress != nil {
+		var src, dir string
+		var secs float64
+		r.Attrs(func(a slog.Attr) bool {
+			switch a.Key {
+			case "source":
+				src = a.Value.String()
+			case "direction":
+				dir = a.Value.String()
+			case "duration_seconds":
+				secs = a.Value.Float64()
+			}
+			return true
+		})
+		if src == "" || src == "." {
+			src = "go"
+		}
+		fmt.Fprintf(h.progress, "%-4s %s (%s)\n", dir, src, time.Duration(secs*float64(time.Second)).Round(time.Millisecond))
+		return nil
+	}
 	r.Attrs(func(a slog.Attr) bool {
 		h.mu.Lock()
 		defer h.mu.Unlock()
@@ -150,7 +173,7 @@ func (m *Migrator) provider() (*goose.Provider, error) {
 
 // providerLog opens the runner with a log that keeps the last statement.
 func (m *Migrator) providerLog() (*goose.Provider, *lastStatement, error) {
-	last := &lastStatement{}
+	last := &lastStatement{progress: m.cfg.Log}
 	md := m.s.g.d.(Migrations)
 	fsys := m.cfg.FS
 	if fsys == nil {
@@ -315,13 +338,6 @@ func (m *Migrator) results(rs []*goose.MigrationResult, up bool) []Result {
 	for _, r := range rs {
 		res := Result{Version: r.Source.Version, Name: sourceName(r.Source), Up: up, Duration: r.Duration}
 		out = append(out, res)
-		if m.cfg.Log != nil && r.Error == nil {
-			dir := "up"
-			if !up {
-				dir = "down"
-			}
-			fmt.Fprintf(m.cfg.Log, "%-4s %s (%s)\n", dir, res.Name, r.Duration.Round(time.Millisecond))
-		}
 	}
 	return out
 }

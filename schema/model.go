@@ -44,6 +44,9 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 	s := aschema.New(schemaName)
 	tables := map[string]*aschema.Table{}
 	column := func(f *meta.Field, name, typ string, nullable bool, def string) (*aschema.Column, error) {
+		// A constant default is a literal (SQLite adds such a column with
+		// ALTER TABLE instead of rebuilding the table); now is an
+		// expression.
 		if !strings.ContainsAny(typ, `'"`) {
 			typ = strings.ToLower(typ) // the engine's parsers know lower-case names
 		}
@@ -53,8 +56,12 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 		}
 		c := aschema.NewColumn(name).SetType(t).SetNull(nullable)
 		c.Type.Raw = typ
-		if def != "" {
+		switch {
+		case def == "":
+		case f.Default != nil && f.Default.Now:
 			c.SetDefault(&aschema.RawExpr{X: def})
+		default:
+			c.SetDefault(&aschema.Literal{V: def})
 		}
 		ins.AtlasColumn(f, c)
 		return c, nil

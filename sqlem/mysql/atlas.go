@@ -30,10 +30,10 @@ func (Dialect) AtlasColumn(f *meta.Field, c *aschema.Column) {
 	}
 	// A TEXT column's default is the expression ('...'): the server
 	// reports the string literal.
-	if x, ok := c.Default.(*aschema.RawExpr); ok && strings.HasPrefix(x.X, "('") && strings.HasSuffix(x.X, "')") {
+	if x, ok := c.Default.(*aschema.Literal); ok && strings.HasPrefix(x.V, "('") && strings.HasSuffix(x.V, "')") {
 		// DefaultClause escaped backslashes and doubled quotes; the
 		// server escapes quotes with a backslash.
-		v := strings.ReplaceAll(x.X[2:len(x.X)-2], "''", "'")
+		v := strings.ReplaceAll(x.V[2:len(x.V)-2], "''", "'")
 		c.Default = &aschema.Literal{V: "'" + strings.ReplaceAll(v, "'", `\'`) + "'"}
 	}
 }
