@@ -36,14 +36,17 @@ func (Dialect) AtlasDriver(db aschema.ExecQuerier) (migrate.Driver, error) {
 //     database, which the planner repeats for every index row when the
 //     catalogs' statistics are stale (a server where tests create and
 //     drop schemas all day); a LATERAL sub-select reads only the
-//     index's own constraints.
+//     index's own table's constraints through pg_constraint's conrelid
+//     index. It leaves out the foreign keys of other tables that use the
+//     index, which Atlas reads only for unique and exclusion constraints
+//     (contype u and x), always on the index's own table.
 //
 // TestCatalogRewrites fails when an Atlas upgrade changes the text.
 var catalogRewrites = strings.NewReplacer(
 	`(CASE WHEN t1.is_identity = 'YES' THEN (SELECT last_value FROM pg_sequences WHERE quote_ident(schemaname) || '.' || quote_ident(sequencename) = pg_get_serial_sequence(quote_ident(t1.table_schema) || '.' || quote_ident(t1.table_name), t1.column_name)) END)`,
 	`NULL::bigint`,
 	"LEFT JOIN (\n\t    select conindid, jsonb_object_agg(conname, contype) AS nametypes\n\t    from pg_constraint\n\t    group by conindid\n\t) con ON con.conindid = idx.indexrelid",
-	"LEFT JOIN LATERAL (SELECT jsonb_object_agg(c2.conname, c2.contype) AS nametypes FROM pg_constraint c2 WHERE c2.conindid = idx.indexrelid) con ON true",
+	"LEFT JOIN LATERAL (SELECT jsonb_object_agg(c2.conname, c2.contype) AS nametypes FROM pg_constraint c2 WHERE c2.conrelid = idx.indrelid AND c2.conindid = idx.indexrelid) con ON true",
 )
 
 type fastCatalog struct{ aschema.ExecQuerier }
