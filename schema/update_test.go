@@ -245,6 +245,17 @@ func TestMigrationsV1ToV2(t *testing.T) {
 		if r.OK() || len(r.Edited) != 1 {
 			t.Errorf("check after an edit: %+v", r)
 		}
+		// An applied migration removed afterwards is reported.
+		if err := os.Remove(file); err != nil {
+			t.Fatal(err)
+		}
+		r, err = m.Check(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OK() || len(r.Missing) != 1 {
+			t.Errorf("check after a removal: %+v", r)
+		}
 	})
 }
 
