@@ -2,13 +2,17 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/cli"
 	"github.com/gomikro/gomikro/internal/testdb"
+	"github.com/gomikro/gomikro/mongoem"
 )
 
 // bookstore builds the bookstore's CLI (examples/bookstore/cmd) once.
@@ -101,4 +105,33 @@ func TestBinary(t *testing.T) {
 	}
 	// An unreachable database fails with 1.
 	expect(t, run(t, bin, nil, "schema:update", "--dump", "--dsn", "postgres://nobody@127.0.0.1:1/x?connect_timeout=2"), 1, "error:")
+}
+
+type Memo struct {
+	ID    int64  `orm:"pk"`
+	Title string `orm:"index"`
+}
+
+// TestMongo: on a MongoDB backend schema:update creates the collections
+// and indexes, and the SQL-only commands are usage errors.
+func TestMongo(t *testing.T) {
+	uri := testdb.MongoDatabase(t)
+	cfg := cli.Config{Name: "memo", ORM: gomikro.Config{Entities: []any{Memo{}}}, OpenMongo: mongoem.Open}
+	runIn := func(args ...string) (int, string) {
+		var out, errb bytes.Buffer
+		code := cli.Run(context.Background(), cfg, append(args, "--dsn", uri), &out, &errb)
+		return code, out.String() + errb.String()
+	}
+	if code, out := runIn("schema:update", "--run"); code != 0 || !strings.Contains(out, "created memo") || !strings.Contains(out, "memo.idx_memo_title") {
+		t.Errorf("schema:update --run: %d\n%s", code, out)
+	}
+	if code, out := runIn("schema:update", "--run"); code != 0 || strings.Contains(out, "created") {
+		t.Errorf("a second schema:update --run: %d\n%s", code, out)
+	}
+	if code, out := runIn("migration:up"); code != 2 || !strings.Contains(out, "needs a SQL database") {
+		t.Errorf("migration:up on MongoDB: %d\n%s", code, out)
+	}
+	if code, out := runIn("debug"); code != 0 || !strings.Contains(out, "Memo -> collection memo") {
+		t.Errorf("debug: %d\n%s", code, out)
+	}
 }

@@ -64,7 +64,7 @@ func (s *Schema) UpdateSchema(ctx context.Context, opts UpdateOptions) (*UpdateR
 	declared := map[string][]string{}
 	for _, ix := range s.Indexes() {
 		declared[ix.Collection] = append(declared[ix.Collection], ix.Name)
-		if slices.Contains(before, ix.Collection) && !slices.Contains(indexesBefore[ix.Collection], ix.Name) {
+		if !slices.Contains(indexesBefore[ix.Collection], ix.Name) {
 			r.Created = append(r.Created, ix.Collection+"."+ix.Name)
 		}
 	}
