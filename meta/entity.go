@@ -14,6 +14,9 @@ type Entity struct {
 	Type reflect.Type
 	// Table is the table (or collection) name.
 	Table string
+	// RenamedFrom is the table's previous name (`_ struct{} orm:"renamedFrom=old"`):
+	// a schema update renames that table instead of creating a new one.
+	RenamedFrom string
 	// Fields are all persistent properties in declaration order:
 	// scalar columns and relations.
 	Fields []*Field

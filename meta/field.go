@@ -124,6 +124,9 @@ type Field struct {
 	Version bool
 	// Rel describes a relation field; nil for scalars.
 	Rel *Relation
+	// RenamedFrom is the column's previous name (`orm:"renamedFrom=old"`):
+	// a schema update renames that column instead of adding a new one.
+	RenamedFrom string
 
 	noAutoIncrement bool
 }

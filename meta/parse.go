@@ -151,8 +151,13 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, naming Nam
 						return fieldErr(e.Name, "_", "table= needs a name")
 					}
 					e.Table = it.val
+				case "renamedFrom", "renamedfrom":
+					if it.val == "" {
+						return fieldErr(e.Name, "_", "renamedFrom= needs the old table name")
+					}
+					e.RenamedFrom = it.val
 				default:
-					return fieldErr(e.Name, "_", "unknown entity option %q (known: table)", it.key)
+					return fieldErr(e.Name, "_", "unknown entity option %q (known: table, renamedFrom)", it.key)
 				}
 			}
 			continue
@@ -288,6 +293,11 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 				err = fmt.Errorf("column= needs a name")
 			}
 			f.Column = it.val
+		case "renamedFrom", "renamedfrom":
+			if it.val == "" {
+				err = fmt.Errorf("renamedFrom= needs the old column name")
+			}
+			f.RenamedFrom = it.val
 		case "type":
 			if it.val == "" {
 				err = fmt.Errorf("type= needs a column type")

@@ -1,7 +1,3 @@
-// Package schema generates the DDL of a set of entities for a SQL dialect:
-// create (tables, keys, unique constraints, indexes, foreign keys, pivot
-// tables), drop, and a dump as SQL text. Diffing against a live database
-// and migrations build on it.
 package schema
 
 import (
@@ -47,6 +43,13 @@ type DropGuard interface {
 	DropEpilogue() []string
 }
 
+// UniqueIndexes is implemented by dialects that declare unique
+// constraints as named unique indexes (SQLite, whose inline UNIQUE
+// constraints become unnamed automatic indexes).
+type UniqueIndexes interface {
+	UniqueIndexes() bool
+}
+
 // TableOptions is implemented by dialects that append options to CREATE
 // TABLE (MySQL's engine, character set and collation).
 type TableOptions interface {
@@ -88,6 +91,8 @@ func (g *Generator) CreateSQL() []string {
 	q := g.d.QuoteIdent
 	il, _ := g.d.(InlineForeignKeys)
 	inline := il != nil && il.InlineForeignKeys()
+	ui, _ := g.d.(UniqueIndexes)
+	uniqueIdx := ui != nil && ui.UniqueIndexes()
 	opts := ""
 	if to, ok := g.d.(TableOptions); ok {
 		opts = to.TableOptions()
@@ -112,51 +117,16 @@ func (g *Generator) CreateSQL() []string {
 			pk[i] = q(f.Column)
 		}
 		cols = append(cols, "CONSTRAINT "+q(Name("pk", e.Table))+" PRIMARY KEY ("+strings.Join(pk, ", ")+")")
-		uniques := map[string][]string{}
-		var uorder []string
-		for _, f := range e.Columns {
-			if !f.Unique {
-				continue
-			}
-			name := f.UniqueName
-			if name == "" {
-				name = Name("uq", e.Table, f.Column)
-			}
-			if _, ok := uniques[name]; !ok {
-				uorder = append(uorder, name)
-			}
-			uniques[name] = append(uniques[name], q(f.Column))
-		}
-		for _, name := range uorder {
-			cols = append(cols, "CONSTRAINT "+q(name)+" UNIQUE ("+strings.Join(uniques[name], ", ")+")")
-		}
 		var entityIndexes []string
-		idx := map[string][]string{}
-		var iorder []string
-		for _, f := range e.Columns {
-			if !f.Indexed {
+		for _, k := range uniqueGroups(e) {
+			if uniqueIdx {
+				entityIndexes = append(entityIndexes, "CREATE UNIQUE INDEX "+q(k.name)+" ON "+q(e.Table)+" ("+g.columnList(k.fields)+")")
 				continue
 			}
-			name := f.IndexName
-			if name == "" {
-				name = Name("idx", e.Table, f.Column)
-			}
-			if _, ok := idx[name]; !ok {
-				iorder = append(iorder, name)
-			}
-			idx[name] = append(idx[name], q(f.Column))
+			cols = append(cols, "CONSTRAINT "+q(k.name)+" UNIQUE ("+g.columnList(k.fields)+")")
 		}
-		for _, f := range e.Columns {
-			// Foreign keys are indexed unless a key or unique constraint leads with them.
-			if f.Storage != meta.StoreRef || f.Unique || f.Indexed || (len(e.PK) > 0 && e.PK[0] == f) {
-				continue
-			}
-			name := Name("idx", e.Table, f.Column)
-			iorder = append(iorder, name)
-			idx[name] = []string{q(f.Column)}
-		}
-		for _, name := range iorder {
-			entityIndexes = append(entityIndexes, "CREATE INDEX "+q(name)+" ON "+q(e.Table)+" ("+strings.Join(idx[name], ", ")+")")
+		for _, k := range indexGroups(e) {
+			entityIndexes = append(entityIndexes, "CREATE INDEX "+q(k.name)+" ON "+q(e.Table)+" ("+g.columnList(k.fields)+")")
 		}
 		for _, f := range e.Columns {
 			if f.Storage != meta.StoreRef {
@@ -201,6 +171,14 @@ func (g *Generator) CreateSQL() []string {
 		indexes = append(indexes, "CREATE INDEX "+q(Name("idx", pv.Table, pv.TargetColumn))+" ON "+q(pv.Table)+" ("+q(pv.TargetColumn)+")")
 	}
 	return append(append(tables, indexes...), fks...)
+}
+
+func (g *Generator) columnList(fs []*meta.Field) string {
+	cols := make([]string, len(fs))
+	for i, f := range fs {
+		cols[i] = g.d.QuoteIdent(f.Column)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // DropSQL returns the statements that drop every table: pivots first,

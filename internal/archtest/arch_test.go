@@ -50,8 +50,12 @@ var layers = map[string][]string{
 	"sqlem/...":   {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/...", "schema/...", "sqlem"},
 	"mongoem/...": {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/..."},
 
+	// The CLI works over any backend the application opens: it uses the
+	// SQL core and the MongoDB backend, never a SQL dialect package, so
+	// that an application links only the dialect it chose.
+	"cli/...": {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/...", "schema/...", "sqlem", "mongoem/..."},
+
 	// Users' entry points may use anything.
-	"cli/...":         {"..."},
 	"integration/...": {"..."},
 	"examples/...":    {"..."},
 
@@ -350,6 +354,7 @@ func TestRuleFor(t *testing.T) {
 		{"meta", "ref"}, {"ref", "query"}, {"query", "ref"}, {"tracking", "em"},
 		{"em", "sqlem"}, {"schema", "em"}, {"mongoem", "sqlem"}, {"sqlem", "sqlem/postgres"},
 		{"sqlem/postgres", "sqlem/mysql"}, {"internal/archtest", "internal/rel"}, {"em", "repo"},
+		{"cli", "sqlem/postgres"}, {"cli", "examples/bookstore"},
 	}
 	for _, d := range denied {
 		key, allowed, _ := ruleFor(d[0])
@@ -359,7 +364,8 @@ func TestRuleFor(t *testing.T) {
 	}
 	permitted := [][2]string{
 		{"meta", "internal/rel"}, {"sqlem/postgres", "sqlem"}, {"sqlem/postgres", "schema"},
-		{"repo", "em"}, {"cli", "sqlem/postgres"}, {"sqlem", "sqlem/internal/x"},
+		{"repo", "em"}, {"cli", "sqlem"}, {"cli", "schema"}, {"cli", "mongoem"}, {"sqlem", "sqlem/internal/x"},
+		{"examples/bookstore/cmd", "cli"},
 	}
 	for _, d := range permitted {
 		key, allowed, _ := ruleFor(d[0])

@@ -17,7 +17,7 @@ import (
 // never branch on a dialect's name (CONVENTIONS.md, item 3: dialects are
 // data). Their subdirectories are checked too, except those named in
 // dialectDirs.
-var coreDirs = []string{"meta", "ref", "query", "tracking", "em", "repo", "sqlem"}
+var coreDirs = []string{"meta", "ref", "query", "tracking", "em", "repo", "sqlem", "schema", "cli"}
 
 // dialectDirs are directory names that hold a dialect's own code, where its
 // name may appear freely.
