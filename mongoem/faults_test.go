@@ -28,12 +28,13 @@ func TestFaults(t *testing.T) {
 		Name:   "mongodb",
 		Target: u.Host,
 		// FerretDB on SQLite finds a document by an integer _id by reading
-		// the whole collection, so each update costs a scan of every row
-		// the run wrote: a small shape keeps the run to a minute.
-		Rows:     200,
-		Seed:     30,
-		Updates:  10,
-		Deletes:  5,
+		// the whole collection, so each update (and each count of the
+		// checks) costs a scan of every row the run wrote: a small shape
+		// keeps the run to minutes.
+		Rows:     100,
+		Seed:     20,
+		Updates:  6,
+		Deletes:  3,
 		NoCommit: true,
 		Open: func(t *testing.T, cfg gomikro.Config, proxyAddr string) (*em.EntityManager, *em.EntityManager) {
 			direct := openFresh(t, cfg)
