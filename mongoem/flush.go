@@ -59,6 +59,14 @@ type undoOp struct {
 	residue bson.D
 }
 
+func (u *undo) deleteLater(coll string, ids bson.A) {
+	u.add(undoOp{coll: coll, what: fmt.Sprintf("insert of %d documents into %s", len(ids), coll), ids: ids})
+}
+
+func (u *undo) writeLater(coll string, models []mongo.WriteModel) {
+	u.add(undoOp{coll: coll, what: fmt.Sprintf("update of %d documents of %s", len(models), coll), models: models})
+}
+
 func (u *undo) add(op undoOp) {
 	if u != nil && (len(op.ids) > 0 || len(op.models) > 0) {
 		u.ops = append(u.ops, op)
@@ -439,15 +447,9 @@ func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) er
 	}
 	start := time.Now()
 	_, err := r.d.db.Collection(in.coll).InsertMany(r.ctx(ctx), docs, options.InsertMany().SetOrdered(true))
-	what := fmt.Sprintf("insert of %d %s documents", len(docs), in.e.Name)
 	if err != nil {
 		r.d.log.log(ctx, "insertMany", in.coll, nil, start, -1, err)
-		if done, known := applied(err); known {
-			// Ordered: the documents before the first error went in.
-			u.add(undoOp{coll: in.coll, what: what, ids: ids[:min(done, len(ids))]})
-		} else {
-			u.add(r.undoInsert(in, b, what, docs, ids))
-		}
+		u.add(r.undoInsert(in, b, err, docs, ids))
 		err = translate(err, in, r.fieldOf(in))
 		if w, ok := firstWriteError(err); ok && w.index >= 0 && w.index < len(b.Rows) {
 			return fmt.Errorf("gomikro: insert %s #%d of %d: %w", in.e.Name, w.index+1, len(b.Rows), err)
@@ -455,16 +457,22 @@ func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) er
 		return fmt.Errorf("gomikro: insert %s: %w", in.e.Name, err)
 	}
 	r.d.log.log(ctx, "insertMany", in.coll, nil, start, int64(len(docs)), nil)
-	u.add(undoOp{coll: in.coll, what: what, ids: ids})
+	u.deleteLater(in.coll, ids)
 	return nil
 }
 
-// undoInsert undoes an insert whose outcome is unknown: any of docs may
-// be in the database. Generated keys are this flush's own, so the
-// documents are deleted by _id; keys the caller gave may belong to
+// undoInsert returns how to undo the ordered insertMany of docs (with
+// keys ids) that failed with err. When the server named the failing
+// document, those before it went in. Else the outcome is unknown: any of
+// docs may be in the database. Generated keys are this flush's own, so
+// the documents are deleted by _id; keys the caller gave may belong to
 // documents that were there before (the insert then failed on them), so
 // only documents equal to the ones sent are deleted.
-func (r runner) undoInsert(in *entInfo, b *tracking.InsertBatch, what string, docs []any, ids bson.A) undoOp {
+func (r runner) undoInsert(in *entInfo, b *tracking.InsertBatch, err error, docs []any, ids bson.A) undoOp {
+	what := fmt.Sprintf("insert of %d %s documents", len(docs), in.e.Name)
+	if done, known := applied(err); known {
+		return undoOp{coll: in.coll, what: what, ids: ids[:min(done, len(ids))]}
+	}
 	for _, f := range b.Return {
 		if f.Generated && f.PK {
 			return undoOp{coll: in.coll, what: what, ids: ids,
@@ -572,8 +580,8 @@ func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) er
 		matched = res.MatchedCount
 	}
 	r.d.log.log(ctx, "bulkWrite update", in.coll, nil, start, matched, err)
-	what := fmt.Sprintf("update of %d %s documents", len(b.Rows), in.e.Name)
 	if err != nil {
+		what := fmt.Sprintf("update of %d %s documents", len(b.Rows), in.e.Name)
 		if done, known := applied(err); known {
 			u.add(undoOp{coll: in.coll, what: what, models: back[:min(done, len(back))]})
 		} else {
@@ -594,7 +602,7 @@ func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) er
 		}
 		return fmt.Errorf("gomikro: update %s: %w", in.e.Name, translate(err, in, r.fieldOf(in)))
 	}
-	u.add(undoOp{coll: in.coll, what: what, models: back})
+	u.writeLater(in.coll, back)
 	if res != nil && len(res.UpsertedIDs) > 0 {
 		// Documents deleted meanwhile: the upsert created them anew.
 		// Delete them again and name the first by its _id (servers
@@ -614,7 +622,7 @@ func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) er
 			first = 0
 		}
 		if u != nil {
-			u.add(undoOp{coll: in.coll, what: fmt.Sprintf("upsert of %d deleted %s documents", len(created), in.e.Name), ids: created})
+			u.deleteLater(in.coll, created)
 		} else if _, derr := r.d.db.Collection(in.coll).DeleteMany(r.ctx(ctx), bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: created}}}}); derr != nil {
 			return derr
 		}
@@ -766,8 +774,8 @@ func (r runner) pivot(ctx context.Context, b *tracking.PivotBatch, add bool, u *
 		op = "bulkWrite $pullAll"
 	}
 	r.d.log.log(ctx, op, in.coll, nil, start, n, err)
-	what := fmt.Sprintf("%s of %s", op, f)
 	if err != nil {
+		what := fmt.Sprintf("%s of %s", op, f)
 		if done, known := applied(err); known {
 			u.add(undoOp{coll: in.coll, what: what, models: back[:min(done, len(back))]})
 		} else {
@@ -775,7 +783,7 @@ func (r runner) pivot(ctx context.Context, b *tracking.PivotBatch, add bool, u *
 		}
 		return fmt.Errorf("gomikro: %s: %w", f, translate(err, in, nil))
 	}
-	u.add(undoOp{coll: in.coll, what: what, models: back})
+	u.writeLater(in.coll, back)
 	return nil
 }
 
