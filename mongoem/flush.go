@@ -26,8 +26,8 @@ const countersCollection = "gomikro_counters"
 
 // undoBound bounds the compensating writes of a failed flush, and the
 // completion of its deletes, which run on a context of their own (the
-// caller's may be why the flush failed).
-const undoBound = 30 * time.Second
+// caller's may be why the flush failed). A variable for tests.
+var undoBound = 30 * time.Second
 
 // settleStep is the pause between the checks that a write whose outcome
 // was unknown left nothing behind once undone.
