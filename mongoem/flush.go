@@ -48,7 +48,8 @@ type undo struct {
 
 type undoOp struct {
 	coll string
-	// what names the write in errors: "insert of 2000 Note documents".
+	// what names the write in errors ("insert of 2000 Note documents");
+	// empty: named from coll and ids or models (see describe).
 	what string
 	// exactly one of: ids to delete, models to bulk-write.
 	ids    bson.A
@@ -60,11 +61,22 @@ type undoOp struct {
 }
 
 func (u *undo) deleteLater(coll string, ids bson.A) {
-	u.add(undoOp{coll: coll, what: fmt.Sprintf("insert of %d documents into %s", len(ids), coll), ids: ids})
+	u.add(undoOp{coll: coll, ids: ids})
 }
 
 func (u *undo) writeLater(coll string, models []mongo.WriteModel) {
-	u.add(undoOp{coll: coll, what: fmt.Sprintf("update of %d documents of %s", len(models), coll), models: models})
+	u.add(undoOp{coll: coll, models: models})
+}
+
+// describe names the write op undoes.
+func (op undoOp) describe() string {
+	switch {
+	case op.what != "":
+		return op.what
+	case op.ids != nil:
+		return fmt.Sprintf("insert of %d documents into %s", len(op.ids), op.coll)
+	}
+	return fmt.Sprintf("update of %d documents of %s", len(op.models), op.coll)
 }
 
 func (u *undo) add(op undoOp) {
@@ -91,7 +103,7 @@ func (u *undo) rollback(ctx context.Context, r runner) error {
 	ok := make([]bool, len(u.ops))
 	for i := len(u.ops) - 1; i >= 0; i-- {
 		if err := r.undoOne(ctx, u.ops[i]); err != nil {
-			failed = append(failed, fmt.Sprintf("the %s (%v)", u.ops[i].what, err))
+			failed = append(failed, fmt.Sprintf("the %s (%v)", u.ops[i].describe(), err))
 		} else {
 			ok[i] = true
 		}
@@ -99,7 +111,7 @@ func (u *undo) rollback(ctx context.Context, r runner) error {
 	for i, op := range u.ops {
 		if ok[i] && op.residue != nil {
 			if err := r.settle(ctx, op); err != nil {
-				failed = append(failed, fmt.Sprintf("the %s (%v)", op.what, err))
+				failed = append(failed, fmt.Sprintf("the %s (%v)", op.describe(), err))
 			}
 		}
 	}
