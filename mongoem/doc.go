@@ -73,5 +73,31 @@
 // updated fields set back to their loaded values, m:n arrays restored —
 // before the error is returned. Another client can see the intermediate
 // state meanwhile, and a crash of the client between the writes and the
-// undo leaves them in place; deletes run last and are not undone.
+// undo leaves them in place.
+//
+// A write that failed without a reply from the server (the connection
+// broke, the context ended) may have been applied, and may even still be
+// running on the server: it is undone whole — every document its
+// insertMany sent deleted (by _id when the keys are generated, else only
+// documents equal to the ones sent), every row of its bulkWrite set back
+// — and then checked until two checks a moment apart find nothing of it.
+// The undo runs on a context of its own, bounded to 30 seconds, retrying
+// writes that get no reply. When it cannot finish, the error matches
+// gomikro.ErrCommitUnknown and names what was not undone.
+//
+// Deletes (with their onDelete cascades and $pullAll of m:n arrays) run
+// last and cannot be undone: versions are checked before the first one,
+// and once one may have been applied the flush is finished rather than
+// undone. A delete that gets no reply is sent again (deletes are
+// idempotent) on a context of its own bounded to 30 seconds, which the
+// deletes after it use too, even when the caller's context has ended;
+// the flush then returns nil if they all went through, else an error
+// matching gomikro.ErrCommitUnknown saying that the database holds all of
+// the flush but some deletes.
+//
+// On a server with transactions, a commitTransaction that fails with the
+// UnknownTransactionCommitResult label (after the driver's own retry),
+// or gets no reply, returns an error matching gomikro.ErrCommitUnknown;
+// a TransientTransactionError or another refusal means the transaction
+// did not commit.
 package mongoem

@@ -91,8 +91,13 @@ func (d *driver) Execute(ctx context.Context, p *tracking.Plan) error {
 		}
 		return err
 	}
+	if err := ctx.Err(); err != nil {
+		// Not sent: the transaction did not commit.
+		_ = s.AbortTransaction(context.WithoutCancel(ctx))
+		return fmt.Errorf("gomikro: commit: %w", err)
+	}
 	if err := s.CommitTransaction(ctx); err != nil {
-		return fmt.Errorf("gomikro: commit: %w", translate(err, nil, nil))
+		return commitError(err)
 	}
 	return nil
 }
@@ -146,8 +151,12 @@ func (t *txSession) Begin(ctx context.Context) (em.Tx, error) { return nil, ErrN
 // Commit implements em.Tx.
 func (t *txSession) Commit(ctx context.Context) error {
 	defer t.r.s.EndSession(context.WithoutCancel(ctx))
+	if err := ctx.Err(); err != nil {
+		_ = t.r.s.AbortTransaction(context.WithoutCancel(ctx))
+		return fmt.Errorf("gomikro: commit: %w", err)
+	}
 	if err := t.r.s.CommitTransaction(ctx); err != nil {
-		return translate(err, nil, nil)
+		return commitError(err)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package mongoem
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -83,4 +84,91 @@ func translate(err error, in *entInfo, fieldOf func(path string) *meta.Field) er
 		return fmt.Errorf("%w: %w", gomikro.ErrLockTimeout, err)
 	}
 	return err
+}
+
+// Server error codes of a write stopped midway: it may have applied
+// part of its documents.
+var interruptedCodes = []int{
+	11600, // InterruptedAtShutdown
+	11601, // Interrupted
+	11602, // InterruptedDueToReplStateChange
+	50,    // MaxTimeMSExpired
+	262,   // ExceededTimeLimit
+	189,   // PrimarySteppedDown
+	91,    // ShutdownInProgress
+}
+
+// inDoubt reports whether a write that failed with err may have changed
+// documents on the server without the reply saying which: no reply came
+// (the connection broke, the context ended, the driver timed out), the
+// server stopped it midway, or it was applied and its write concern
+// failed. A server that refused the write answers otherwise.
+func inDoubt(err error) bool {
+	if err == nil {
+		return false
+	}
+	if mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var se mongo.ServerError
+	if errors.As(err, &se) {
+		if se.HasErrorLabel("NetworkError") || se.HasErrorLabel("RetryableWriteError") {
+			return true
+		}
+		for _, c := range interruptedCodes {
+			if se.HasErrorCode(c) {
+				return true
+			}
+		}
+	}
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && bwe.WriteConcernError != nil {
+		return true
+	}
+	var we mongo.WriteException
+	return errors.As(err, &we) && we.WriteConcernError != nil
+}
+
+// applied returns how many writes of an ordered batch that failed with
+// err the server applied — those before the first write error it
+// reported — and whether that is known. It is not when the write is in
+// doubt (see inDoubt) or the reply names no failing write (a command
+// error: the driver may have sent the batch in several commands).
+func applied(err error) (n int, known bool) {
+	if inDoubt(err) {
+		return 0, false
+	}
+	if w, ok := firstWriteError(err); ok && w.index >= 0 {
+		return w.index, true
+	}
+	return 0, false
+}
+
+// commitInDoubt reports whether a commitTransaction that failed with err
+// may have committed: the server or driver labelled it
+// UnknownTransactionCommitResult (after the driver's own retry), or no
+// reply came. A TransientTransactionError or a refusal by the server
+// means the transaction did not commit.
+func commitInDoubt(err error) bool {
+	var se mongo.ServerError
+	if errors.As(err, &se) {
+		if se.HasErrorLabel("UnknownTransactionCommitResult") {
+			return true
+		}
+		if se.HasErrorLabel("TransientTransactionError") {
+			return false
+		}
+	}
+	return mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+		errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// commitError is the error of a failed commitTransaction: one matching
+// gomikro.ErrCommitUnknown when it may have committed.
+func commitError(err error) error {
+	if commitInDoubt(err) {
+		return fmt.Errorf("gomikro: commit: the reply was lost, the transaction may or may not have committed (%w): %w", gomikro.ErrCommitUnknown, err)
+	}
+	return fmt.Errorf("gomikro: commit: %w", translate(err, nil, nil))
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -25,72 +26,244 @@ import (
 // collection: {_id: "<collection>", seq: <int64>}.
 const countersCollection = "gomikro_counters"
 
+// undoBound bounds the compensating writes of a failed flush, and the
+// completion of its deletes, which run on a context of their own (the
+// caller's may be why the flush failed). A variable for tests.
+var undoBound = 30 * time.Second
+
+// settleStep is the pause between the checks that a write whose outcome
+// was unknown left nothing behind once undone.
+const settleStep = 300 * time.Millisecond
+
 // undo records the writes of a flush that runs without a transaction, so
 // that a failure can be compensated.
 type undo struct {
 	ops []undoOp
+	// deleting: a delete of the flush may have reached the server. Deletes
+	// cannot be undone, so from then on the flush is finished, not undone.
+	deleting bool
+	// finish, once set, is the context the remaining deletes run on: a
+	// delete's outcome was unknown and it is being retried.
+	finish context.Context
+	stop   context.CancelFunc
 }
 
 type undoOp struct {
 	coll string
+	// what names the write in errors ("insert of 2000 Note documents");
+	// empty: named from coll and ids or models (see describe).
+	what string
 	// exactly one of: ids to delete, models to bulk-write.
 	ids    bson.A
 	models []mongo.WriteModel
+	// residue, set for a write whose outcome is unknown, matches the
+	// documents that still hold its effect: the server may still be
+	// running a write the client gave up on, after its undo.
+	residue bson.D
 }
 
 func (u *undo) deleteLater(coll string, ids bson.A) {
-	if u != nil && len(ids) > 0 {
-		u.ops = append(u.ops, undoOp{coll: coll, ids: ids})
-	}
+	u.add(undoOp{coll: coll, ids: ids})
 }
 
 func (u *undo) writeLater(coll string, models []mongo.WriteModel) {
-	if u != nil && len(models) > 0 {
-		u.ops = append(u.ops, undoOp{coll: coll, models: models})
+	u.add(undoOp{coll: coll, models: models})
+}
+
+// describe names the write op undoes.
+func (op undoOp) describe() string {
+	switch {
+	case op.what != "":
+		return op.what
+	case op.ids != nil:
+		return fmt.Sprintf("insert of %d documents into %s", len(op.ids), op.coll)
+	}
+	return fmt.Sprintf("update of %d documents of %s", len(op.models), op.coll)
+}
+
+func (u *undo) add(op undoOp) {
+	if u != nil && (len(op.ids) > 0 || len(op.models) > 0) {
+		u.ops = append(u.ops, op)
 	}
 }
 
-// rollback runs the compensating writes, newest first.
+func (u *undo) done() {
+	if u.stop != nil {
+		u.stop()
+	}
+}
+
+// rollback runs the compensating writes, newest first, on a context of
+// their own bounded by undoBound, retrying transient failures; then it
+// checks that the writes whose outcome was unknown left nothing, undoing
+// again what the server applied late. The error names what could not be
+// undone.
 func (u *undo) rollback(ctx context.Context, r runner) error {
-	var errs []error
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoBound)
+	defer cancel()
+	var failed []string
+	ok := make([]bool, len(u.ops))
 	for i := len(u.ops) - 1; i >= 0; i-- {
-		op := u.ops[i]
-		c := r.d.db.Collection(op.coll)
-		start := time.Now()
-		if op.ids != nil {
-			filter := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: op.ids}}}}
-			res, err := c.DeleteMany(ctx, filter)
-			n := int64(-1)
-			if res != nil {
-				n = res.DeletedCount
-			}
-			r.d.log.log(ctx, "deleteMany (undo)", op.coll, filter, start, n, err)
-			errs = append(errs, err)
-			continue
+		if err := r.undoOne(ctx, u.ops[i]); err != nil {
+			failed = append(failed, fmt.Sprintf("the %s (%v)", u.ops[i].describe(), err))
+		} else {
+			ok[i] = true
 		}
-		res, err := r.bulkWrite(ctx, op.coll, op.models, false)
+	}
+	for i, op := range u.ops {
+		if ok[i] && op.residue != nil {
+			if err := r.settle(ctx, op); err != nil {
+				failed = append(failed, fmt.Sprintf("the %s (%v)", op.describe(), err))
+			}
+		}
+	}
+	if len(failed) > 0 {
+		return errors.New(strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// undoOne runs one compensating write, again while it fails without a
+// definite answer from the server (it is idempotent).
+func (r runner) undoOne(ctx context.Context, op undoOp) error {
+	for {
+		err := r.undoWrite(ctx, op)
+		if err == nil || !inDoubt(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (r runner) undoWrite(ctx context.Context, op undoOp) error {
+	start := time.Now()
+	if op.ids != nil {
+		filter := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: op.ids}}}}
+		res, err := r.d.db.Collection(op.coll).DeleteMany(ctx, filter)
 		n := int64(-1)
 		if res != nil {
-			n = res.ModifiedCount
+			n = res.DeletedCount
 		}
-		r.d.log.log(ctx, "bulkWrite (undo)", op.coll, nil, start, n, err)
-		errs = append(errs, err)
+		r.d.log.log(ctx, "deleteMany (undo)", op.coll, filter, start, n, err)
+		return err
 	}
-	return errors.Join(errs...)
+	res, err := r.bulkWrite(ctx, op.coll, op.models, false)
+	n := int64(-1)
+	if res != nil {
+		n = res.ModifiedCount + res.DeletedCount
+	}
+	r.d.log.log(ctx, "bulkWrite (undo)", op.coll, nil, start, n, err)
+	return err
+}
+
+// settle checks, until two checks settleStep apart find nothing of op's
+// write, that the server holds none of it, and undoes again what it
+// applied after the undo (a write the client gave up on can still be
+// running on the server).
+func (r runner) settle(ctx context.Context, op undoOp) error {
+	for clean := 0; clean < 2; {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the server was still applying it after %v: %w", undoBound, ctx.Err())
+		case <-time.After(settleStep):
+		}
+		start := time.Now()
+		n, err := r.d.db.Collection(op.coll).CountDocuments(ctx, op.residue)
+		r.d.log.log(ctx, "count (undo check)", op.coll, nil, start, n, err)
+		switch {
+		case err != nil && inDoubt(err):
+			continue
+		case err != nil:
+			return err
+		case n == 0:
+			clean++
+			continue
+		}
+		clean = 0
+		if err := r.undoOne(ctx, op); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // executeCompensated writes p without a transaction; when a write fails,
 // the writes before it are undone (inserted documents deleted, updated
-// fields and m:n arrays set back) before the error is returned.
+// fields and m:n arrays set back) before the error is returned, and so
+// is the failed write whole when its outcome is unknown. Deletes come
+// last and cannot be undone: once one may have been applied, the flush
+// is finished (see final), and an error then matches
+// gomikro.ErrCommitUnknown, as does one whose undo failed.
 func (r runner) executeCompensated(ctx context.Context, p *tracking.Plan) error {
 	u := &undo{}
+	defer u.done()
 	err := r.execute(ctx, p, u)
-	if err != nil {
-		if uerr := u.rollback(context.WithoutCancel(ctx), r); uerr != nil {
-			return errors.Join(err, fmt.Errorf("gomikro: undoing the failed flush: %w", uerr))
+	if err == nil {
+		return nil
+	}
+	if u.deleting {
+		if !errors.Is(err, gomikro.ErrCommitUnknown) {
+			err = unfinished(err)
 		}
+		return err
+	}
+	if uerr := u.rollback(ctx, r); uerr != nil {
+		return fmt.Errorf("gomikro: the flush failed and could not be undone whole, so the database holds part of it (%w): not undone: %v; the failure: %w", gomikro.ErrCommitUnknown, uerr, err)
 	}
 	return err
+}
+
+// unfinished is the error of a flush that failed after (some of) its
+// deletes may have been applied: they cannot be undone.
+func unfinished(err error) error {
+	return fmt.Errorf("gomikro: the flush wrote its inserts and updates but could not finish its deletes, which cannot be undone: the database holds all of the flush but some deletes (%w): %w", gomikro.ErrCommitUnknown, err)
+}
+
+// final runs one delete or onDelete write of a flush without a
+// transaction. These come last and cannot be undone, so once one may
+// have reached the server the flush is finished rather than undone: a
+// write whose outcome is unknown (no reply) is retried — deletes, $unset
+// and $pullAll are idempotent — on a context of its own bounded by
+// undoBound, which the writes after it use too. A write the server
+// refuses before any delete was applied leaves the flush to be undone.
+func (u *undo) final(ctx context.Context, do func(context.Context) error) (retried bool, err error) {
+	if u == nil {
+		return false, do(ctx)
+	}
+	if u.finish != nil {
+		ctx = u.finish
+	}
+	if err = do(ctx); err == nil {
+		u.deleting = true
+		return false, nil
+	}
+	if !inDoubt(err) {
+		if u.deleting {
+			return false, unfinished(err)
+		}
+		return false, err
+	}
+	u.deleting = true
+	if u.finish == nil {
+		u.finish, u.stop = context.WithTimeout(context.WithoutCancel(ctx), undoBound)
+	}
+	for {
+		select {
+		case <-u.finish.Done():
+			return true, unfinished(err)
+		case <-time.After(100 * time.Millisecond):
+		}
+		if err = do(u.finish); err == nil {
+			return true, nil
+		}
+		if !inDoubt(err) {
+			return true, unfinished(err)
+		}
+	}
 }
 
 // execute writes the plan: inserts (insertMany per batch), reference
@@ -134,8 +307,29 @@ func (r runner) execute(ctx context.Context, p *tracking.Plan, u *undo) error {
 			return err
 		}
 	}
+	if u != nil && len(p.Deletes) > 0 {
+		// Deletes cannot be undone: check every version before the first
+		// one, and do not start them on a context that already ended.
+		for _, b := range p.Deletes {
+			if b.Versioned {
+				in := r.d.info[b.Entity]
+				ids, err := r.idsOf(in, b.Rows)
+				if err != nil {
+					return err
+				}
+				if vd := splitVersioned(b, ids); len(vd.rows) > 0 {
+					if err := r.checkVersions(ctx, in, vd.rows, vd.ids, vd.versions); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("gomikro: flush: %w", err)
+		}
+	}
 	for _, b := range p.Deletes {
-		if err := r.delete(ctx, b); err != nil {
+		if err := r.delete(ctx, b, u); err != nil {
 			return err
 		}
 	}
@@ -271,11 +465,7 @@ func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) er
 	_, err := r.d.db.Collection(in.coll).InsertMany(r.ctx(ctx), docs, options.InsertMany().SetOrdered(true))
 	if err != nil {
 		r.d.log.log(ctx, "insertMany", in.coll, nil, start, -1, err)
-		done := 0 // ordered: the documents before the first error went in
-		if w, ok := firstWriteError(err); ok && w.index >= 0 {
-			done = w.index
-		}
-		u.deleteLater(in.coll, ids[:done])
+		u.add(r.undoInsert(in, b, err, docs, ids))
 		err = translate(err, in, r.fieldOf(in))
 		if w, ok := firstWriteError(err); ok && w.index >= 0 && w.index < len(b.Rows) {
 			return fmt.Errorf("gomikro: insert %s #%d of %d: %w", in.e.Name, w.index+1, len(b.Rows), err)
@@ -285,6 +475,32 @@ func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) er
 	r.d.log.log(ctx, "insertMany", in.coll, nil, start, int64(len(docs)), nil)
 	u.deleteLater(in.coll, ids)
 	return nil
+}
+
+// undoInsert returns how to undo the ordered insertMany of docs (with
+// keys ids) that failed with err. When the server named the failing
+// document, those before it went in. Else the outcome is unknown: any of
+// docs may be in the database. Generated keys are this flush's own, so
+// the documents are deleted by _id; keys the caller gave may belong to
+// documents that were there before (the insert then failed on them), so
+// only documents equal to the ones sent are deleted.
+func (r runner) undoInsert(in *entInfo, b *tracking.InsertBatch, err error, docs []any, ids bson.A) undoOp {
+	what := fmt.Sprintf("insert of %d %s documents", len(docs), in.e.Name)
+	if done, known := applied(err); known {
+		return undoOp{coll: in.coll, what: what, ids: ids[:min(done, len(ids))]}
+	}
+	for _, f := range b.Return {
+		if f.Generated && f.PK {
+			return undoOp{coll: in.coll, what: what, ids: ids,
+				residue: bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: ids}}}}}
+		}
+	}
+	models := make([]mongo.WriteModel, len(docs))
+	for i, d := range docs {
+		models[i] = mongo.NewDeleteOneModel().SetFilter(d)
+	}
+	return undoOp{coll: in.coll, what: what, models: models,
+		residue: bson.D{{Key: "$or", Value: bson.A(docs)}}}
 }
 
 // fieldOf maps a document path of in back to its field.
@@ -337,6 +553,7 @@ func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) er
 	models := make([]mongo.WriteModel, len(b.Rows))
 	ids := make(bson.A, len(b.Rows))
 	var back []mongo.WriteModel
+	var written bson.A // per row: a filter matching it as this write leaves it
 	for i, en := range b.Rows {
 		id, err := r.d.idOf(in, en.Obj)
 		if err != nil {
@@ -369,6 +586,7 @@ func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) er
 				return err
 			}
 			back = append(back, mongo.NewUpdateOneModel().SetFilter(undoFilter).SetUpdate(old))
+			written = append(written, matchWritten(undoFilter, upd, b.Versioned))
 		}
 	}
 	start := time.Now()
@@ -379,10 +597,15 @@ func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) er
 	}
 	r.d.log.log(ctx, "bulkWrite update", in.coll, nil, start, matched, err)
 	if err != nil {
-		w, ok := firstWriteError(err)
-		if ok && w.index >= 0 {
-			u.writeLater(in.coll, back[:min(w.index, len(back))])
+		what := fmt.Sprintf("update of %d %s documents", len(b.Rows), in.e.Name)
+		if done, known := applied(err); known {
+			u.add(undoOp{coll: in.coll, what: what, models: back[:min(done, len(back))]})
+		} else {
+			// Any of the rows may have been written: set them all back.
+			u.add(undoOp{coll: in.coll, what: what, models: back,
+				residue: bson.D{{Key: "$or", Value: written}}})
 		}
+		w, ok := firstWriteError(err)
 		if ok && b.Versioned && w.index >= 0 && w.index < len(b.Rows) && isDuplicate(w.code) {
 			en := b.Rows[w.index]
 			stale, cerr := r.stale(ctx, in, ids[w.index], toInt64(b.OldVersion(en)))
@@ -422,6 +645,27 @@ func (r runner) update(ctx context.Context, b *tracking.UpdateBatch, u *undo) er
 		return &gomikro.OptimisticLockError{Entity: in.e.Name, PK: pkValue(in.e, b.Rows[first].Obj)}
 	}
 	return nil
+}
+
+// matchWritten returns a filter matching the document of filter (its
+// _id, and the new version when versioned) as the update upd ($set and
+// $unset) leaves it.
+func matchWritten(filter, upd bson.D, versioned bool) bson.D {
+	if versioned {
+		return filter
+	}
+	m := slices.Clone(filter)
+	for _, op := range upd {
+		fields, _ := op.Value.(bson.D)
+		for _, e := range fields {
+			if op.Key == "$unset" {
+				m = append(m, bson.E{Key: e.Key, Value: nil})
+			} else {
+				m = append(m, e)
+			}
+		}
+	}
+	return m
 }
 
 func isDuplicate(code int) bool {
@@ -554,8 +798,11 @@ func (r runner) pivot(ctx context.Context, b *tracking.PivotBatch, add bool, u *
 	}
 	r.d.log.log(ctx, op, in.coll, nil, start, n, err)
 	if err != nil {
-		if w, ok := firstWriteError(err); ok && w.index >= 0 {
-			u.writeLater(in.coll, back[:w.index])
+		what := fmt.Sprintf("%s of %s", op, f)
+		if done, known := applied(err); known {
+			u.add(undoOp{coll: in.coll, what: what, models: back[:min(done, len(back))]})
+		} else {
+			u.add(undoOp{coll: in.coll, what: what, models: back})
 		}
 		return fmt.Errorf("gomikro: %s: %w", f, translate(err, in, nil))
 	}
@@ -567,70 +814,118 @@ func (r runner) pivot(ctx context.Context, b *tracking.PivotBatch, add bool, u *
 // (and version), then does what foreign keys do on SQL: references to
 // the deleted documents with onDelete=set null are unset, those with
 // onDelete=cascade deleted, and their keys pulled from m:n arrays.
-func (r runner) delete(ctx context.Context, b *tracking.DeleteBatch) error {
+// Without a transaction (u set) the versions were checked before, and
+// the writes run through u.final.
+func (r runner) delete(ctx context.Context, b *tracking.DeleteBatch, u *undo) error {
 	in := r.d.info[b.Entity]
-	ids := make(bson.A, len(b.Rows))
-	for i, en := range b.Rows {
-		id, err := r.d.idOf(in, en.Obj)
+	ids, err := r.idsOf(in, b.Rows)
+	if err != nil {
+		return err
+	}
+	vd := splitVersioned(b, ids)
+	if len(vd.rows) > 0 {
+		vpath := in.path[b.Entity.Version]
+		// Check first, so that a stale row fails the flush before any
+		// document is gone.
+		if u == nil {
+			if err := r.checkVersions(ctx, in, vd.rows, vd.ids, vd.versions); err != nil {
+				return err
+			}
+		}
+		or := make(bson.A, len(vd.rows))
+		for i := range vd.rows {
+			or[i] = bson.D{{Key: idField, Value: vd.ids[i]}, {Key: vpath, Value: toInt64(vd.versions[i])}}
+		}
+		n, err := r.deleteMany(ctx, in, u, bson.D{{Key: "$or", Value: or}}, vd.ids)
 		if err != nil {
 			return err
+		}
+		if n < int64(len(vd.rows)) {
+			lerr := r.lockError(ctx, in, vd.rows, vd.ids, func(i int) any { return vd.versions[i] })
+			if u != nil && (n > 0 || u.deleting) {
+				return unfinished(lerr)
+			}
+			return lerr
+		}
+	}
+	if len(vd.plain) > 0 {
+		if _, err := r.deleteMany(ctx, in, u, bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: vd.plain}}}}, vd.plain); err != nil {
+			return err
+		}
+	}
+	return r.cascade(ctx, b.Entity, ids, u)
+}
+
+// versionedDeletes splits a delete batch: rows with a version to check
+// (loaded ones, and references whose version the caller set) go by _id
+// and version; references with no version known go by _id alone.
+type versionedDeletes struct {
+	rows     []*tracking.Entry
+	ids      bson.A
+	versions []any
+	plain    bson.A
+}
+
+func splitVersioned(b *tracking.DeleteBatch, ids bson.A) versionedDeletes {
+	var vd versionedDeletes
+	for i, en := range b.Rows {
+		if v, ok := tracking.DeleteVersion(en); ok && b.Versioned {
+			vd.rows, vd.ids, vd.versions = append(vd.rows, en), append(vd.ids, ids[i]), append(vd.versions, v)
+		} else {
+			vd.plain = append(vd.plain, ids[i])
+		}
+	}
+	return vd
+}
+
+// deleteMany deletes the documents of in matching filter, which selects
+// among ids, through u.final, and returns how many went.
+func (r runner) deleteMany(ctx context.Context, in *entInfo, u *undo, filter bson.D, ids bson.A) (int64, error) {
+	var n int64
+	retried, err := u.final(ctx, func(ctx context.Context) error {
+		start := time.Now()
+		res, err := r.d.db.Collection(in.coll).DeleteMany(r.ctx(ctx), filter)
+		n = -1
+		if res != nil {
+			n = res.DeletedCount
+		}
+		r.d.log.log(ctx, "deleteMany", in.coll, filter, start, n, err)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("gomikro: delete %s: %w", in.e.Name, translate(err, in, nil))
+	}
+	if retried {
+		// What the first try deleted is not counted: count what is left.
+		left, err := r.remaining(u.finish, in, ids)
+		if err != nil {
+			return 0, unfinished(fmt.Errorf("gomikro: delete %s: %w", in.e.Name, err))
+		}
+		n = int64(len(ids)) - left
+	}
+	return n, nil
+}
+
+// idsOf returns the _id values of rows.
+func (r runner) idsOf(in *entInfo, rows []*tracking.Entry) (bson.A, error) {
+	ids := make(bson.A, len(rows))
+	for i, en := range rows {
+		id, err := r.d.idOf(in, en.Obj)
+		if err != nil {
+			return nil, err
 		}
 		ids[i] = id
 	}
-	// Rows with a version to check (loaded ones, and references whose
-	// version the caller set) go by _id and version; references with no
-	// version known go by _id alone.
-	var checked []*tracking.Entry
-	var checkedIDs, plainIDs bson.A
-	var versions []any
-	for i, en := range b.Rows {
-		if v, ok := tracking.DeleteVersion(en); ok && b.Versioned {
-			checked, checkedIDs, versions = append(checked, en), append(checkedIDs, ids[i]), append(versions, v)
-		} else {
-			plainIDs = append(plainIDs, ids[i])
-		}
-	}
-	if len(checked) > 0 {
-		vpath := in.path[b.Entity.Version]
-		// Check first, so that a stale row fails the flush before any
-		// document is gone (there may be no transaction to roll back).
-		if err := r.checkVersions(ctx, in, checked, checkedIDs, versions); err != nil {
-			return err
-		}
-		or := make(bson.A, len(checked))
-		for i := range checked {
-			or[i] = bson.D{{Key: idField, Value: checkedIDs[i]}, {Key: vpath, Value: toInt64(versions[i])}}
-		}
-		n, err := r.deleteMany(ctx, in, bson.D{{Key: "$or", Value: or}})
-		if err != nil {
-			return err
-		}
-		if n < int64(len(checked)) {
-			return r.lockError(ctx, in, checked, checkedIDs, func(i int) any { return versions[i] })
-		}
-	}
-	if len(plainIDs) > 0 {
-		if _, err := r.deleteMany(ctx, in, bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: plainIDs}}}}); err != nil {
-			return err
-		}
-	}
-	return r.cascade(ctx, b.Entity, ids)
+	return ids, nil
 }
 
-// deleteMany deletes the documents of in matching filter and returns how
-// many went.
-func (r runner) deleteMany(ctx context.Context, in *entInfo, filter bson.D) (int64, error) {
+// remaining counts the documents of ids still in in's collection.
+func (r runner) remaining(ctx context.Context, in *entInfo, ids bson.A) (int64, error) {
+	filter := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: ids}}}}
 	start := time.Now()
-	res, err := r.d.db.Collection(in.coll).DeleteMany(r.ctx(ctx), filter)
-	var n int64 = -1
-	if res != nil {
-		n = res.DeletedCount
-	}
-	r.d.log.log(ctx, "deleteMany", in.coll, filter, start, n, err)
-	if err != nil {
-		return n, fmt.Errorf("gomikro: delete %s: %w", in.e.Name, translate(err, in, nil))
-	}
-	return n, nil
+	n, err := r.d.db.Collection(in.coll).CountDocuments(r.ctx(ctx), filter)
+	r.d.log.log(ctx, "count", in.coll, filter, start, n, err)
+	return n, err
 }
 
 // checkVersions fails with an optimistic-lock error when a row's stored
@@ -656,42 +951,51 @@ func (r runner) checkVersions(ctx context.Context, in *entInfo, rows []*tracking
 
 // cascade applies the onDelete actions of the references to e's deleted
 // documents ids, and pulls ids from the m:n arrays that hold them.
-func (r runner) cascade(ctx context.Context, e *meta.Entity, ids bson.A) error {
+func (r runner) cascade(ctx context.Context, e *meta.Entity, ids bson.A, u *undo) error {
 	for _, f := range r.d.refsTo[e] {
 		in := r.d.info[f.Entity]
 		path := in.path[f]
 		filter := bson.D{{Key: path, Value: bson.D{{Key: "$in", Value: ids}}}}
 		c := r.d.db.Collection(in.coll)
-		start := time.Now()
-		var n int64 = -1
-		var err error
-		op := ""
+		var op string
+		var write func(ctx context.Context) (int64, error)
 		switch {
 		case f.Rel.Collection: // an m:n array
 			op = "updateMany $pullAll"
-			var res *mongo.UpdateResult
-			res, err = c.UpdateMany(r.ctx(ctx), filter, bson.D{{Key: "$pullAll", Value: bson.D{{Key: path, Value: ids}}}})
-			if res != nil {
-				n = res.ModifiedCount
+			write = func(ctx context.Context) (int64, error) {
+				res, err := c.UpdateMany(r.ctx(ctx), filter, bson.D{{Key: "$pullAll", Value: bson.D{{Key: path, Value: ids}}}})
+				if res != nil {
+					return res.ModifiedCount, err
+				}
+				return -1, err
 			}
 		case f.Rel.OnDelete == "set null" && !f.PK:
 			op = "updateMany $unset"
-			var res *mongo.UpdateResult
-			res, err = c.UpdateMany(r.ctx(ctx), filter, bson.D{{Key: "$unset", Value: bson.D{{Key: path, Value: ""}}}})
-			if res != nil {
-				n = res.ModifiedCount
+			write = func(ctx context.Context) (int64, error) {
+				res, err := c.UpdateMany(r.ctx(ctx), filter, bson.D{{Key: "$unset", Value: bson.D{{Key: path, Value: ""}}}})
+				if res != nil {
+					return res.ModifiedCount, err
+				}
+				return -1, err
 			}
 		case f.Rel.OnDelete == "cascade":
 			op = "deleteMany (cascade)"
-			var res *mongo.DeleteResult
-			res, err = c.DeleteMany(r.ctx(ctx), filter)
-			if res != nil {
-				n = res.DeletedCount
+			write = func(ctx context.Context) (int64, error) {
+				res, err := c.DeleteMany(r.ctx(ctx), filter)
+				if res != nil {
+					return res.DeletedCount, err
+				}
+				return -1, err
 			}
 		default:
 			continue
 		}
-		r.d.log.log(ctx, op, in.coll, filter, start, n, err)
+		_, err := u.final(ctx, func(ctx context.Context) error {
+			start := time.Now()
+			n, err := write(ctx)
+			r.d.log.log(ctx, op, in.coll, filter, start, n, err)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("gomikro: %s after deleting %s: %w", f, e.Name, err)
 		}

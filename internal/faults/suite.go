@@ -41,6 +41,10 @@ type Backend struct {
 	NoCommit bool
 	// Rows is the number of rows a large flush inserts (default 10,000).
 	Rows int
+	// Seed, Updates and Deletes are the rows each trial loads, and of
+	// those the ones its flush updates and deletes (default 200, 100, 50):
+	// fewer for a server whose updates are slow.
+	Seed, Updates, Deletes int
 	// SingleRows is the number of rows one INSERT statement of the
 	// backend carries, for faults in a flush of one statement (which runs
 	// without a transaction); 0 skips them.
@@ -68,6 +72,9 @@ type Result struct {
 func Run(t *testing.T, b Backend) *Result {
 	if b.Rows == 0 {
 		b.Rows = 10000
+	}
+	if b.Seed == 0 {
+		b.Seed, b.Updates, b.Deletes = 200, 100, 50
 	}
 	var px *Proxy
 	addr := ""
@@ -108,7 +115,7 @@ func Run(t *testing.T, b Backend) *Result {
 	}
 
 	// A fault-free flush measures the time and bytes the faults aim at.
-	r.sh = shape{seed: 200, updates: 100, deletes: 50, rows: b.Rows}
+	r.sh = shape{seed: b.Seed, updates: b.Updates, deletes: b.Deletes, rows: b.Rows}
 	base := r.measure()
 	t.Logf("%s: a flush of %d inserts, %d updates and %d deletes takes %v (%d bytes up, %d down)",
 		b.Name, r.sh.rows, r.sh.updates, r.sh.deletes, base.d, base.up, base.down)
