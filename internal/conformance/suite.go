@@ -100,7 +100,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, relations, queries, transactions, hooks, failures} {
+	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, hooks, failures} {
 		out = append(out, group...)
 	}
 	return out
