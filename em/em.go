@@ -28,7 +28,8 @@ type core struct {
 // EntityManager is a unit of work: it tracks the entities it loaded or was
 // given to persist, one object per row, and writes their changes in one
 // transaction on Flush. It is not safe for concurrent use: fork one per
-// request or goroutine.
+// request or goroutine. An operation that overlaps another goroutine's
+// fails with gomikro.ErrConcurrentUse.
 type EntityManager struct {
 	c        *core
 	t        *tracking.Tracker
@@ -37,6 +38,7 @@ type EntityManager struct {
 	txStack  []Tx // enclosing transactions of Begin
 	flushing bool
 	ld       *rel.Loaders
+	g        guard
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -149,6 +151,11 @@ func (m *EntityManager) each(op string, entities []any, fn func(*EntityManager, 
 	if err != nil {
 		return err
 	}
+	entered, err := mm.enter(op)
+	if err != nil {
+		return err
+	}
+	defer mm.leave(entered)
 	for _, v := range entities {
 		e, p, err := mm.entity(v)
 		if err != nil {
@@ -244,6 +251,11 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 
 // Contains reports whether entity is managed by m (and not removed).
 func (m *EntityManager) Contains(entity any) bool {
+	entered, err := m.enter("Contains")
+	if err != nil {
+		return false
+	}
+	defer m.leave(entered)
 	e, p, err := m.entity(entity)
 	if err != nil {
 		return false
@@ -254,7 +266,16 @@ func (m *EntityManager) Contains(entity any) bool {
 
 // Clear detaches every entity: the identity map starts empty and pending
 // changes are dropped.
-func (m *EntityManager) Clear() { m.t.Clear() }
+func (m *EntityManager) Clear() {
+	entered, err := m.enter("Clear")
+	if err != nil {
+		// The other goroutine's operation would run on a cleared map:
+		// clear after it (the caller's race, reported by -race).
+		return
+	}
+	defer m.leave(entered)
+	m.t.Clear()
+}
 
 // Len returns the number of objects in the identity map.
 func (m *EntityManager) Len() int { return m.t.Len() }
