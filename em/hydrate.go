@@ -128,7 +128,9 @@ func (h *hydrator) finish(ctx context.Context) error {
 		if _, ok := h.m.t.Entry(e, p); !ok {
 			continue
 		}
-		if err := h.m.user(func() error { return e.Interface(p).(interface{ OnLoad(context.Context) error }).OnLoad(WithContext(ctx, h.m)) }); err != nil {
+		if err := h.m.user(func() error {
+			return e.Interface(p).(interface{ OnLoad(context.Context) error }).OnLoad(WithContext(ctx, h.m))
+		}); err != nil {
 			return fmt.Errorf("gomikro: %s.OnLoad: %w", e.Name, err)
 		}
 	}

@@ -68,7 +68,6 @@ func TestGeneratedKeysUnderConcurrency(t *testing.T) {
 	}
 }
 
-
 // A unique violation by an update is gomikro.ErrUniqueViolation, also
 // where FerretDB reports it as an InternalError.
 func TestUniqueViolationOnUpdate(t *testing.T) {
