@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -23,8 +22,8 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 		pc.MaxConns = int32(cfg.MaxConns)
 	}
 	timeout := cfg.ConnectTimeout
-	if timeout == 0 {
-		timeout = 10 * time.Second
+	if timeout <= 0 {
+		timeout = sqlem.DefaultConnectTimeout
 	}
 	p, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
@@ -34,7 +33,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	defer cancel()
 	if err := p.Ping(pctx); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("gomikro: postgres: connect: %w", err)
+		return nil, fmt.Errorf("gomikro: postgres: connect: %s: %w", sqlem.ConnReason(Dialect{}, cfg.DSN, timeout, err), err)
 	}
 	orm, err := sqlem.Open(cfg, Dialect{}, &pool{exec: exec{p}, p: p})
 	if err != nil {
