@@ -29,7 +29,8 @@ type core struct {
 // given to persist, one object per row, and writes their changes in one
 // transaction on Flush. It is not safe for concurrent use: fork one per
 // request or goroutine. An operation that overlaps another goroutine's
-// fails with gomikro.ErrConcurrentUse.
+// fails with gomikro.ErrConcurrentUse (Clear, Contains and Len, which
+// return no error, are not checked).
 type EntityManager struct {
 	c        *core
 	t        *tracking.Tracker
@@ -251,11 +252,6 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 
 // Contains reports whether entity is managed by m (and not removed).
 func (m *EntityManager) Contains(entity any) bool {
-	entered, err := m.enter("Contains")
-	if err != nil {
-		return false
-	}
-	defer m.leave(entered)
 	e, p, err := m.entity(entity)
 	if err != nil {
 		return false
@@ -266,16 +262,7 @@ func (m *EntityManager) Contains(entity any) bool {
 
 // Clear detaches every entity: the identity map starts empty and pending
 // changes are dropped.
-func (m *EntityManager) Clear() {
-	entered, err := m.enter("Clear")
-	if err != nil {
-		// The other goroutine's operation would run on a cleared map:
-		// clear after it (the caller's race, reported by -race).
-		return
-	}
-	defer m.leave(entered)
-	m.t.Clear()
-}
+func (m *EntityManager) Clear() { m.t.Clear() }
 
 // Len returns the number of objects in the identity map.
 func (m *EntityManager) Len() int { return m.t.Len() }
