@@ -107,3 +107,11 @@ func (e *ConstraintError) Is(target error) bool { return target == e.Kind }
 
 // Unwrap returns the driver's error.
 func (e *ConstraintError) Unwrap() error { return e.Err }
+
+// ErrConcurrentUse is returned by an operation on an EntityManager that
+// another goroutine is using at the same moment: an EntityManager is a
+// unit of work for one goroutine at a time (fork one per goroutine). The
+// check is cheap and catches most overlaps, not all: while the other
+// goroutine runs a lifecycle hook or subscriber (code that may call back
+// into the EntityManager), calls are let through.
+var ErrConcurrentUse = errors.New("gomikro: EntityManager used by two goroutines at once")

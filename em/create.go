@@ -23,6 +23,11 @@ func GetReference[T any](m Manager, id any) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
+	entered, err := mm.enter("GetReference")
+	if err != nil {
+		return nil, err
+	}
+	defer mm.leave(entered)
 	p, err := mm.reference(e, id)
 	return (*T)(p), err
 }
@@ -59,6 +64,11 @@ func Create[T any](m Manager, data any) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
+	entered, err := mm.enter("Create")
+	if err != nil {
+		return nil, err
+	}
+	defer mm.leave(entered)
 	obj := new(T)
 	switch d := data.(type) {
 	case T:
@@ -85,6 +95,11 @@ func Create[T any](m Manager, data any) (*T, error) {
 // other map creates a new related entity. A collection takes a list of
 // such values. Unknown keys are an error and nothing is assigned.
 func (m *EntityManager) Assign(entity any, data map[string]any) error {
+	entered, err := m.enter("Assign")
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
 	e, p, err := m.entity(entity)
 	if err != nil {
 		return err
@@ -231,6 +246,11 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	if err != nil {
 		return err
 	}
+	entered, err := mm.enter("Refresh")
+	if err != nil {
+		return err
+	}
+	defer mm.leave(entered)
 	e, p, err := mm.entity(entity)
 	if err != nil {
 		return err

@@ -81,3 +81,14 @@ type Sink interface {
 	// belongs to the owner with primary key owner.
 	Link(owner any, obj unsafe.Pointer)
 }
+
+// KeyBatcher is implemented by sessions that bound the number of keys one
+// query can filter on (a SQL dialect's parameter limit when the keys
+// cannot be bound as one list, MongoDB's document size). Populate sends a
+// longer key list in as few queries as that allows; a session without it
+// takes any list in one query.
+type KeyBatcher interface {
+	// KeyBatch returns how many of keys, values of field f, one query
+	// can carry: 0 (or len(keys) or more) for all of them.
+	KeyBatch(f *meta.Field, keys []any) int
+}

@@ -28,7 +28,9 @@ type core struct {
 // EntityManager is a unit of work: it tracks the entities it loaded or was
 // given to persist, one object per row, and writes their changes in one
 // transaction on Flush. It is not safe for concurrent use: fork one per
-// request or goroutine.
+// request or goroutine. An operation that overlaps another goroutine's
+// fails with gomikro.ErrConcurrentUse (Clear, Contains and Len, which
+// return no error, are not checked).
 type EntityManager struct {
 	c        *core
 	t        *tracking.Tracker
@@ -40,6 +42,7 @@ type EntityManager struct {
 	// flushes are refused until Clear.
 	inDoubt error
 	ld      *rel.Loaders
+	g       guard
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -152,6 +155,11 @@ func (m *EntityManager) each(op string, entities []any, fn func(*EntityManager, 
 	if err != nil {
 		return err
 	}
+	entered, err := mm.enter(op)
+	if err != nil {
+		return err
+	}
+	defer mm.leave(entered)
 	for _, v := range entities {
 		e, p, err := mm.entity(v)
 		if err != nil {

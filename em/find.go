@@ -19,6 +19,11 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	if err != nil {
 		return nil, err
 	}
+	entered, err := mm.enter("Find")
+	if err != nil {
+		return nil, err
+	}
+	defer mm.leave(entered)
 	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
 	objs, err := mm.find(ctx, e, where, opts)
 	if err != nil {
@@ -65,6 +70,11 @@ func Count[T any](ctx context.Context, m Manager, where query.Filter) (int64, er
 	if err != nil {
 		return 0, err
 	}
+	entered, err := mm.enter("Count")
+	if err != nil {
+		return 0, err
+	}
+	defer mm.leave(entered)
 	expr, err := query.Resolve(e, where)
 	if err != nil {
 		return 0, err

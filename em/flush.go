@@ -30,6 +30,11 @@ func (m *EntityManager) Flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	entered, err := mm.enter("Flush")
+	if err != nil {
+		return err
+	}
+	defer mm.leave(entered)
 	return mm.flush(ctx)
 }
 
@@ -49,7 +54,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 
 	ev := &FlushEvent{EM: m}
 	for _, s := range m.c.before {
-		if err := s.BeforeFlush(hctx, ev); err != nil {
+		if err := m.user(func() error { return s.BeforeFlush(hctx, ev) }); err != nil {
 			return fmt.Errorf("gomikro: BeforeFlush: %w", err)
 		}
 	}
@@ -87,7 +92,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		ev.ChangeSets = changeSets(plan)
 	}
 	for _, s := range m.c.on {
-		if err := s.OnFlush(hctx, ev); err != nil {
+		if err := m.user(func() error { return s.OnFlush(hctx, ev) }); err != nil {
 			plan.Restore()
 			return fmt.Errorf("gomikro: OnFlush: %w", err)
 		}
@@ -117,12 +122,12 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		case Deleted:
 			h = meta.HookAfterDelete
 		}
-		if err := callHook(hctx, cs.Meta, ptrOf(cs.Entity), h); err != nil {
+		if err := m.user(func() error { return callHook(hctx, cs.Meta, ptrOf(cs.Entity), h) }); err != nil {
 			return fmt.Errorf("gomikro: %s after flush: %w", cs.Meta.Name, err)
 		}
 	}
 	for _, s := range m.c.after {
-		if err := s.AfterFlush(hctx, ev); err != nil {
+		if err := m.user(func() error { return s.AfterFlush(hctx, ev) }); err != nil {
 			return fmt.Errorf("gomikro: AfterFlush: %w", err)
 		}
 	}
@@ -466,7 +471,7 @@ func (m *EntityManager) beforeHooks(ctx context.Context) error {
 		default:
 			continue
 		}
-		if err := callHook(ctx, en.E, en.Obj, h); err != nil {
+		if err := m.user(func() error { return callHook(ctx, en.E, en.Obj, h) }); err != nil {
 			return fmt.Errorf("gomikro: %s before flush: %w", en.E.Name, err)
 		}
 	}

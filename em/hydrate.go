@@ -128,7 +128,9 @@ func (h *hydrator) finish(ctx context.Context) error {
 		if _, ok := h.m.t.Entry(e, p); !ok {
 			continue
 		}
-		if err := e.Interface(p).(interface{ OnLoad(context.Context) error }).OnLoad(WithContext(ctx, h.m)); err != nil {
+		if err := h.m.user(func() error {
+			return e.Interface(p).(interface{ OnLoad(context.Context) error }).OnLoad(WithContext(ctx, h.m))
+		}); err != nil {
 			return fmt.Errorf("gomikro: %s.OnLoad: %w", e.Name, err)
 		}
 	}
@@ -174,6 +176,11 @@ func (l *loader) Initialized(target reflect.Type, p unsafe.Pointer) bool {
 
 func (l *loader) LoadRef(ctx context.Context, r *rel.Ref, target reflect.Type) error {
 	m := l.m
+	entered, err := m.enter("Ref.Load")
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
 	e, ok := m.c.reg.Of(target)
 	if !ok {
 		return fmt.Errorf("gomikro: %s is not a registered entity", target)
@@ -211,5 +218,10 @@ func (l *loader) LoadCollection(ctx context.Context, c *rel.Collection) error {
 	if !ok || c.Owner == nil {
 		return fmt.Errorf("gomikro: collection without an owner")
 	}
+	entered, err := l.m.enter("Collection.Load")
+	if err != nil {
+		return err
+	}
+	defer l.m.leave(entered)
 	return l.m.populateField(ctx, f, []unsafe.Pointer{c.Owner}, false)
 }

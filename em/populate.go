@@ -20,8 +20,21 @@ func pkFilter(e *meta.Entity, id any) query.Filter {
 	return query.Eq(e.PK[0].Name, id)
 }
 
-// populateBatch bounds the keys of one IN list.
-const populateBatch = 5000
+// keyChunks splits keys, values of field f, into the fewest lists the
+// session can send in one query each (one list when it takes any number).
+func (m *EntityManager) keyChunks(f *meta.Field, keys []any) [][]any {
+	if len(keys) == 0 {
+		return nil
+	}
+	n := 0
+	if kb, ok := m.Session().(KeyBatcher); ok {
+		n = kb.KeyBatch(f, keys)
+	}
+	if n <= 0 || n >= len(keys) {
+		return [][]any{keys}
+	}
+	return slices.Collect(slices.Chunk(keys, n))
+}
 
 // populate loads the relations named by paths for objs (entities of e).
 func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []unsafe.Pointer, paths []string, refresh bool) error {
@@ -171,7 +184,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		pending := unloaded(f, objs, refresh)
 		keys, byKey := ownerKeys(f.Entity, pending)
 		items := map[unsafe.Pointer][]unsafe.Pointer{}
-		for chunk := range slices.Chunk(keys, populateBatch) {
+		for _, chunk := range m.keyChunks(f.Entity.PK[0], keys) {
 			h := m.hydrator(refresh)
 			q := &Query{Entity: target, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}}
 			if err := m.Session().Find(ctx, q, h); err != nil {
@@ -234,7 +247,7 @@ func ownerKeys(e *meta.Entity, objs []unsafe.Pointer) ([]any, map[tracking.Key]u
 // loadIn loads the rows of e whose field f is in keys, in batches, calling
 // each (if set) with every managed row in key order.
 func (m *EntityManager) loadIn(ctx context.Context, e *meta.Entity, f *meta.Field, keys []any, refresh bool, each func(unsafe.Pointer)) error {
-	for chunk := range slices.Chunk(keys, populateBatch) {
+	for _, chunk := range m.keyChunks(f, keys) {
 		h := m.hydrator(refresh)
 		q := &Query{Entity: e, Where: query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}, OrderBy: []Order{{Field: e.PK[0]}}}
 		if err := m.Session().Find(ctx, q, h); err != nil {

@@ -71,6 +71,11 @@ func (m *EntityManager) Begin(ctx context.Context) error {
 	if mm != m {
 		return &gomikro.ValidationError{Msg: "Begin on the global EntityManager; call it on the fork (em.FromContext(ctx))"}
 	}
+	entered, err := m.enter("Begin")
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
 	var t Tx
 	if m.tx != nil {
 		t, err = m.tx.Begin(ctx)
@@ -87,6 +92,11 @@ func (m *EntityManager) Begin(ctx context.Context) error {
 
 // Commit flushes pending changes and commits the transaction Begin started.
 func (m *EntityManager) Commit(ctx context.Context) error {
+	entered, err := m.enter("Commit")
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
 	if m.tx == nil || len(m.txStack) == 0 {
 		return &gomikro.ValidationError{Msg: "Commit without Begin"}
 	}
@@ -108,12 +118,17 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 // Rollback rolls back the transaction Begin started. Entities flushed in it
 // no longer match the database, so the identity map is cleared.
 func (m *EntityManager) Rollback(ctx context.Context) error {
+	entered, err := m.enter("Rollback")
+	if err != nil {
+		return err
+	}
+	defer m.leave(entered)
 	if m.tx == nil || len(m.txStack) == 0 {
 		return &gomikro.ValidationError{Msg: "Rollback without Begin"}
 	}
 	t := m.tx
 	m.tx, m.txStack = m.txStack[len(m.txStack)-1], m.txStack[:len(m.txStack)-1]
-	m.Clear()
+	m.t.Clear()
 	if err := t.Rollback(ctx); err != nil {
 		return fmt.Errorf("gomikro: rollback: %w", err)
 	}

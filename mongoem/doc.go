@@ -18,7 +18,10 @@
 // Keys: an integer primary key that SQL would auto-increment is taken
 // from the counters collection "gomikro_counters" ({_id: collection,
 // seq}), reserved with one findAndModify per insert batch, outside any
-// transaction, like a SQL sequence (a failed flush leaves a gap). A
+// transaction, like a SQL sequence (a failed flush leaves a gap). An
+// insert outside a transaction that finds a generated key taken (a server
+// whose increments are not atomic, as FerretDB's) takes fresh keys and
+// retries. A
 // string primary key tagged `orm:"pk,autoincrement"` gets a new
 // ObjectID: stored as an ObjectID in _id, held as its hex string in Go
 // (the string form for APIs); filters and references by that string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -21,7 +22,38 @@ const (
 	codeWriteConflict      = 112
 	codeLockTimeout        = 24
 	codeMaxTimeExpired     = 50
+	codeInternalError      = 1
 )
+
+// ferretUnique reports whether w is FerretDB's report of a unique index
+// violated by an update: an InternalError whose only structure is its
+// message, which carries the storage's own error — SQLite's extended code
+// 2067 (SQLITE_CONSTRAINT_UNIQUE) or PostgreSQL's SQLSTATE 23505. FerretDB
+// reports duplicate keys of inserts with code 11000; this is the one case
+// classified by message text, because FerretDB gives nothing else.
+func ferretUnique(w writeErr) bool {
+	if w.code != codeInternalError {
+		return false
+	}
+	msg, _ := w.raw.Lookup("errmsg").StringValueOK()
+	return strings.Contains(msg, "UNIQUE constraint failed") && strings.Contains(msg, "(2067)") ||
+		strings.Contains(msg, "SQLSTATE 23505")
+}
+
+// ferretIndexField names the field of the unique index a FerretDB
+// message names (FerretDB prefixes gomikro's index name with the table's).
+func ferretIndexField(w writeErr, in *entInfo) string {
+	if in == nil {
+		return ""
+	}
+	msg, _ := w.raw.Lookup("errmsg").StringValueOK()
+	for _, f := range in.e.Columns {
+		if f.Unique && f.UniqueName == "" && strings.Contains(msg, "_uniq_"+in.coll+"_"+in.path[f]+"'") {
+			return f.Name
+		}
+	}
+	return ""
+}
 
 // writeErr is one failed write of a batch: its index and server error.
 type writeErr struct {
@@ -76,6 +108,10 @@ func translate(err error, in *entInfo, fieldOf func(path string) *meta.Field) er
 			}
 		}
 		return ce
+	case codeInternalError:
+		if ferretUnique(w) {
+			return &gomikro.ConstraintError{Kind: gomikro.ErrUniqueViolation, Entity: entity, Field: ferretIndexField(w, in), Err: err}
+		}
 	case codeDocumentValidation:
 		return &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: entity, Err: err}
 	case codeWriteConflict:

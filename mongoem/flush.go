@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strconv"
@@ -418,63 +419,180 @@ func parseDefault(f *meta.Field) (any, error) {
 	return v, nil
 }
 
-// reserveKeys takes n integer keys for coll from the counters collection
-// (outside any transaction, like a SQL sequence) and returns the first.
-func (d *driver) reserveKeys(ctx context.Context, coll string, n int64) (int64, error) {
-	filter := bson.D{{Key: idField, Value: coll}}
-	upd := bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: n}}}}
-	start := time.Now()
-	var doc struct {
-		Seq int64 `bson:"seq"`
+// reserveAfter reserves n keys for coll after a collision: from the
+// counters collection, unless the counter is behind the collection's
+// highest key (increments lost by a server without atomic ones), in which
+// case the keys follow that key and the counter is moved past them. A
+// short random pause that grows with attempt keeps colliding writers from
+// taking the same keys again.
+func (d *driver) reserveAfter(ctx context.Context, coll string, n int64, attempt int) (int64, error) {
+	if err := sleepCtx(ctx, time.Duration(rand.Int64N(int64(attempt+1)*int64(time.Millisecond)))); err != nil {
+		return 0, err
 	}
-	err := d.db.Collection(countersCollection).FindOneAndUpdate(context.WithoutCancel(ctx), filter, upd,
-		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
-	d.log.log(ctx, "findAndModify", countersCollection, filter, start, 1, err)
+	first, err := d.reserveKeys(ctx, coll, n)
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	var top struct {
+		ID int64 `bson:"_id"`
+	}
+	err = d.db.Collection(coll).FindOne(ctx, bson.D{}, options.FindOne().SetSort(bson.D{{Key: idField, Value: -1}}).
+		SetProjection(bson.D{{Key: idField, Value: 1}})).Decode(&top)
+	d.log.log(ctx, "find", coll, bson.D{}, start, 1, err)
+	if err != nil || top.ID < first {
+		return first, nil // keys are not plain integers, or the counter is ahead
+	}
+	filter := bson.D{{Key: idField, Value: coll}}
+	start = time.Now()
+	_, err = d.db.Collection(countersCollection).UpdateOne(context.WithoutCancel(ctx), filter,
+		bson.D{{Key: "$max", Value: bson.D{{Key: "seq", Value: top.ID + n}}}})
+	d.log.log(ctx, "update", countersCollection, filter, start, 1, err)
 	if err != nil {
 		return 0, fmt.Errorf("gomikro: generate keys for %s: %w", coll, err)
 	}
-	return doc.Seq - n + 1, nil
+	return top.ID + 1, nil
 }
 
-// insert writes one insert batch with insertMany.
+// sleepCtx pauses for d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// reserveKeys takes n integer keys for coll from the counters collection
+// (outside any transaction, like a SQL sequence) and returns the first.
+// Two first reservations racing to create the counter both upsert it:
+// the one that loses sees a duplicate key and tries again.
+func (d *driver) reserveKeys(ctx context.Context, coll string, n int64) (int64, error) {
+	filter := bson.D{{Key: idField, Value: coll}}
+	upd := bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: n}}}}
+	for attempt := 0; ; attempt++ {
+		start := time.Now()
+		var doc struct {
+			Seq int64 `bson:"seq"`
+		}
+		err := d.db.Collection(countersCollection).FindOneAndUpdate(context.WithoutCancel(ctx), filter, upd,
+			options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&doc)
+		d.log.log(ctx, "findAndModify", countersCollection, filter, start, 1, err)
+		if err == nil {
+			return doc.Seq - n + 1, nil
+		}
+		if w, ok := firstWriteError(err); ok && isDuplicate(w.code) && attempt < keyRetries {
+			continue
+		}
+		return 0, fmt.Errorf("gomikro: generate keys for %s: %w", coll, err)
+	}
+}
+
+// keyRetries bounds the retries of an insert whose generated keys were
+// taken meanwhile.
+const keyRetries = 20
+
+// insert writes one insert batch with insertMany. Outside a transaction,
+// an insert that fails because a generated integer key it was given is
+// taken already (a server whose counter increments are not atomic under
+// concurrency, as FerretDB's) takes fresh keys for the rows from the
+// failed one on and tries again.
 func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) error {
 	in := r.d.info[b.Entity]
 	if err := r.fillReturned(ctx, b); err != nil {
 		return err
 	}
+	gen := generatedIntKey(in, b)
 	cols := make([]*meta.Field, 0, len(b.Columns)+len(b.Return))
 	cols = append(append(cols, b.Columns...), b.Return...)
-	docs := make([]any, len(b.Rows))
-	ids := make(bson.A, len(b.Rows))
-	for i, en := range b.Rows {
-		for _, f := range b.Return {
-			if err := check(f, en.Obj, r.d.limits()); err != nil {
+	rows, offset := b.Rows, 0
+	unconfirmed := 0
+	for attempt := 0; ; attempt++ {
+		docs := make([]any, len(rows))
+		ids := make(bson.A, len(rows))
+		for i, en := range rows {
+			for _, f := range b.Return {
+				if err := check(f, en.Obj, r.d.limits()); err != nil {
+					return err
+				}
+			}
+			doc, err := r.d.encodeDoc(in, en.Obj, cols)
+			if err != nil {
+				return err
+			}
+			docs[i] = doc
+			if ids[i], err = r.d.idOf(in, en.Obj); err != nil {
 				return err
 			}
 		}
-		doc, err := r.d.encodeDoc(in, en.Obj, cols)
-		if err != nil {
-			return err
+		start := time.Now()
+		_, err := r.d.db.Collection(in.coll).InsertMany(r.ctx(ctx), docs, options.InsertMany().SetOrdered(true))
+		if err == nil {
+			r.d.log.log(ctx, "insertMany", in.coll, nil, start, int64(len(docs)), nil)
+			u.deleteLater(in.coll, ids)
+			return nil
 		}
-		docs[i] = doc
-		if ids[i], err = r.d.idOf(in, en.Obj); err != nil {
-			return err
-		}
-	}
-	start := time.Now()
-	_, err := r.d.db.Collection(in.coll).InsertMany(r.ctx(ctx), docs, options.InsertMany().SetOrdered(true))
-	if err != nil {
 		r.d.log.log(ctx, "insertMany", in.coll, nil, start, -1, err)
 		u.add(r.undoInsert(in, b, err, docs, ids))
+		w, ok := firstWriteError(err)
+		if gen != nil && r.s == nil && attempt < keyRetries && ok && w.index >= 0 && w.index < len(rows) &&
+			isDuplicate(w.code) && r.retryKeys(ctx, in, w, ids[w.index], &unconfirmed) {
+			rows, offset = rows[w.index:], offset+w.index
+			first, err := r.d.reserveAfter(ctx, in.coll, int64(len(rows)), attempt)
+			if err != nil {
+				return err
+			}
+			for i, en := range rows {
+				if err := tracking.Assign(gen, en.Obj, first+int64(i)); err != nil {
+					return err
+				}
+			}
+			continue
+		}
 		err = translate(err, in, r.fieldOf(in))
-		if w, ok := firstWriteError(err); ok && w.index >= 0 && w.index < len(b.Rows) {
-			return fmt.Errorf("gomikro: insert %s #%d of %d: %w", in.e.Name, w.index+1, len(b.Rows), err)
+		if ok && w.index >= 0 && w.index < len(rows) {
+			return fmt.Errorf("gomikro: insert %s #%d of %d: %w", in.e.Name, offset+w.index+1, len(b.Rows), err)
 		}
 		return fmt.Errorf("gomikro: insert %s: %w", in.e.Name, err)
 	}
-	r.d.log.log(ctx, "insertMany", in.coll, nil, start, int64(len(docs)), nil)
-	u.deleteLater(in.coll, ids)
-	return nil
+}
+
+// generatedIntKey returns the key field of b's entity whose integer
+// values fillReturned took from the counters collection, if any.
+func generatedIntKey(in *entInfo, b *tracking.InsertBatch) *meta.Field {
+	if len(in.e.PK) != 1 {
+		return nil
+	}
+	f := in.e.PK[0]
+	if !f.Generated || in.objectID || f.GoType == objectIDType || f.Storage == meta.StoreText || !slices.Contains(b.Return, f) {
+		return nil
+	}
+	return f
+}
+
+// retryKeys reports whether a duplicate-key error w on the document with
+// key id is worth new keys: the index the server names (keyPattern) is
+// _id's, or, when it names none (FerretDB), a document with that _id
+// exists. Without either, the error is taken for a violation of another
+// unique index, after two retries (a conflicting insert may not be
+// visible at once), counted in *unconfirmed.
+func (r runner) retryKeys(ctx context.Context, in *entInfo, w writeErr, id any, unconfirmed *int) bool {
+	if kp, ok := w.raw.Lookup("keyPattern").DocumentOK(); ok {
+		elems, err := kp.Elements()
+		return err == nil && len(elems) == 1 && elems[0].Key() == idField
+	}
+	filter := bson.D{{Key: idField, Value: id}}
+	start := time.Now()
+	n, err := r.d.db.Collection(in.coll).CountDocuments(r.ctx(ctx), filter, options.Count().SetLimit(1))
+	r.d.log.log(ctx, "count", in.coll, filter, start, n, err)
+	if err == nil && n > 0 {
+		return true
+	}
+	*unconfirmed++
+	return *unconfirmed <= 2
 }
 
 // undoInsert returns how to undo the ordered insertMany of docs (with

@@ -22,11 +22,16 @@ const DefaultDatabase = "gomikro"
 type ORM struct {
 	drv *driver
 	em  *EntityManager
+	// uri, hosts and timeout are for CheckConnection.
+	uri     string
+	hosts   []string
+	timeout time.Duration
 }
 
 // Open connects to the MongoDB server of cfg.DSN (a mongodb:// URI; the
 // database is the URI's path, DefaultDatabase when it has none) and
-// returns the ORM for cfg.Entities. It checks the connection and asks the
+// returns the ORM for cfg.Entities. It checks the connection, bounded by
+// cfg.ConnectTimeout (DefaultConnectTimeout when zero), and asks the
 // server whether it runs transactions.
 func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 	reg, err := meta.NewRegistry(cfg.Naming, cfg.Entities...)
@@ -42,8 +47,13 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 		dbName = DefaultDatabase
 	}
 	timeout := cfg.ConnectTimeout
-	if timeout == 0 {
-		timeout = 10 * time.Second
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	if cs.Scheme != connstring.SchemeMongoDBSRV {
+		if err := dialAny(ctx, cs.Hosts, timeout); err != nil {
+			return nil, fmt.Errorf("gomikro: mongo: connect: %s: %w", connReason(cs.Hosts, timeout, err), err)
+		}
 	}
 	opts := options.Client().ApplyURI(cfg.DSN).SetConnectTimeout(timeout).SetServerSelectionTimeout(timeout)
 	if cfg.MaxConns > 0 {
@@ -59,7 +69,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 	tx, ferret, err := serverInfo(cctx, db)
 	if err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
-		return nil, err
+		return nil, fmt.Errorf("gomikro: mongo: connect: %s: %w", connReason(cs.Hosts, timeout, err), err)
 	}
 	drv := &driver{client: client, db: db, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams),
 		tx: tx, ferret: ferret, info: map[*meta.Entity]*entInfo{},
@@ -83,7 +93,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	return &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}}, nil
+	return &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}, uri: cfg.DSN, hosts: cs.Hosts, timeout: timeout}, nil
 }
 
 // EM returns the global EntityManager. Fork it for each unit of work; the

@@ -150,3 +150,21 @@ func beginSQL(d Dialect) string {
 	}
 	return "BEGIN"
 }
+
+// ListBinder is implemented by dialects that bind a whole list of values
+// as one parameter, so that an IN list of any length is one statement:
+// PostgreSQL's = ANY($1) over an array, SQLite's json_each and MariaDB's
+// JSON_TABLE over a JSON array. Without it (or when ListParam refuses the
+// values) every value is its own parameter, up to MaxParams.
+type ListBinder interface {
+	// ListMin is the shortest list bound as one parameter; shorter ones
+	// get a parameter per value (1: always one parameter).
+	ListMin() int
+	// ListParam returns vals, the driver values of a column holding field
+	// f's values, as one parameter, or ok false when they cannot be bound
+	// so (a type the list form does not carry, a NULL).
+	ListParam(f *meta.Field, vals []any) (param any, ok bool)
+	// InList renders lhs IN the list bound at placeholder p, or NOT IN
+	// when not. NULL values of lhs are the caller's concern.
+	InList(lhs, p string, f *meta.Field, not bool) string
+}

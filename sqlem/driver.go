@@ -63,6 +63,12 @@ func (drv *driver) Begin(ctx context.Context) (em.Tx, error) { return drv.root()
 
 func (drv *driver) Ping(ctx context.Context) error { return drv.pool.Ping(ctx) }
 
+// KeyBatch implements em.KeyBatcher.
+func (drv *driver) KeyBatch(f *meta.Field, keys []any) int { return keyBatch(drv.d, f, keys) }
+
+// KeyBatch implements em.KeyBatcher.
+func (s *session) KeyBatch(f *meta.Field, keys []any) int { return keyBatch(s.drv.d, f, keys) }
+
 func (drv *driver) Close() error { return drv.pool.Close() }
 
 // Find implements em.Session.
@@ -193,27 +199,17 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 	} else {
 		b.w(" FROM ", b.q(e.Table), " t0")
 	}
-	var conds []string
-	if q.Via != nil {
-		in := linkCol + " IN ("
-		for i, k := range q.Owners {
-			if i > 0 {
-				in += ", "
-			}
-			in += b.param(k)
-		}
-		conds = append(conds, in+")")
-	}
-	if len(conds) > 0 || q.Where != nil {
+	if q.Via != nil || q.Where != nil {
 		b.w(" WHERE ")
-		for i, c := range conds {
-			if i > 0 {
-				b.w(" AND ")
+		if q.Via != nil {
+			if len(q.Owners) == 0 {
+				b.w("FALSE")
+			} else if err := b.inList(linkCol, extra, len(q.Owners), func(i int) any { return q.Owners[i] }, false); err != nil {
+				return "", nil, nil, err
 			}
-			b.w(c)
 		}
 		if q.Where != nil {
-			if len(conds) > 0 {
+			if q.Via != nil {
 				b.w(" AND ")
 			}
 			if err := b.where("t0", q.Where); err != nil {

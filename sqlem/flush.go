@@ -764,6 +764,13 @@ func (fx *flushExec) delete(b *tracking.DeleteBatch) {
 		return
 	}
 	per := max(1, d.MaxParams()/len(e.PK))
+	if len(e.PK) == 1 {
+		if st, ok := fx.deleteList(e, b.Rows); ok {
+			// One statement for any number of rows (sqlem.ListBinder).
+			fx.add(st, e, "delete")
+			return
+		}
+	}
 	for rows := range slices.Chunk(b.Rows, per) {
 		bl := newBuilder(d)
 		bl.w("DELETE FROM ", bl.q(e.Table), " WHERE ")

@@ -2,11 +2,12 @@ package sqlem
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"time"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/conncheck"
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/schema"
 )
@@ -59,28 +60,65 @@ func (o *ORM) Close() error { return o.drv.pool.Close() }
 func (o *ORM) IsConnected(ctx context.Context) bool { return o.drv.pool.Ping(ctx) == nil }
 
 // ConnectionStatus is the answer of CheckConnection.
-type ConnectionStatus struct {
-	OK bool
-	// Reason says why the check failed, for people.
-	Reason string
-	// Err is the driver's error.
-	Err error
+type ConnectionStatus = gomikro.ConnectionStatus
+
+// Addresser is implemented by dialects that can name the server a DSN
+// points to (host:port, or the file), for the reasons of failed checks.
+type Addresser interface {
+	Address(dsn string) string
 }
 
-// CheckConnection pings the database and reports why it failed.
+// ConnClassifier is implemented by dialects that recognise, among
+// connection errors, a server's refusal of the credentials and a
+// connection closed under the driver.
+type ConnClassifier interface {
+	AuthFailed(err error) bool
+	ConnClosed(err error) bool
+}
+
+// CheckConnection pings the database, bounded by Config.ConnectTimeout
+// (10 seconds when zero) as well as by ctx, and reports why it failed.
 func (o *ORM) CheckConnection(ctx context.Context) ConnectionStatus {
-	err := o.drv.pool.Ping(ctx)
+	timeout := o.em.Config().ConnectTimeout
+	if timeout <= 0 {
+		timeout = DefaultConnectTimeout
+	}
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	err := o.drv.pool.Ping(cctx)
+	if err != nil && cctx.Err() == nil {
+		// A pooled connection the server (or the network) cut since its
+		// last use fails at once: ask again on a fresh one.
+		err = o.drv.pool.Ping(cctx)
+	}
 	if err == nil {
 		return ConnectionStatus{OK: true}
 	}
-	reason := err.Error()
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		reason = "timed out: " + reason
-	case errors.Is(err, context.Canceled):
-		reason = "canceled: " + reason
+	return ConnectionStatus{Reason: ConnReason(o.drv.d, o.DSN(), timeout, err), Err: err}
+}
+
+// DefaultConnectTimeout bounds Open and CheckConnection when
+// Config.ConnectTimeout is zero.
+const DefaultConnectTimeout = 10 * time.Second
+
+// ConnReason explains a failed connection to the server of dsn for
+// dialect d (its address, and what happened), for Open's errors and
+// CheckConnection.
+func ConnReason(d Dialect, dsn string, timeout time.Duration, err error) string {
+	addr := ""
+	if a, ok := d.(Addresser); ok {
+		addr = a.Address(dsn)
 	}
-	return ConnectionStatus{Reason: reason, Err: err}
+	hint := conncheck.None
+	if c, ok := d.(ConnClassifier); ok {
+		switch {
+		case c.AuthFailed(err):
+			hint = conncheck.Auth
+		case c.ConnClosed(err):
+			hint = conncheck.Closed
+		}
+	}
+	return conncheck.Reason(addr, timeout, err, hint)
 }
 
 // Schema creates and drops the tables of the registered entities.

@@ -144,22 +144,9 @@ func (s *builder) cmp(alias string, c query.FieldCmp) error {
 		if c.Op == query.OpNin && c.Field.Nullable {
 			s.w("(", col, " IS NULL OR ")
 		}
-		s.w(col)
-		if c.Op == query.OpNin {
-			s.w(" NOT")
+		if err := s.inList(col, c.Field, rv.Len(), func(i int) any { return rv.Index(i).Interface() }, c.Op == query.OpNin); err != nil {
+			return err
 		}
-		s.w(" IN (")
-		for i := range rv.Len() {
-			if i > 0 {
-				s.w(", ")
-			}
-			p, err := s.bind(c.Field, rv.Index(i).Interface())
-			if err != nil {
-				return err
-			}
-			s.w(p)
-		}
-		s.w(")")
 		if c.Op == query.OpNin && c.Field.Nullable {
 			s.w(")")
 		}

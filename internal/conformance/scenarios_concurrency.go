@@ -1,71 +1,68 @@
 package conformance
 
 import (
-	"fmt"
-	"sync"
+	"errors"
+	"strings"
 	"testing"
 
+	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/query"
 )
 
-// ConcurrentForks runs forks of one ORM in parallel goroutines, each inserting
-// rows with keys of its own, updating its own seeded book, and loading
-// with populate, so that the race detector sees the caches the forks
-// share (layouts, insert and scan plans, statement caches, pools).
-func ConcurrentForks(t *testing.T, h *Harness) {
-	const workers = 6
+var concurrency = []Scenario{
+	scenario(ConcurrentUseIsDetected),
+}
+
+// ConcurrentUseIsDetected: while one goroutine is inside an operation of
+// a fork (held in the middle of its query), every operation of another
+// goroutine on that fork fails with gomikro.ErrConcurrentUse, without
+// touching the fork (so -race has nothing to report); the first
+// operation then completes, and a Flush from a hook still gets the hook
+// message (FlushInsideHookIsRefused).
+func ConcurrentUseIsDetected(t *testing.T, h *Harness) {
 	m := h.EM()
-	_, b1, b2 := seed(t, h, m)
-	books := []int64{b1.ID, b2.ID}
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs <- func() error {
-				f := h.EM()
-				for i := range 3 {
-					if err := f.Persist(&Edition{ISBN: fmt.Sprintf("w%d", w), Printing: i + 1, Copies: w}); err != nil {
-						return err
-					}
-				}
-				if err := f.Flush(h.Ctx); err != nil {
-					return fmt.Errorf("insert: %w", err)
-				}
-				eds, err := em.Find[Edition](h.Ctx, f, query.Eq("isbn", fmt.Sprintf("w%d", w)))
-				if err != nil {
-					return err
-				}
-				if len(eds) != 3 {
-					return fmt.Errorf("worker %d found %d of its 3 editions", w, len(eds))
-				}
-				for _, e := range eds {
-					e.Copies += 100
-				}
-				if err := f.Flush(h.Ctx); err != nil {
-					return fmt.Errorf("update: %w", err)
-				}
-				bs, err := em.Find[Book](h.Ctx, h.EM(), query.In("id", books[0], books[1]), em.Populate("Author", "Tags"))
-				if err != nil {
-					return err
-				}
-				if len(bs) != 2 || bs[0].Author.Get() == nil || bs[0].Author.Get().Name != "Ann" {
-					return fmt.Errorf("worker %d: books and authors not loaded", w)
-				}
-				return nil
-			}()
-		}()
+	must(t, m.Persist(&Tag{Name: "held"}))
+	must(t, m.Flush(h.Ctx))
+
+	inside, release := make(chan struct{}), make(chan struct{})
+	hold := func() {
+		h.onQuery.Store(nil) // once
+		close(inside)
+		<-release
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		must(t, err)
+	h.onQuery.Store(&hold)
+	done := make(chan error, 1)
+	var got []*Tag
+	go func() {
+		var err error
+		got, err = em.Find[Tag](h.Ctx, m, query.Eq("name", "held"))
+		done <- err
+	}()
+	<-inside
+
+	check := func(what string, err error) {
+		t.Helper()
+		if !errors.Is(err, gomikro.ErrConcurrentUse) {
+			t.Errorf("%s during another goroutine's Find: %v, want gomikro.ErrConcurrentUse", what, err)
+		} else if strings.Contains(err.Error(), "hook") {
+			t.Errorf("%s: %v speaks of a hook", what, err)
+		}
 	}
-	n, err := em.Count[Edition](h.Ctx, h.EM(), query.Gt("copies", 99))
-	must(t, err)
-	if n != workers*3 {
-		t.Fatalf("%d updated editions, want %d", n, workers*3)
+	check("Flush", m.Flush(h.Ctx))
+	check("Persist", m.Persist(&Tag{Name: "other"}))
+	_, err := em.Find[Tag](h.Ctx, m, nil)
+	check("Find", err)
+	_, err = em.Count[Tag](h.Ctx, m, nil)
+	check("Count", err)
+	_, err = em.GetReference[Tag](m, int64(1))
+	check("GetReference", err)
+	close(release)
+	must(t, <-done)
+	if len(got) != 1 || got[0].Name != "held" {
+		t.Fatalf("the held Find returned %v", got)
 	}
+	// Once it is done, the fork works again.
+	must(t, m.Persist(&Tag{Name: "after"}))
+	must(t, m.Flush(h.Ctx))
 }

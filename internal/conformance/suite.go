@@ -57,6 +57,9 @@ type Harness struct {
 	// defaults to the scenario model), for scenarios that need their own
 	// model, logger or settings, and returns its global EntityManager.
 	Open func(cfg gomikro.Config) *em.EntityManager
+	// onQuery, when set, is called by the query log for every statement,
+	// on the goroutine that runs it.
+	onQuery *atomic.Pointer[func()]
 }
 
 // EM returns a new fork.
@@ -66,12 +69,18 @@ func (h *Harness) EM() *em.EntityManager { return h.Global.Fork() }
 func (h *Harness) Count() int64 { return h.Queries.Load() }
 
 // counter is a slog handler counting gomikro's query records.
-type counter struct{ n *atomic.Int64 }
+type counter struct {
+	n  *atomic.Int64
+	on *atomic.Pointer[func()]
+}
 
 func (c counter) Enabled(context.Context, slog.Level) bool { return true }
 func (c counter) Handle(_ context.Context, r slog.Record) error {
 	if r.Message == qlog.Message {
 		c.n.Add(1)
+		if fn := c.on.Load(); fn != nil {
+			(*fn)()
+		}
 	}
 	return nil
 }
@@ -89,10 +98,11 @@ func Run(t *testing.T, b Backend) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			n := &atomic.Int64{}
+			on := &atomic.Pointer[func()]{}
 			rec := &Recorder{}
 			cfg := gomikro.Config{
 				Entities:    Entities(),
-				Logger:      slog.New(counter{n}),
+				Logger:      slog.New(counter{n, on}),
 				Subscribers: []any{rec},
 			}
 			g := b.Open(t, cfg)
@@ -102,7 +112,7 @@ func Run(t *testing.T, b Backend) {
 				}
 				return b.Open(t, cfg)
 			}
-			s.Run(t, &Harness{Global: g, Queries: n, Ctx: ctx, Backend: b.Name, Events: rec, ManyToManyLoads: int64(max(1, b.ManyToManyLoads)), Open: open})
+			s.Run(t, &Harness{Global: g, Queries: n, Ctx: ctx, Backend: b.Name, Events: rec, ManyToManyLoads: int64(max(1, b.ManyToManyLoads)), Open: open, onQuery: on})
 		})
 	}
 }
@@ -110,7 +120,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, relations, queries, transactions, hooks, failures, roundTrips, badInput} {
+	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, hooks, concurrency, failures, roundTrips, badInput} {
 		out = append(out, group...)
 	}
 	return out

@@ -46,11 +46,12 @@ func Open(ctx context.Context, cfg gomikro.Config, opts ...Option) (*sqlem.ORM, 
 	}
 	mc.Params["time_zone"] = "'+00:00'"
 	mc.Params["sql_mode"] = "'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
+	timeout := cfg.ConnectTimeout
+	if timeout <= 0 {
+		timeout = sqlem.DefaultConnectTimeout
+	}
 	if mc.Timeout == 0 {
-		mc.Timeout = cfg.ConnectTimeout
-		if mc.Timeout == 0 {
-			mc.Timeout = 10 * time.Second
-		}
+		mc.Timeout = timeout
 	}
 	conn, err := mysql.NewConnector(mc)
 	if err != nil {
@@ -61,10 +62,14 @@ func Open(ctx context.Context, cfg gomikro.Config, opts ...Option) (*sqlem.ORM, 
 		db.SetMaxOpenConns(cfg.MaxConns)
 	}
 	db.SetMaxIdleConns(max(2, cfg.MaxConns))
-	d, err := probe(ctx, db, o)
+	// The dial timeout does not cover a server that accepts and never
+	// answers the handshake: the context bounds the whole first exchange.
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	d, err := probe(pctx, db, o)
 	if err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("gomikro: mysql: connect: %w", err)
+		return nil, fmt.Errorf("gomikro: mysql: connect: %s: %w", sqlem.ConnReason(Dialect{}, cfg.DSN, timeout, err), err)
 	}
 	orm, err := sqlem.Open(cfg, d, sqlem.DBPool(db))
 	if err != nil {

@@ -26,8 +26,8 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	}
 	pc.AfterConnect = utcTimes
 	timeout := cfg.ConnectTimeout
-	if timeout == 0 {
-		timeout = 10 * time.Second
+	if timeout <= 0 {
+		timeout = sqlem.DefaultConnectTimeout
 	}
 	pc.ConnConfig.BuildContextWatcherHandler = cancelByRequest
 	p, err := pgxpool.NewWithConfig(ctx, pc)
@@ -38,7 +38,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	defer cancel()
 	if err := p.Ping(pctx); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("gomikro: postgres: connect: %w", err)
+		return nil, fmt.Errorf("gomikro: postgres: connect: %s: %w", sqlem.ConnReason(Dialect{}, cfg.DSN, timeout, err), err)
 	}
 	orm, err := sqlem.Open(cfg, Dialect{}, &pool{exec: exec{p}, p: p})
 	if err != nil {

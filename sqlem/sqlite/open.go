@@ -36,7 +36,13 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	} else if cfg.MaxConns > 0 {
 		db.SetMaxOpenConns(cfg.MaxConns)
 	}
-	if err := db.PingContext(ctx); err != nil {
+	timeout := cfg.ConnectTimeout
+	if timeout <= 0 {
+		timeout = sqlem.DefaultConnectTimeout
+	}
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("gomikro: sqlite: open %s: %w", cfg.DSN, err)
 	}
