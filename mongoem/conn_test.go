@@ -24,8 +24,8 @@ func TestOpenAndCheckAreBounded(t *testing.T) {
 	uri := testdb.MongoDatabase(t)
 	rest := strings.TrimPrefix(uri, "mongodb://")
 	host, path, _ := strings.Cut(rest, "/")
-	p := nettest.NewProxy(t, host)
-	orm, err := mongoem.Open(context.Background(), gomikro.Config{DSN: "mongodb://" + p.Addr + "/" + path,
+	p := nettest.Listen(t, host)
+	orm, err := mongoem.Open(context.Background(), gomikro.Config{DSN: "mongodb://" + p.Addr() + "/" + path,
 		Entities: conformance.Entities(), ConnectTimeout: nettest.Timeout})
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/internal/faults"
+	"github.com/gomikro/gomikro/internal/nettest"
 	"github.com/gomikro/gomikro/internal/testdb"
 	"github.com/gomikro/gomikro/mongoem"
 	"github.com/gomikro/gomikro/query"
@@ -67,7 +68,7 @@ func TestFlushReplyLost(t *testing.T) {
 	if err != nil || u.Host == "" {
 		t.Fatalf("%s: the fault tests need a mongodb:// URI with one host: %v", testdb.MongoEnv, err)
 	}
-	px := faults.Listen(t, u.Host)
+	px := nettest.Listen(t, u.Host)
 	cfg := gomikro.Config{Entities: []any{faults.Note{}}}
 	direct := openFresh(t, cfg)
 	pu, err := url.Parse(direct.EM().Config().DSN)
@@ -123,7 +124,7 @@ func TestFlushReplyLost(t *testing.T) {
 				}
 			}
 			// The command's name is the first key of its document.
-			px.Arm(faults.Trigger{Pattern: []byte("\x02" + c.command + "\x00"), DropReply: true})
+			px.Arm(nettest.Trigger{Pattern: []byte("\x02" + c.command + "\x00"), DropReply: true})
 			ferr := m.Flush(ctx)
 			px.Reset()
 			count := func(f query.M) int64 {

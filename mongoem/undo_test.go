@@ -12,6 +12,7 @@ import (
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/internal/faults"
+	"github.com/gomikro/gomikro/internal/nettest"
 	"github.com/gomikro/gomikro/internal/testdb"
 	"github.com/gomikro/gomikro/query"
 )
@@ -29,7 +30,7 @@ func TestUndoFailsCommitUnknown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	px := faults.Listen(t, u.Host)
+	px := nettest.Listen(t, u.Host)
 	ctx := context.Background()
 	cfg := gomikro.Config{DSN: dsn, Entities: []any{faults.Note{}}}
 	direct, err := Open(ctx, cfg)
@@ -74,7 +75,7 @@ func TestUndoFailsCommitUnknown(t *testing.T) {
 	}
 	// The update reaches the server; its reply is lost and the proxy
 	// goes away, so nothing can be undone.
-	px.Arm(faults.Trigger{Pattern: []byte("\x02update\x00"), DropReply: true, Then: func() { go px.Close() }})
+	px.Arm(nettest.Trigger{Pattern: []byte("\x02update\x00"), DropReply: true, Then: func() { go px.Close() }})
 	ferr := m.Flush(ctx)
 	if !errors.Is(ferr, gomikro.ErrCommitUnknown) {
 		t.Fatalf("Flush answered %v, want an error matching gomikro.ErrCommitUnknown", ferr)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/nettest"
 	"github.com/gomikro/gomikro/query"
 )
 
@@ -76,10 +77,10 @@ func Run(t *testing.T, b Backend) *Result {
 	if b.Seed == 0 {
 		b.Seed, b.Updates, b.Deletes = 200, 100, 50
 	}
-	var px *Proxy
+	var px *nettest.Proxy
 	addr := ""
 	if b.Target != "" {
-		px = Listen(t, b.Target)
+		px = nettest.Listen(t, b.Target)
 		addr = px.Addr()
 	}
 	direct, proxied := b.Open(t, gomikro.Config{Entities: []any{Note{}}}, addr)
@@ -100,9 +101,9 @@ func Run(t *testing.T, b Backend) *Result {
 			})
 		}
 		if px != nil {
-			for _, d := range []Direction{Up, Down} {
+			for _, d := range []nettest.Direction{nettest.Up, nettest.Down} {
 				total := base.up
-				if d == Down {
+				if d == nettest.Down {
 					total = base.down
 				}
 				n := total / 2
@@ -128,9 +129,9 @@ func Run(t *testing.T, b Backend) *Result {
 	}
 	if px != nil {
 		for _, f := range []float64{0.01, 0.3, 0.7, 0.99} {
-			for _, d := range []Direction{Up, Down} {
+			for _, d := range []nettest.Direction{nettest.Up, nettest.Down} {
 				total := base.up
-				if d == Down {
+				if d == nettest.Down {
 					total = base.down
 				}
 				n := int64(float64(total) * f)
@@ -146,16 +147,16 @@ func Run(t *testing.T, b Backend) *Result {
 		})
 		if !b.NoCommit {
 			r.trial("COMMIT cut before it reaches the server", func(ctx context.Context) (context.Context, func()) {
-				px.Arm(Trigger{Pattern: []byte("COMMIT"), Before: true})
+				px.Arm(nettest.Trigger{Pattern: []byte("COMMIT"), Before: true})
 				return ctx, px.Reset
 			})
 			r.trial("COMMIT's reply lost", func(ctx context.Context) (context.Context, func()) {
-				px.Arm(Trigger{Pattern: []byte("COMMIT"), DropReply: true})
+				px.Arm(nettest.Trigger{Pattern: []byte("COMMIT"), DropReply: true})
 				return ctx, px.Reset
 			}, mustCommit)
 			r.trial("context cancelled while COMMIT is in flight", func(ctx context.Context) (context.Context, func()) {
 				ctx, cancel := context.WithCancel(ctx)
-				px.Arm(Trigger{Pattern: []byte("COMMIT"), Then: cancel, Hold: 100 * time.Millisecond})
+				px.Arm(nettest.Trigger{Pattern: []byte("COMMIT"), Then: cancel, Hold: 100 * time.Millisecond})
 				return ctx, func() { cancel(); px.Reset() }
 			})
 			r.transactionalCommitLost()
@@ -170,7 +171,7 @@ func Run(t *testing.T, b Backend) *Result {
 type run struct {
 	t         *testing.T
 	b         Backend
-	px        *Proxy
+	px        *nettest.Proxy
 	direct    *em.EntityManager
 	via       *em.EntityManager
 	res       *Result
@@ -416,7 +417,7 @@ func (r *run) transactionalCommitLost() {
 	r.batch++
 	k := r.batch
 	r.px.Reset()
-	r.px.Arm(Trigger{Pattern: []byte("COMMIT"), DropReply: true})
+	r.px.Arm(nettest.Trigger{Pattern: []byte("COMMIT"), DropReply: true})
 	err := r.via.Fork().Transactional(ctx, func(ctx context.Context, tx *em.EntityManager) error {
 		for i := range 100 {
 			if err := tx.Persist(&Note{Batch: k, Mark: 1, Body: fmt.Sprint(i)}); err != nil {

@@ -48,7 +48,7 @@ func OpenFailsClearly(t *testing.T, open func(ctx context.Context, addr string) 
 // opened through p with Config.ConnectTimeout = Timeout) on the live
 // server, then after the server falls silent, then after it closes every
 // connection: each check returns within the timeout, with a reason
-// naming p.Addr and what happened.
+// naming p.Addr() and what happened.
 func CheckFailsClearly(t *testing.T, p *Proxy, check func(ctx context.Context) (ok bool, reason string)) {
 	if ok, reason := check(context.Background()); !ok {
 		t.Fatalf("CheckConnection on a live server: %s", reason)
@@ -59,7 +59,7 @@ func CheckFailsClearly(t *testing.T, p *Proxy, check func(ctx context.Context) (
 		want string
 	}{
 		{"silent", p.Silence, "no answer from"},
-		{"closing", p.Close, "closed it"},
+		{"closing", p.Hangup, "closed it"},
 	} {
 		c.set()
 		start := time.Now()
@@ -71,8 +71,8 @@ func CheckFailsClearly(t *testing.T, p *Proxy, check func(ctx context.Context) (
 		if took > Timeout+slack {
 			t.Errorf("CheckConnection on a %s server took %v, the timeout is %v", c.name, took, Timeout)
 		}
-		if !strings.Contains(reason, c.want) || !strings.Contains(reason, p.Addr) {
-			t.Errorf("CheckConnection on a %s server: %q, want it to say %q and name %s", c.name, reason, c.want, p.Addr)
+		if !strings.Contains(reason, c.want) || !strings.Contains(reason, p.Addr()) {
+			t.Errorf("CheckConnection on a %s server: %q, want it to say %q and name %s", c.name, reason, c.want, p.Addr())
 		}
 	}
 }

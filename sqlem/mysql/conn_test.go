@@ -26,8 +26,8 @@ func TestOpenAndCheckAreBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := nettest.NewProxy(t, mc.Addr)
-	mc.Addr = p.Addr
+	p := nettest.Listen(t, mc.Addr)
+	mc.Addr = p.Addr()
 	orm, err := mysql.Open(context.Background(), gomikro.Config{DSN: mc.FormatDSN(), Entities: conformance.Entities(), ConnectTimeout: nettest.Timeout})
 	if err != nil {
 		t.Fatal(err)

@@ -25,8 +25,8 @@ func TestOpenAndCheckAreBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := nettest.NewProxy(t, u.Host)
-	u.Host = p.Addr
+	p := nettest.Listen(t, u.Host)
+	u.Host = p.Addr()
 	orm, err := postgres.Open(context.Background(), gomikro.Config{DSN: u.String(), Entities: conformance.Entities(), ConnectTimeout: nettest.Timeout})
 	if err != nil {
 		t.Fatal(err)

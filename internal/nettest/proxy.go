@@ -1,4 +1,4 @@
-package faults
+package nettest
 
 import (
 	"bytes"
@@ -30,8 +30,10 @@ func (d Direction) String() string {
 
 // Proxy is a TCP proxy on 127.0.0.1 between a client and one server. It
 // counts the bytes each way and, when armed, cuts every connection it
-// carries once a direction has carried a given number of bytes, or after
-// a given time. Connections opened after a cut pass again.
+// carries once a direction has carried a given number of bytes, after a
+// given time, or at a pattern the client sends (Trigger). Connections
+// opened after a cut pass again, unless Silence or Hangup changed how it
+// answers.
 type Proxy struct {
 	ln     net.Listener
 	target string
@@ -51,8 +53,18 @@ type Proxy struct {
 	// hold delays the server's next reply.
 	hold time.Duration
 	cuts int
+	// mode is how new connections are answered.
+	mode mode
 	wg   sync.WaitGroup
 }
+
+type mode int
+
+const (
+	forward mode = iota
+	silent       // accepted, never answered
+	hangup       // accepted and closed at once
+)
 
 // Trigger is an action taken when the client sends a pattern (such as
 // "COMMIT"), for faults at an exact point of a conversation.
@@ -106,6 +118,19 @@ func (p *Proxy) accept() {
 		c, err := p.ln.Accept()
 		if err != nil {
 			return
+		}
+		p.mu.Lock()
+		m := p.mode
+		if m == silent {
+			// Held open, unanswered, until the next cut.
+			p.conns[&pair{client: c, server: c}] = true
+		}
+		p.mu.Unlock()
+		if m == hangup {
+			_ = c.Close()
+		}
+		if m != forward {
+			continue
 		}
 		s, err := net.DialTimeout("tcp", p.target, 5*time.Second)
 		if err != nil {
@@ -270,6 +295,23 @@ func (p *Proxy) CutAfter(d time.Duration) {
 		defer p.mu.Unlock()
 		p.cutLocked()
 	})
+}
+
+// Silence cuts every connection; new ones are accepted and never
+// answered, as by a server that hangs.
+func (p *Proxy) Silence() { p.setMode(silent) }
+
+// Hangup cuts every connection; new ones are accepted and closed at once.
+func (p *Proxy) Hangup() { p.setMode(hangup) }
+
+// Forward lets new connections through again.
+func (p *Proxy) Forward() { p.setMode(forward) }
+
+func (p *Proxy) setMode(m mode) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.mode = m
+	p.cutLocked()
 }
 
 // Cuts returns how many times the proxy cut live connections.
