@@ -58,6 +58,9 @@ func TestPostgresIsolation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Settle(); err != nil { // the drops run in the background
+		t.Fatal(err)
+	}
 	c, err := pgx.Connect(ctx, s.DSN)
 	if err != nil {
 		t.Fatal(err)
@@ -124,6 +127,9 @@ func TestMySQLIsolation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.Settle(); err != nil { // the drops run in the background
+		t.Fatal(err)
+	}
 	db, err := sql.Open("mysql", s.DSN)
 	if err != nil {
 		t.Fatal(err)
@@ -169,6 +175,9 @@ func TestMongoIsolation(t *testing.T) {
 	}
 	s, err := integration.Start(ctx, integration.BackendMongo)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Settle(); err != nil { // the drops run in the background
 		t.Fatal(err)
 	}
 	c, err := mongo.Connect(options.Client().ApplyURI(s.DSN))

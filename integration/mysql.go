@@ -110,7 +110,33 @@ func newMySQLAdmin(ctx context.Context, dsn string) (*myAdmin, error) {
 	}
 	db := sql.OpenDB(conn)
 	db.SetMaxOpenConns(4)
-	return &myAdmin{cfg: cfg, db: db}, nil
+	a := &myAdmin{cfg: cfg, db: db}
+	go a.sweep()
+	return a, nil
+}
+
+// sweep drops the test databases that a killed process left behind.
+func (a *myAdmin) sweep() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rows, err := a.db.QueryContext(ctx, "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'gm\\_test\\_%'")
+	if err != nil {
+		return
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if rows.Scan(&n) == nil {
+			names = append(names, n)
+		}
+	}
+	_ = rows.Close()
+	now := time.Now()
+	for _, n := range names {
+		if staleName(n, now) {
+			_ = a.dropDB(ctx, n)
+		}
+	}
 }
 
 func (a *myAdmin) createDB(ctx context.Context, name string) error {

@@ -120,7 +120,29 @@ func newPostgresAdmin(ctx context.Context, dsn string) (*pgAdmin, error) {
 		p.Close()
 		return nil, err
 	}
-	return &pgAdmin{dsn: dsn, pool: p, templates: map[string]*pgTemplate{}}, nil
+	a := &pgAdmin{dsn: dsn, pool: p, templates: map[string]*pgTemplate{}}
+	go a.sweep()
+	return a, nil
+}
+
+// sweep drops the test databases that a killed process left behind.
+func (a *pgAdmin) sweep() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	rows, err := a.pool.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'gm\\_test\\_%'")
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	now := time.Now()
+	for _, n := range names {
+		if staleName(n, now) {
+			_ = a.dropDB(ctx, n)
+		}
+	}
 }
 
 func (a *pgAdmin) exec(ctx context.Context, sql string, args ...any) error {

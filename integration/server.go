@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -40,6 +42,50 @@ type Server struct {
 
 	reused bool
 	admin  admin
+	drops  dropper
+}
+
+// dropper drops the databases of finished tests in the background: on
+// PostgreSQL a DROP DATABASE waits for a checkpoint, which no test
+// should wait for. [Terminate] (and so [Main]) waits for the drops.
+type dropper struct {
+	wg  sync.WaitGroup
+	sem chan struct{}
+	mu  sync.Mutex
+	err error
+}
+
+func (s *Server) dropAsync(name string) {
+	d := &s.drops
+	d.mu.Lock()
+	if d.sem == nil {
+		d.sem = make(chan struct{}, 2)
+	}
+	d.mu.Unlock()
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		d.sem <- struct{}{}
+		defer func() { <-d.sem }()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		if err := s.admin.dropDB(ctx, name); err != nil {
+			d.mu.Lock()
+			d.err = errors.Join(d.err, fmt.Errorf("integration: %s: drop database %s: %w", s.Backend, name, err))
+			d.mu.Unlock()
+		}
+	}()
+}
+
+// Settle waits until the databases of finished tests are dropped and
+// returns the errors of those drops.
+func (s *Server) Settle() error {
+	s.drops.wg.Wait()
+	s.drops.mu.Lock()
+	defer s.drops.mu.Unlock()
+	err := s.drops.err
+	s.drops.err = nil
+	return err
 }
 
 // External reports whether the server came from a DSN variable rather
@@ -160,7 +206,7 @@ func Terminate() error {
 			continue
 		}
 		if s.admin != nil {
-			errs = append(errs, s.admin.close())
+			errs = append(errs, s.Settle(), s.admin.close())
 		}
 		if s.Container != nil && !s.reused {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -227,6 +273,12 @@ func common(b Backend, o *options, port string) []testcontainers.ContainerCustom
 		// backend's driver, after Run (see waitReady), which also covers
 		// a container reused from another process.
 		w = wait.ForListeningPort(port).SkipInternalCheck()
+		if b == BackendMySQL {
+			// The official images' and Debian's servers all print the
+			// port once they listen on the network; the first server of
+			// an image's initialisation prints "port: 0".
+			w = wait.ForAll(w, wait.ForLog("port: 3306 "))
+		}
 	}
 	cs = append(cs, testcontainers.WithWaitStrategyAndDeadline(o.timeout, w))
 	if o.reused() {
@@ -298,11 +350,36 @@ func waitReady(ctx context.Context, ping func(context.Context) error) error {
 	}
 }
 
-// newName returns a fresh database name.
+// testPrefix starts the name of every database made for a test.
+const testPrefix = "gm_test_"
+
+// newName returns a fresh database name holding its creation time, so
+// that databases a killed process never dropped can be told from those
+// of tests still running (see staleName).
 func newName() string {
-	b := make([]byte, 8)
+	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	return "gm_test_" + hex.EncodeToString(b)
+	return testPrefix + strconv.FormatInt(time.Now().Unix(), 10) + "_" + hex.EncodeToString(b)
+}
+
+// staleAfter is the age past which a test database is taken as left over.
+const staleAfter = 6 * time.Hour
+
+// staleName reports whether name is a test database older than staleAfter.
+func staleName(name string, now time.Time) bool {
+	rest, ok := strings.CutPrefix(name, testPrefix)
+	if !ok {
+		return false
+	}
+	ts, _, ok := strings.Cut(rest, "_")
+	if !ok {
+		return false
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return false
+	}
+	return now.Sub(time.Unix(sec, 0)) > staleAfter
 }
 
 // fresh creates an empty database on s for the test and drops it when
@@ -323,13 +400,7 @@ func fresh(tb testing.TB, s *Server) (name, dsn string) {
 	return name, dsn
 }
 
-// dropLater drops the database when the test ends.
+// dropLater drops the database once the test has ended (see dropper).
 func dropLater(tb testing.TB, s *Server, name string) {
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := s.admin.dropDB(ctx, name); err != nil {
-			tb.Errorf("integration: %s: drop database %s: %v", s.Backend, name, err)
-		}
-	})
+	tb.Cleanup(func() { s.dropAsync(name) })
 }
