@@ -11,7 +11,8 @@ import (
 // binary; every test below shares them.
 func TestMain(m *testing.M) {
 	if os.Getenv(helperEnv) != "" {
-		// A child started by TestNoServer: nothing to start.
+		// A child started by TestNoServer: no engine, nothing to start.
+		integration.NoDocker()
 		os.Exit(m.Run())
 	}
 	os.Exit(integration.Main(m, integration.BackendPostgres, integration.BackendMySQL, integration.BackendMongo))

@@ -219,23 +219,25 @@ func Terminate() error {
 
 // dockerAvailable reports, once per process, why no Docker engine answers.
 func dockerAvailable() error {
-	dockerOnce.Do(func() {
-		defer func() {
-			if r := recover(); r != nil {
-				dockerErr = fmt.Errorf("%v", r)
-			}
-		}()
-		p, err := testcontainers.NewDockerProvider()
-		if err != nil {
-			dockerErr = err
-			return
-		}
-		defer p.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		dockerErr = p.Health(ctx)
-	})
+	dockerOnce.Do(func() { dockerErr = dockerCheck() })
 	return dockerErr
+}
+
+// dockerCheck asks testcontainers-go for its Docker engine; tests replace it.
+var dockerCheck = func() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	p, err := testcontainers.NewDockerProvider()
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return p.Health(ctx)
 }
 
 // server returns the backend's server for a test, skipping or failing

@@ -23,8 +23,8 @@ import (
 
 // Author writes books.
 type Author struct {
-	ID    int64  `orm:"pk"`
-	Name  string `orm:"length=100"`
+	ID    int64                `orm:"pk"`
+	Name  string               `orm:"length=100"`
 	Books ref.Collection[Book] `orm:"mappedBy=Author"`
 }
 
