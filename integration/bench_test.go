@@ -2,10 +2,13 @@ package integration_test
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"testing"
 
 	"github.com/gomikro/gomikro/integration"
 	"github.com/gomikro/gomikro/sqlem/postgres"
+	"github.com/jackc/pgx/v5"
 )
 
 // BenchmarkPostgresFreshDatabase is what isolating one test costs on
@@ -59,4 +62,42 @@ func (c *cleanupTB) run() {
 		c.fns[i]()
 	}
 	c.fns = nil
+}
+
+// BenchmarkPostgresSchemaPerTest is the other way to isolate a test: a
+// new schema in one shared database and the DDL run in it (what
+// gomikro's own tests do), which copies no database files.
+func BenchmarkPostgresSchemaPerTest(b *testing.B) {
+	cfg := entities()
+	ctx := context.Background()
+	dsn := integration.PostgresDSN(b)
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	i := 0
+	for b.Loop() {
+		i++
+		name := fmt.Sprintf("s%d", i)
+		if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+			b.Fatal(err)
+		}
+		u, _ := url.Parse(dsn)
+		q := u.Query()
+		q.Set("search_path", name)
+		u.RawQuery = q.Encode()
+		cfg.DSN = u.String()
+		orm, err := postgres.Open(ctx, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := orm.Schema().CreateSchema(ctx); err != nil {
+			b.Fatal(err)
+		}
+		_ = orm.Close()
+		if _, err := admin.Exec(ctx, "DROP SCHEMA "+name+" CASCADE"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
