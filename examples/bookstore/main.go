@@ -22,6 +22,7 @@ import (
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/examples/bookstore/model"
 	"github.com/gomikro/gomikro/query"
 	"github.com/gomikro/gomikro/ref"
 	"github.com/gomikro/gomikro/repo"
@@ -30,31 +31,6 @@ import (
 	"github.com/gomikro/gomikro/sqlem/postgres"
 	"github.com/gomikro/gomikro/sqlem/sqlite"
 )
-
-// Author writes books.
-type Author struct {
-	ID    int64                `orm:"pk"`
-	Name  string               `orm:"length=100"`
-	Email string               `orm:"unique,length=200"`
-	Books ref.Collection[Book] `orm:"mappedBy=Author"`
-}
-
-// Book has an author and tags.
-type Book struct {
-	ID        int64  `orm:"pk"`
-	Title     string `orm:"length=200"`
-	Author    ref.Ref[Author]
-	Tags      ref.Collection[Tag] `orm:"m:n"`
-	Meta      map[string]any
-	CreatedAt time.Time `orm:"default=now"`
-	Version   int       `orm:"version"`
-}
-
-// Tag labels books.
-type Tag struct {
-	ID   int64  `orm:"pk"`
-	Name string `orm:"unique,length=50"`
-}
 
 func main() {
 	dsn := flag.String("dsn", ":memory:", "database: a SQLite file or :memory:, a postgres:// URL, or a MySQL DSN (user@tcp(host:port)/db)")
@@ -78,7 +54,7 @@ func open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 }
 
 func run(ctx context.Context, dsn string, quiet bool) error {
-	cfg := gomikro.Config{DSN: dsn, Entities: []any{Author{}, Book{}, Tag{}}}
+	cfg := gomikro.Config{DSN: dsn, Entities: model.Entities()}
 	if !quiet {
 		cfg.Logger = slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -97,10 +73,10 @@ func run(ctx context.Context, dsn string, quiet bool) error {
 
 	m := orm.EM().Fork()
 	step("persist an author, two books and two tags: one flush")
-	ann := &Author{Name: "Ann", Email: "ann@example.com"}
-	golang, sql := &Tag{Name: "go"}, &Tag{Name: "sql"}
-	b1 := &Book{Title: "Go in Practice", Author: ref.To(ann), Tags: ref.NewCollection(golang), Meta: map[string]any{"pages": 300}}
-	b2 := &Book{Title: "SQL at Work", Author: ref.To(ann), Tags: ref.NewCollection(golang, sql)}
+	ann := &model.Author{Name: "Ann", Email: "ann@example.com"}
+	golang, sql := &model.Tag{Name: "go"}, &model.Tag{Name: "sql"}
+	b1 := &model.Book{Title: "Go in Practice", Author: ref.To(ann), Tags: ref.NewCollection(golang), Meta: map[string]any{"pages": 300}}
+	b2 := &model.Book{Title: "SQL at Work", Author: ref.To(ann), Tags: ref.NewCollection(golang, sql)}
 	if err := m.Persist(b1, b2); err != nil {
 		return err
 	}
@@ -111,7 +87,7 @@ func run(ctx context.Context, dsn string, quiet bool) error {
 
 	step("query in a new unit of work, populating author and tags (one query per relation)")
 	m = orm.EM().Fork()
-	books := repo.Of[Book](m)
+	books := repo.Of[model.Book](m)
 	found, err := books.Find(ctx, query.Eq("author.name", "Ann"), em.Populate("Author", "Tags"), em.OrderBy("title"))
 	if err != nil {
 		return err
@@ -127,7 +103,7 @@ func run(ctx context.Context, dsn string, quiet bool) error {
 	}
 
 	step("set a foreign key by raw id, through Assign")
-	bob := &Author{Name: "Bob", Email: "bob@example.com"}
+	bob := &model.Author{Name: "Bob", Email: "bob@example.com"}
 	if err := m.Persist(bob); err != nil {
 		return err
 	}
@@ -143,14 +119,14 @@ func run(ctx context.Context, dsn string, quiet bool) error {
 
 	step("a transaction: remove a book and add a tag, committed together")
 	err = orm.EM().Fork().Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
-		b, err := em.FindOneOrFail[Book](ctx, tx, query.Eq("id", b2.ID))
+		b, err := em.FindOneOrFail[model.Book](ctx, tx, query.Eq("id", b2.ID))
 		if err != nil {
 			return err
 		}
 		if err := tx.Remove(b); err != nil {
 			return err
 		}
-		return tx.Persist(&Tag{Name: "databases"})
+		return tx.Persist(&model.Tag{Name: "databases"})
 	})
 	if err != nil {
 		return err

@@ -16,42 +16,16 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/cli"
-	"github.com/gomikro/gomikro/ref"
+	"github.com/gomikro/gomikro/examples/bookstore/model"
 	"github.com/gomikro/gomikro/schema"
 	"github.com/gomikro/gomikro/sqlem"
 	"github.com/gomikro/gomikro/sqlem/mysql"
 	"github.com/gomikro/gomikro/sqlem/postgres"
 	"github.com/gomikro/gomikro/sqlem/sqlite"
 )
-
-// Author writes books.
-type Author struct {
-	ID    int64                `orm:"pk"`
-	Name  string               `orm:"length=100"`
-	Email string               `orm:"unique,length=200"`
-	Books ref.Collection[Book] `orm:"mappedBy=Author"`
-}
-
-// Book has an author and tags.
-type Book struct {
-	ID        int64  `orm:"pk"`
-	Title     string `orm:"length=200"`
-	Author    ref.Ref[Author]
-	Tags      ref.Collection[Tag] `orm:"m:n"`
-	Meta      map[string]any
-	CreatedAt time.Time `orm:"default=now"`
-	Version   int       `orm:"version"`
-}
-
-// Tag labels books.
-type Tag struct {
-	ID   int64  `orm:"pk"`
-	Name string `orm:"unique,length=50"`
-}
 
 //go:embed migrations
 var migrations embed.FS
@@ -80,7 +54,7 @@ func open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 func main() {
 	cli.Main(cli.Config{
 		Name: "bookstore",
-		ORM:  gomikro.Config{Entities: []any{Author{}, Book{}, Tag{}}},
+		ORM:  gomikro.Config{Entities: model.Entities()},
 		Open: open,
 		MigrationsFor: func(dsn string) schema.MigrateConfig {
 			d := dialect(dsn)
