@@ -77,6 +77,7 @@ type opts struct {
 	dsn, dir                           string
 	run, dump, safe, dropTables, destr bool
 	blank, all                         bool
+	validators, dropValidators         bool
 	name, out, pkg                     string
 	to                                 int64
 }
@@ -105,16 +106,25 @@ func commands() []*command {
 		fs.BoolVar(&o.run, "run", false, "run the statements")
 		fs.BoolVar(&o.dump, "dump", false, "print the statements without running them")
 	}
+	validatorFlag := func(fs *flag.FlagSet, o *opts) {
+		fs.BoolVar(&o.validators, "validators", false, "MongoDB: give each collection the $jsonSchema validator built from the entities")
+	}
+	runDumpValidators := func(fs *flag.FlagSet, o *opts) {
+		runDump(fs, o)
+		validatorFlag(fs, o)
+	}
 	return []*command{
-		{name: "schema:create", summary: "create the tables of the entities", flags: runDump, run: schemaCreate},
+		{name: "schema:create", summary: "create the tables of the entities", flags: runDumpValidators, run: schemaCreate},
 		{name: "schema:update", summary: "bring the database in line with the entities (safe: nothing is dropped or narrowed unless asked)", flags: func(fs *flag.FlagSet, o *opts) {
 			runDump(fs, o)
 			fs.BoolVar(&o.safe, "safe", true, "hold back drops and narrowing type changes (--safe=false allows both)")
 			fs.BoolVar(&o.dropTables, "drop-tables", false, "drop tables no entity maps")
 			fs.BoolVar(&o.destr, "destructive", false, "drop columns no field maps and narrow column types")
+			validatorFlag(fs, o)
+			fs.BoolVar(&o.dropValidators, "drop-validators", false, "MongoDB: remove the collections' validators (unless --validators)")
 		}, run: schemaUpdate},
 		{name: "schema:drop", summary: "drop the tables of the entities", flags: runDump, run: schemaDrop},
-		{name: "schema:fresh", summary: "drop the tables of the entities and create them again", flags: runDump, run: schemaFresh},
+		{name: "schema:fresh", summary: "drop the tables of the entities and create them again", flags: runDumpValidators, run: schemaFresh},
 		{name: "migration:create", summary: "write a migration with the statements of the current diff (up) and their way back (down)", flags: func(fs *flag.FlagSet, o *opts) {
 			fs.BoolVar(&o.blank, "blank", false, "write an empty migration, for hand-written statements")
 			fs.StringVar(&o.name, "name", "migration", "the migration's name, after its timestamp")

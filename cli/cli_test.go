@@ -72,6 +72,9 @@ func TestBinary(t *testing.T) {
 	expect(t, run(t, bin, nil, "schema:frobnicate"), 2, "unknown command")
 	expect(t, run(t, bin, nil, "schema:update", "--help"), 0, "-drop-tables", "-dump")
 	expect(t, run(t, bin, nil, "migration:up", "--bogus"), 2, "flag provided but not defined")
+	expect(t, run(t, bin, nil, "schema:update", "--help"), 0, "-validators", "-drop-validators")
+	// Validators are MongoDB's: a usage error on SQL.
+	expect(t, run(t, bin, nil, "schema:update", "--run", "--validators", "--dsn", filepath.Join(t.TempDir(), "v.db")), 2, "for MongoDB")
 
 	dsns := map[string]string{
 		"sqlite":   filepath.Join(t.TempDir(), "bookstore.db"),
@@ -127,6 +130,23 @@ func TestMongo(t *testing.T) {
 	}
 	if code, out := runIn("schema:update", "--run"); code != 0 || strings.Contains(out, "created") {
 		t.Errorf("a second schema:update --run: %d\n%s", code, out)
+	}
+	// The validators, dumped; set by update, or refused by FerretDB.
+	if code, out := runIn("schema:create", "--dump", "--validators"); code != 0 || !strings.Contains(out, `validator memo {"$jsonSchema":{"bsonType":"object"`) {
+		t.Errorf("schema:create --dump --validators: %d\n%s", code, out)
+	}
+	probe, err := mongoem.Open(context.Background(), gomikro.Config{DSN: uri, Entities: []any{Memo{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ferret := probe.IsFerretDB()
+	_ = probe.Close()
+	if ferret {
+		if code, out := runIn("schema:update", "--run", "--validators"); code != 1 || !strings.Contains(out, "does not support validators") {
+			t.Errorf("schema:update --run --validators on FerretDB: %d\n%s", code, out)
+		}
+	} else if code, out := runIn("schema:update", "--run", "--validators"); code != 0 || !strings.Contains(out, "validator set on memo") {
+		t.Errorf("schema:update --run --validators: %d\n%s", code, out)
 	}
 	if code, out := runIn("migration:up"); code != 2 || !strings.Contains(out, "needs a SQL database") {
 		t.Errorf("migration:up on MongoDB: %d\n%s", code, out)

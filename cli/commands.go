@@ -6,15 +6,29 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/gomikro/gomikro/mongoem"
 	"github.com/gomikro/gomikro/schema"
 )
 
+// mongoOnly refuses the MongoDB-only flags on a SQL backend.
+func (e *env) mongoOnly() error {
+	if e.mongo == nil && (e.o.validators || e.o.dropValidators) {
+		return errUsage{"--validators and --drop-validators are for MongoDB (SQL tables get their checks from the column types)"}
+	}
+	return nil
+}
+
 func schemaCreate(ctx context.Context, e *env) error {
 	if err := e.runOrDump(); err != nil {
+		return err
+	}
+	if err := e.mongoOnly(); err != nil {
 		return err
 	}
 	start := time.Now()
@@ -24,9 +38,16 @@ func schemaCreate(ctx context.Context, e *env) error {
 			for _, ix := range e.mongo.Schema().Indexes() {
 				e.printf("createIndex %s %s %v unique=%v\n", ix.Collection, ix.Name, ix.Keys, ix.Unique)
 			}
+			if e.o.validators {
+				e.dumpValidators()
+			}
 			return nil
 		}
-		if err := e.mongo.Schema().CreateSchema(ctx); err != nil {
+		var opts []mongoem.CreateOption
+		if e.o.validators {
+			opts = append(opts, mongoem.WithValidators())
+		}
+		if err := e.mongo.Schema().CreateSchema(ctx, opts...); err != nil {
 			return err
 		}
 	case e.o.dump:
@@ -82,6 +103,24 @@ func schemaFresh(ctx context.Context, e *env) error {
 	return schemaCreate(ctx, e)
 }
 
+// dumpValidators prints the collections' validators as extended JSON.
+func (e *env) dumpValidators() {
+	vs := e.mongo.Schema().Validators()
+	names := make([]string, 0, len(vs))
+	for c := range vs {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	for _, c := range names {
+		b, err := bson.MarshalExtJSON(vs[c], false, false)
+		if err != nil {
+			e.printf("validator %s: %v\n", c, err)
+			continue
+		}
+		e.printf("validator %s %s\n", c, b)
+	}
+}
+
 func (e *env) updateOptions() schema.Options {
 	return schema.Options{
 		DropTables:  e.o.dropTables || !e.o.safe,
@@ -93,9 +132,13 @@ func schemaUpdate(ctx context.Context, e *env) error {
 	if err := e.runOrDump(); err != nil {
 		return err
 	}
+	if err := e.mongoOnly(); err != nil {
+		return err
+	}
 	start := time.Now()
 	if e.mongo != nil {
-		opts := mongoem.UpdateOptions{DropIndexes: e.o.destr || !e.o.safe, DropCollections: e.o.dropTables || !e.o.safe}
+		opts := mongoem.UpdateOptions{DropIndexes: e.o.destr || !e.o.safe, DropCollections: e.o.dropTables || !e.o.safe,
+			Validators: e.o.validators, DropValidators: e.o.dropValidators}
 		if e.o.dump {
 			return fmt.Errorf("--dump: MongoDB has no statements to print; use --run")
 		}
@@ -105,6 +148,9 @@ func schemaUpdate(ctx context.Context, e *env) error {
 		}
 		for _, c := range r.Created {
 			e.printf("created %s\n", c)
+		}
+		for _, c := range r.Validated {
+			e.printf("validator set on %s\n", c)
 		}
 		for _, c := range r.Dropped {
 			e.printf("dropped %s\n", c)

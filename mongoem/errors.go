@@ -113,13 +113,61 @@ func translate(err error, in *entInfo, fieldOf func(path string) *meta.Field) er
 			return &gomikro.ConstraintError{Kind: gomikro.ErrUniqueViolation, Entity: entity, Field: ferretIndexField(w, in), Err: err}
 		}
 	case codeDocumentValidation:
-		return &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: entity, Err: err}
+		ce := &gomikro.ConstraintError{Kind: gomikro.ErrCheckViolation, Entity: entity, Constraint: "$jsonSchema", Err: err}
+		if p := validationPath(w.raw); p != "" && fieldOf != nil {
+			if f := fieldOf(p); f != nil {
+				ce.Field = f.Name
+			}
+		}
+		return ce
 	case codeWriteConflict:
 		return fmt.Errorf("%w: %w", gomikro.ErrDeadlock, err)
 	case codeLockTimeout, codeMaxTimeExpired:
 		return fmt.Errorf("%w: %w", gomikro.ErrLockTimeout, err)
 	}
 	return err
+}
+
+// validationPath returns the document path of the first property a
+// DocumentValidationFailure reports (MongoDB 5.0 and later describe the
+// failed $jsonSchema rules in errInfo.details): a property whose value
+// did not match, or a required one that is missing. "" when the error
+// says neither.
+func validationPath(raw bson.Raw) string {
+	if raw == nil {
+		return ""
+	}
+	rules, ok := raw.Lookup("errInfo", "details", "schemaRulesNotSatisfied").ArrayOK()
+	if !ok {
+		return ""
+	}
+	vals, err := rules.Values()
+	if err != nil {
+		return ""
+	}
+	for _, v := range vals {
+		rule, ok := v.DocumentOK()
+		if !ok {
+			continue
+		}
+		if props, ok := rule.Lookup("propertiesNotSatisfied").ArrayOK(); ok {
+			if pv, err := props.Values(); err == nil && len(pv) > 0 {
+				if d, ok := pv[0].DocumentOK(); ok {
+					if name, ok := d.Lookup("propertyName").StringValueOK(); ok {
+						return name
+					}
+				}
+			}
+		}
+		if missing, ok := rule.Lookup("missingProperties").ArrayOK(); ok {
+			if mv, err := missing.Values(); err == nil && len(mv) > 0 {
+				if name, ok := mv[0].StringValueOK(); ok {
+					return name
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // Server error codes of a write stopped midway: it may have applied

@@ -99,13 +99,44 @@ func (s *Schema) Indexes() []Index {
 	return out
 }
 
+// CreateOption is an option of CreateSchema.
+type CreateOption func(*createConfig)
+
+type createConfig struct{ validators bool }
+
+// WithValidators makes CreateSchema give each entity's collection the
+// $jsonSchema validator built from the metadata (see Schema.Validators),
+// applied strictly: a document that fails it is refused, and the flush
+// writing it fails with an error matching gomikro.ErrCheckViolation. New
+// collections are created with it; existing ones get it (collMod) when
+// theirs differs. A server that does not support validators (FerretDB)
+// makes CreateSchema fail with an error matching errors.ErrUnsupported.
+func WithValidators() CreateOption { return func(c *createConfig) { c.validators = true } }
+
 // CreateSchema creates the collections of the registered entities (and
 // the counters collection of generated integer keys) with their indexes.
-// Collections and indexes that exist already are kept.
-func (s *Schema) CreateSchema(ctx context.Context) error {
+// Collections and indexes that exist already are kept. Validators are
+// created only when asked (WithValidators).
+func (s *Schema) CreateSchema(ctx context.Context, opts ...CreateOption) error {
+	var cc createConfig
+	for _, o := range opts {
+		o(&cc)
+	}
+	_, err := s.create(ctx, cc.validators)
+	return err
+}
+
+// create is CreateSchema; it returns the collections whose validator it
+// set or changed.
+func (s *Schema) create(ctx context.Context, validators bool) ([]string, error) {
+	var validated []string
+	var want map[string]bson.D
+	if validators {
+		want = s.Validators()
+	}
 	existing, err := s.d.db.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
-		return fmt.Errorf("gomikro: schema: list collections: %w", err)
+		return nil, fmt.Errorf("gomikro: schema: list collections: %w", err)
 	}
 	names := []string{countersCollection}
 	for _, e := range s.d.reg.Entities() {
@@ -116,14 +147,26 @@ func (s *Schema) CreateSchema(ctx context.Context) error {
 			continue
 		}
 		start := time.Now()
-		err := s.d.db.CreateCollection(ctx, name)
-		s.d.log.log(ctx, "create", name, nil, start, -1, err)
+		var copts []options.Lister[options.CreateCollectionOptions]
+		v, withValidator := want[name]
+		if withValidator {
+			copts = append(copts, options.CreateCollection().SetValidator(v).
+				SetValidationLevel(validationLevel).SetValidationAction(validationAction))
+		}
+		err := s.d.db.CreateCollection(ctx, name, copts...)
+		s.d.log.log(ctx, "create", name, v, start, -1, err)
 		if err != nil {
 			var ce mongo.CommandError
 			if errors.As(err, &ce) && ce.Code == 48 { // NamespaceExists: created meanwhile
 				continue
 			}
-			return fmt.Errorf("gomikro: schema: create collection %s: %w", name, err)
+			if withValidator {
+				return validated, refused("create collection with validator", name, err)
+			}
+			return validated, fmt.Errorf("gomikro: schema: create collection %s: %w", name, err)
+		}
+		if withValidator {
+			validated = append(validated, name)
 		}
 	}
 	for _, ix := range s.Indexes() {
@@ -142,10 +185,17 @@ func (s *Schema) CreateSchema(ctx context.Context) error {
 		_, err := s.d.db.Collection(ix.Collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: keys, Options: opts})
 		s.d.log.log(ctx, "createIndexes", ix.Collection, keys, start, -1, err)
 		if err != nil {
-			return fmt.Errorf("gomikro: schema: create index %s on %s: %w", ix.Name, ix.Collection, err)
+			return validated, fmt.Errorf("gomikro: schema: create index %s on %s: %w", ix.Name, ix.Collection, err)
 		}
 	}
-	return nil
+	if validators {
+		changed, _, err := s.syncValidators(ctx, true, false)
+		validated = append(validated, changed...)
+		if err != nil {
+			return validated, err
+		}
+	}
+	return validated, nil
 }
 
 // DropSchema drops the collections of the registered entities and the

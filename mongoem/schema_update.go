@@ -16,6 +16,16 @@ type UpdateOptions struct {
 	// DropCollections drops collections of the database that no entity
 	// maps.
 	DropCollections bool
+	// Validators gives each entity's collection the $jsonSchema
+	// validator built from the metadata (see Schema.Validators and
+	// WithValidators), replacing one that differs. A server that does
+	// not support validators (FerretDB) makes UpdateSchema fail with an
+	// error matching errors.ErrUnsupported.
+	Validators bool
+	// DropValidators removes the validators of the entities'
+	// collections (unless Validators is set). Without Validators or
+	// DropValidators, validators are left as they are.
+	DropValidators bool
 }
 
 // UpdateReport is what UpdateSchema found and did.
@@ -23,7 +33,11 @@ type UpdateReport struct {
 	// Created lists the collections and indexes created
 	// ("collection" or "collection.index").
 	Created []string
-	// Dropped lists what was dropped, as asked.
+	// Validated lists the collections whose validator was set or
+	// replaced (UpdateOptions.Validators).
+	Validated []string
+	// Dropped lists what was dropped, as asked ("collection.$jsonSchema"
+	// for a removed validator).
 	Dropped []string
 	// Extra lists what no entity declares and was kept (not asked to
 	// drop it).
@@ -53,8 +67,19 @@ func (s *Schema) UpdateSchema(ctx context.Context, opts UpdateOptions) (*UpdateR
 			indexesBefore[c] = names
 		}
 	}
-	if err := s.CreateSchema(ctx); err != nil {
-		return nil, err
+	validated, err := s.create(ctx, opts.Validators)
+	r.Validated = validated
+	if err != nil {
+		return r, err
+	}
+	if !opts.Validators && opts.DropValidators {
+		_, dropped, err := s.syncValidators(ctx, false, true)
+		for _, c := range dropped {
+			r.Dropped = append(r.Dropped, c+".$jsonSchema")
+		}
+		if err != nil {
+			return r, err
+		}
 	}
 	for _, c := range mine {
 		if !slices.Contains(before, c) {
