@@ -31,18 +31,10 @@ func TestConformanceMySQL(t *testing.T) {
 }
 
 func TestConformanceMongo(t *testing.T) {
-	orm := integration.Mongo(t, gomikro.Config{Entities: conformance.Entities()})
-	skip := map[string]string{
-		"ForeignKeyViolation":             "MongoDB has no foreign keys",
-		"NestedTransactionsUseSavepoints": "MongoDB has no savepoints",
-	}
-	if !orm.SupportsTransactions() {
-		for _, name := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback"} {
-			skip[name] = "this server has no multi-document transactions (a replica set has)"
-		}
-	}
+	orm := integration.Mongo(t, gomikro.Config{Entities: []any{conformance.Sample{}}})
+	name, skip := conformance.Mongo(orm.IsFerretDB(), orm.SupportsTransactions())
 	conformance.Run(t, conformance.Backend{
-		Name: "mongo",
+		Name: name,
 		Open: func(t *testing.T, cfg gomikro.Config) *em.EntityManager {
 			return integration.Mongo(t, cfg).EM().EntityManager
 		},

@@ -167,3 +167,35 @@ func must(t *testing.T, err error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Mongo describes a MongoDB-wire server for Run: its name (FerretDB is
+// named, so scenarios can allow for what it stores differently) and the
+// scenarios it cannot run, with why. isFerretDB and transactions say what
+// the server is.
+func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) {
+	name = "mongo"
+	if isFerretDB {
+		name = "mongo (FerretDB)"
+	}
+	skip = map[string]string{
+		"ForeignKeyViolation":             "MongoDB has no foreign keys: a reference to a missing document is stored as it is",
+		"NestedTransactionsUseSavepoints": "MongoDB has no savepoints: a transaction begun inside another fails with mongoem.ErrNoSavepoints",
+	}
+	if isFerretDB {
+		slowIn := "FerretDB evaluates $in by walking the list for every document it scans, without the _id index: " +
+			"70,000 keys over 70,000 documents are billions of comparisons (minutes)"
+		skip["PopulateLargeKeyListsTwoLevels"] = slowIn
+		skip["PopulateLargeKeyLists"] = slowIn + "; the $in list's size is bounded by TestKeyBatchBoundsTheDocumentSize"
+		skip["FlushDeletesLargeKeyLists"] = slowIn
+	}
+	if !transactions {
+		server := "this server (a standalone mongod)"
+		if isFerretDB {
+			server = "FerretDB"
+		}
+		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction"} {
+			skip[s] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
+		}
+	}
+	return name, skip
+}
