@@ -147,7 +147,8 @@ func checkValue(t *testing.T, c *meta.Field, r *fzRow, v any, err error) {
 	t.Helper()
 	switch c.Name {
 	case "Name":
-		if tooLong := utf8.RuneCountInString(r.Name) > 10; tooLong != (err != nil) {
+		// Text that is too long or not valid UTF-8 is refused.
+		if bad := utf8.RuneCountInString(r.Name) > 10 || !utf8.ValidString(r.Name); bad != (err != nil) {
 			t.Fatalf("Name %q (%d runes): %v", r.Name, utf8.RuneCountInString(r.Name), err)
 		}
 	case "Note":
@@ -157,7 +158,7 @@ func checkValue(t *testing.T, c *meta.Field, r *fzRow, v any, err error) {
 			}
 			return
 		}
-		if tooLong := utf8.RuneCountInString(*r.Note) > 5; tooLong != (err != nil) {
+		if bad := utf8.RuneCountInString(*r.Note) > 5 || !utf8.ValidString(*r.Note); bad != (err != nil) {
 			t.Fatalf("Note %q: %v", *r.Note, err)
 		}
 	case "Price":
