@@ -182,22 +182,31 @@ type group struct {
 
 // uniqueGroups lists an entity's unique constraints as CreateSQL names them.
 func uniqueGroups(e *meta.Entity) []group {
+	return fieldGroups(e, func(f *meta.Field) (string, bool) {
+		if f.UniqueName != "" {
+			return f.UniqueName, f.Unique
+		}
+		return Name("uq", e.Table, f.Column), f.Unique
+	})
+}
+
+// fieldGroups groups the columns of e that name returns ok for by the
+// name it returns, in column order (fields sharing a name form one
+// composite group).
+func fieldGroups(e *meta.Entity, name func(*meta.Field) (string, bool)) []group {
 	var out []group
 	at := map[string]int{}
 	for _, f := range e.Columns {
-		if !f.Unique {
+		n, ok := name(f)
+		if !ok {
 			continue
 		}
-		name := f.UniqueName
-		if name == "" {
-			name = Name("uq", e.Table, f.Column)
-		}
-		if i, ok := at[name]; ok {
+		if i, ok := at[n]; ok {
 			out[i].fields = append(out[i].fields, f)
 			continue
 		}
-		at[name] = len(out)
-		out = append(out, group{name: name, fields: []*meta.Field{f}})
+		at[n] = len(out)
+		out = append(out, group{name: n, fields: []*meta.Field{f}})
 	}
 	return out
 }
@@ -206,23 +215,12 @@ func uniqueGroups(e *meta.Entity) []group {
 // declared ones, then one per foreign key that no key, unique constraint
 // or index leads with.
 func indexGroups(e *meta.Entity) []group {
-	var out []group
-	at := map[string]int{}
-	for _, f := range e.Columns {
-		if !f.Indexed {
-			continue
+	out := fieldGroups(e, func(f *meta.Field) (string, bool) {
+		if f.IndexName != "" {
+			return f.IndexName, f.Indexed
 		}
-		name := f.IndexName
-		if name == "" {
-			name = Name("idx", e.Table, f.Column)
-		}
-		if i, ok := at[name]; ok {
-			out[i].fields = append(out[i].fields, f)
-			continue
-		}
-		at[name] = len(out)
-		out = append(out, group{name: name, fields: []*meta.Field{f}})
-	}
+		return Name("idx", e.Table, f.Column), f.Indexed
+	})
 	for _, f := range e.Columns {
 		if f.Storage != meta.StoreRef || f.Unique || f.Indexed || (len(e.PK) > 0 && e.PK[0] == f) {
 			continue
