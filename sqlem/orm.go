@@ -17,6 +17,8 @@ import (
 type ORM struct {
 	drv *driver
 	em  *EntityManager
+	// sqldb is the database/sql handle lent to the schema tools (sync.go).
+	sqldb sqlDB
 }
 
 // Open builds an ORM over a dialect and its pool. Dialect packages call it
@@ -54,7 +56,10 @@ func (o *ORM) Schema() *Schema {
 }
 
 // Close closes the connection pool.
-func (o *ORM) Close() error { return o.drv.pool.Close() }
+func (o *ORM) Close() error {
+	o.sqldb.close()
+	return o.drv.pool.Close()
+}
 
 // IsConnected reports whether the database answers.
 func (o *ORM) IsConnected(ctx context.Context) bool { return o.drv.pool.Ping(ctx) == nil }

@@ -66,8 +66,8 @@ func (Dialect) AtlasColumn(f *meta.Field, c *aschema.Column) {
 // AtlasTable implements schema.Inspector.
 func (Dialect) AtlasTable(*aschema.Table) {}
 
-// SQLDB returns a database/sql handle over the pool (closing it leaves
-// the pool open).
+// SQLDB implements sqlem.SQLDBer: a database/sql handle over the pool
+// (closing it leaves the pool open).
 func (p *pool) SQLDB() *sql.DB { return stdlib.OpenDBFromPool(p.p) }
 
 var _ schema.Migrations = Dialect{}
