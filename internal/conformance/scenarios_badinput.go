@@ -1,16 +1,15 @@
 package conformance
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/testdb"
 	"github.com/gomikro/gomikro/query"
 	"github.com/gomikro/gomikro/ref"
 	"github.com/gomikro/gomikro/repo"
@@ -482,7 +481,7 @@ func ClosedORMIsAnError(t *testing.T, h *Harness) {
 // message (a unique violation quotes the duplicate value on MariaDB,
 // SQLite and MongoDB), while the failure itself is logged.
 func MaskedLogHidesValues(t *testing.T, h *Harness) {
-	var buf syncBuffer
+	var buf testdb.Buffer
 	g := h.Open(gomikro.Config{
 		Logger:     slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		MaskParams: true,
@@ -534,22 +533,4 @@ func MaskedLogHidesValues(t *testing.T, h *Harness) {
 			t.Log(line)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

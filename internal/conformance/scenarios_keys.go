@@ -113,9 +113,9 @@ func LargeInLists(t *testing.T, h *Harness) {
 // largeParents is more parents than a driver's parameter limit.
 const largeParents = 70_000
 
-// PopulateLargeKeyLists: populating a relation of 70,000 parents sends
-// one query per relation level (the list bound as one parameter).
-func PopulateLargeKeyLists(t *testing.T, h *Harness) {
+// seedCategories writes 100 root categories and, under them,
+// largeParents-100 leaves.
+func seedCategories(t *testing.T, h *Harness) []*Category {
 	m := h.EM()
 	roots := make([]*Category, 100)
 	for i := range roots {
@@ -126,6 +126,13 @@ func PopulateLargeKeyLists(t *testing.T, h *Harness) {
 		must(t, m.Persist(&Category{Name: fmt.Sprint("leaf", i), Parent: ref.To(roots[i%len(roots)])}))
 	}
 	must(t, m.Flush(h.Ctx))
+	return roots
+}
+
+// PopulateLargeKeyLists: populating a relation of 70,000 parents sends
+// one query per relation level (the list bound as one parameter).
+func PopulateLargeKeyLists(t *testing.T, h *Harness) {
+	roots := seedCategories(t, h)
 
 	// All 70,000 categories and their children: one query for the list.
 	m2 := h.EM()
@@ -154,16 +161,7 @@ func PopulateLargeKeyLists(t *testing.T, h *Harness) {
 // PopulateLargeKeyListsTwoLevels: populating two levels from 100 roots,
 // the second level for 69,900 parents, sends one query per level.
 func PopulateLargeKeyListsTwoLevels(t *testing.T, h *Harness) {
-	m := h.EM()
-	roots := make([]*Category, 100)
-	for i := range roots {
-		roots[i] = &Category{Name: fmt.Sprint("root", i)}
-		must(t, m.Persist(roots[i]))
-	}
-	for i := range largeParents - len(roots) {
-		must(t, m.Persist(&Category{Name: fmt.Sprint("leaf", i), Parent: ref.To(roots[i%len(roots)])}))
-	}
-	must(t, m.Flush(h.Ctx))
+	roots := seedCategories(t, h)
 
 	m2 := h.EM()
 	before := h.Count()

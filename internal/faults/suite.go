@@ -307,12 +307,8 @@ func (r *run) state(ctx context.Context, k int) state {
 
 type expect int
 
-const (
-	anyOutcome expect = iota
-	// mustCommit: the server committed; a backend that resolves must say
-	// so.
-	mustCommit
-)
+// mustCommit: the server committed; a backend that resolves must say so.
+const mustCommit expect = 1
 
 // trial runs one fault: fault arms it and returns the context the flush
 // runs in and a function that disarms it.

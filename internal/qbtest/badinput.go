@@ -1,15 +1,14 @@
 package qbtest
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/testdb"
 	"github.com/gomikro/gomikro/query"
 	"github.com/gomikro/gomikro/ref"
 	"github.com/gomikro/gomikro/sqlem"
@@ -250,7 +249,7 @@ type notFilter struct{ query.Filter }
 // statements stay out of the log, also where the server copies them
 // into its message (a duplicate key, a value of the wrong type).
 func maskedErrors(e *env) {
-	var buf lockedBuffer
+	var buf testdb.Buffer
 	orm := e.open(gomikro.Config{
 		Logger:     slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		MaskParams: true,
@@ -281,22 +280,4 @@ func maskedErrors(e *env) {
 			e.t.Fatalf("the masked log holds %q:\n%s", leak, out)
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for concurrent writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
