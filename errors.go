@@ -70,9 +70,15 @@ func (e *OptimisticLockError) Is(target error) bool { return target == ErrOptimi
 // ValidationError reports a misuse of the API, with what to do instead.
 type ValidationError struct {
 	Msg string
+	// Err, when set, is a sentinel the error also matches (errors.Is),
+	// such as query.ErrUnknownProperty for a property that does not exist.
+	Err error
 }
 
 func (e *ValidationError) Error() string { return "gomikro: " + e.Msg }
+
+// Unwrap returns Err.
+func (e *ValidationError) Unwrap() error { return e.Err }
 
 // ConstraintError reports a statement the database refused because of a
 // constraint or a value that does not fit; Kind is one of the sentinel

@@ -13,7 +13,7 @@ import (
 type Todo struct {
 	ID    int64  `orm:"pk"`
 	Title string `orm:"length=100"`
-	Done  bool   `orm:"default=false"`
+	Done  *bool  `orm:"nullable=false,default=false"`
 }
 
 // An application's main calls cli.Main with its entities; Run is the

@@ -11,6 +11,7 @@ import (
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/query"
 	"github.com/gomikro/gomikro/tracking"
 )
 
@@ -110,11 +111,9 @@ func (m *EntityManager) Assign(entity any, data map[string]any) error {
 func (m *EntityManager) assign(e *meta.Entity, obj unsafe.Pointer, data map[string]any) error {
 	keys := make([]string, 0, len(data))
 	for k := range data {
-		f, ok := e.Field(k)
-		if !ok {
-			return &gomikro.ValidationError{Msg: fmt.Sprintf("Assign: %s has no property %q", e.Name, k)}
+		if _, ok := e.Field(k); !ok {
+			return &gomikro.ValidationError{Msg: fmt.Sprintf("Assign: %s has no property %q", e.Name, k), Err: query.ErrUnknownProperty}
 		}
-		_ = f
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -163,8 +163,11 @@ func checkPopulate(e *meta.Entity, paths []string) error {
 		cur := e
 		for _, seg := range strings.Split(p, ".") {
 			f, ok := cur.Field(seg)
-			if !ok || f.Rel == nil {
-				return fmt.Errorf("gomikro: Populate(%q): %s has no relation %q", p, cur.Name, seg)
+			if !ok {
+				return fmt.Errorf("gomikro: Populate(%q): %s has no property %q: %w", p, cur.Name, seg, query.ErrUnknownProperty)
+			}
+			if f.Rel == nil {
+				return fmt.Errorf("gomikro: Populate(%q): %s.%s is not a relation", p, cur.Name, f.Name)
 			}
 			cur = f.Rel.Target
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/query"
 )
 
 // FindOption configures a find.
@@ -52,8 +53,11 @@ func (o *findOptions) order(e *meta.Entity) ([]Order, error) {
 		desc := strings.HasPrefix(s, "-")
 		name := strings.TrimPrefix(s, "-")
 		f, ok := e.Field(name)
-		if !ok || f.Column == "" {
-			return nil, fmt.Errorf("gomikro: OrderBy: %s has no column property %q", e.Name, name)
+		if !ok {
+			return nil, fmt.Errorf("gomikro: OrderBy: %s has no property %q: %w", e.Name, name, query.ErrUnknownProperty)
+		}
+		if f.Column == "" {
+			return nil, fmt.Errorf("gomikro: OrderBy: %s.%s has no column to sort by (a collection or an inverse side)", e.Name, f.Name)
 		}
 		out = append(out, Order{Field: f, Desc: desc})
 	}

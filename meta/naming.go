@@ -12,16 +12,23 @@ type NamingStrategy interface {
 	TableName(entity string) string
 	// ColumnName names the column of a scalar field from its Go field name.
 	ColumnName(field string) string
-	// JoinColumnName names the foreign-key column of an m:1 or owning 1:1
-	// field that references the target's primary-key column pkColumn.
-	JoinColumnName(field, pkColumn string) string
+	// JoinColumnName names a foreign-key column that references the
+	// primary-key column pkColumn of another table. For an m:1 or owning
+	// 1:1 reference, owner is the Go name of the reference field; for the
+	// two columns of an m:n pivot table, owner is the table name of the
+	// side the column references.
+	JoinColumnName(owner, pkColumn string) string
 	// PivotTableName names the pivot table of an owning m:n field.
 	PivotTableName(ownerTable, field string) string
 }
 
 // SnakeCase is the default NamingStrategy: Go names in snake_case
 // (BookTag → book_tag, CreatedAt → created_at, Author → author_id,
-// Book.Tags → book_tags).
+// Book.Tags → book_tags). A foreign-key column is the owner's snake_case
+// form, "_", and the referenced key column (MikroORM's joinColumnName),
+// except that a key column that already begins with that form is used as
+// it is: a reference Artist to a key column artist_id is artist_id, not
+// artist_artist_id.
 type SnakeCase struct{}
 
 // TableName implements NamingStrategy.
@@ -31,8 +38,12 @@ func (SnakeCase) TableName(entity string) string { return ToSnake(entity) }
 func (SnakeCase) ColumnName(field string) string { return ToSnake(field) }
 
 // JoinColumnName implements NamingStrategy.
-func (SnakeCase) JoinColumnName(field, pkColumn string) string {
-	return ToSnake(field) + "_" + pkColumn
+func (SnakeCase) JoinColumnName(owner, pkColumn string) string {
+	base := ToSnake(owner)
+	if pkColumn == base || strings.HasPrefix(pkColumn, base+"_") {
+		return pkColumn
+	}
+	return base + "_" + pkColumn
 }
 
 // PivotTableName implements NamingStrategy.

@@ -353,6 +353,12 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 				}
 				return nil, fieldErr(e.Name, f.Name, "default=%s: %v", v, err)
 			}
+			if zeroTrap(f) {
+				return nil, fieldErr(e.Name, f.Name, "default=%s on a plain %s makes an explicit %s impossible to write "+
+					"(a zero field is left out of the INSERT, so the database default replaces it): "+
+					"declare it as *%s or sql.Null[%s] (nil or !Valid takes the default), or drop default=",
+					f.Default.Value, ft, zeroText(ft), ft, ft)
+			}
 		}
 	} else {
 		if f.Rel.Collection && f.PK {
@@ -377,6 +383,32 @@ func positive(s string) (int, error) {
 		err = fmt.Errorf("must be positive")
 	}
 	return n, err
+}
+
+// zeroTrap reports whether a default on f would silently replace an
+// explicit zero: the field is a plain bool, number or string, whose zero
+// is a value a caller may mean. (A time.Time with default=now is not: its
+// zero, year 1, is taken to mean "not set".)
+func zeroTrap(f *Field) bool {
+	if f.Storage != StorePlain || f.Default == nil || f.Default.Now {
+		return false
+	}
+	switch f.Type {
+	case TypeBool, TypeInt16, TypeInt32, TypeInt64, TypeFloat32, TypeFloat64, TypeDecimal, TypeString:
+		return true
+	}
+	return false
+}
+
+// zeroText names the zero value of t for messages.
+func zeroText(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Bool:
+		return "false"
+	case reflect.String:
+		return `""`
+	}
+	return "0"
 }
 
 func checkDefault(f *Field) error {

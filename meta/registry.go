@@ -191,11 +191,12 @@ func (r *Registry) resolve(p pending) error {
 		if pv.Table == "" {
 			pv.Table = r.naming.PivotTableName(e.Table, f.Name)
 		}
-		pv.OwnerColumn = r.naming.JoinColumnName(e.Name, e.PK[0].Column)
-		pv.TargetColumn = r.naming.JoinColumnName(target.Name, target.PK[0].Column)
+		// Named from the tables (table= included), not the Go types.
+		pv.OwnerColumn = r.naming.JoinColumnName(e.Table, e.PK[0].Column)
+		pv.TargetColumn = r.naming.JoinColumnName(target.Table, target.PK[0].Column)
 		if pv.OwnerColumn == pv.TargetColumn {
-			pv.OwnerColumn = r.naming.JoinColumnName(e.Name+"1", e.PK[0].Column)
-			pv.TargetColumn = r.naming.JoinColumnName(target.Name+"2", target.PK[0].Column)
+			pv.OwnerColumn = r.naming.JoinColumnName(e.Table+"1", e.PK[0].Column)
+			pv.TargetColumn = r.naming.JoinColumnName(target.Table+"2", target.PK[0].Column)
 		}
 		rl.Pivot = pv
 		r.pivots = append(r.pivots, pv)

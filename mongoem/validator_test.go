@@ -49,7 +49,7 @@ type vEverything struct {
 	At       time.Time
 	When     *time.Time
 	Created  time.Time `orm:"default=now"`
-	Status   string    `orm:"default=new"`
+	Status   *string   `orm:"nullable=false,default=new"`
 	Version  int64     `orm:"version"`
 	OID      bson.ObjectID
 	NullStr  sql.NullString

@@ -14,7 +14,7 @@ type B000 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -25,7 +25,7 @@ type B001 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -37,7 +37,7 @@ type B002 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -50,7 +50,7 @@ type B003 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -63,7 +63,7 @@ type B004 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -76,7 +76,7 @@ type B005 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -89,7 +89,7 @@ type B006 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -102,7 +102,7 @@ type B007 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -115,7 +115,7 @@ type B008 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -128,7 +128,7 @@ type B009 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -141,7 +141,7 @@ type B010 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -154,7 +154,7 @@ type B011 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -167,7 +167,7 @@ type B012 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -180,7 +180,7 @@ type B013 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -193,7 +193,7 @@ type B014 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -206,7 +206,7 @@ type B015 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -219,7 +219,7 @@ type B016 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -232,7 +232,7 @@ type B017 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -245,7 +245,7 @@ type B018 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -258,7 +258,7 @@ type B019 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -271,7 +271,7 @@ type B020 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -284,7 +284,7 @@ type B021 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -297,7 +297,7 @@ type B022 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -310,7 +310,7 @@ type B023 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -323,7 +323,7 @@ type B024 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -336,7 +336,7 @@ type B025 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -349,7 +349,7 @@ type B026 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -362,7 +362,7 @@ type B027 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -375,7 +375,7 @@ type B028 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -388,7 +388,7 @@ type B029 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -401,7 +401,7 @@ type B030 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -414,7 +414,7 @@ type B031 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -427,7 +427,7 @@ type B032 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -440,7 +440,7 @@ type B033 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -453,7 +453,7 @@ type B034 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -466,7 +466,7 @@ type B035 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -479,7 +479,7 @@ type B036 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -492,7 +492,7 @@ type B037 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -505,7 +505,7 @@ type B038 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -518,7 +518,7 @@ type B039 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -531,7 +531,7 @@ type B040 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -544,7 +544,7 @@ type B041 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -557,7 +557,7 @@ type B042 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -570,7 +570,7 @@ type B043 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -583,7 +583,7 @@ type B044 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -596,7 +596,7 @@ type B045 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -609,7 +609,7 @@ type B046 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -622,7 +622,7 @@ type B047 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -635,7 +635,7 @@ type B048 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -648,7 +648,7 @@ type B049 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -661,7 +661,7 @@ type B050 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -674,7 +674,7 @@ type B051 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -687,7 +687,7 @@ type B052 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -700,7 +700,7 @@ type B053 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -713,7 +713,7 @@ type B054 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -726,7 +726,7 @@ type B055 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -739,7 +739,7 @@ type B056 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -752,7 +752,7 @@ type B057 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -765,7 +765,7 @@ type B058 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -778,7 +778,7 @@ type B059 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -791,7 +791,7 @@ type B060 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -804,7 +804,7 @@ type B061 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -817,7 +817,7 @@ type B062 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -830,7 +830,7 @@ type B063 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -843,7 +843,7 @@ type B064 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -856,7 +856,7 @@ type B065 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -869,7 +869,7 @@ type B066 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -882,7 +882,7 @@ type B067 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -895,7 +895,7 @@ type B068 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -908,7 +908,7 @@ type B069 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -921,7 +921,7 @@ type B070 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -934,7 +934,7 @@ type B071 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -947,7 +947,7 @@ type B072 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -960,7 +960,7 @@ type B073 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -973,7 +973,7 @@ type B074 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -986,7 +986,7 @@ type B075 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -999,7 +999,7 @@ type B076 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1012,7 +1012,7 @@ type B077 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1025,7 +1025,7 @@ type B078 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1038,7 +1038,7 @@ type B079 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1051,7 +1051,7 @@ type B080 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1064,7 +1064,7 @@ type B081 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1077,7 +1077,7 @@ type B082 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1090,7 +1090,7 @@ type B083 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1103,7 +1103,7 @@ type B084 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1116,7 +1116,7 @@ type B085 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1129,7 +1129,7 @@ type B086 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1142,7 +1142,7 @@ type B087 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1155,7 +1155,7 @@ type B088 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1168,7 +1168,7 @@ type B089 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1181,7 +1181,7 @@ type B090 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1194,7 +1194,7 @@ type B091 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1207,7 +1207,7 @@ type B092 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1220,7 +1220,7 @@ type B093 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1233,7 +1233,7 @@ type B094 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1246,7 +1246,7 @@ type B095 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1259,7 +1259,7 @@ type B096 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1272,7 +1272,7 @@ type B097 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1285,7 +1285,7 @@ type B098 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1298,7 +1298,7 @@ type B099 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1311,7 +1311,7 @@ type B100 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1324,7 +1324,7 @@ type B101 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1337,7 +1337,7 @@ type B102 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1350,7 +1350,7 @@ type B103 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1363,7 +1363,7 @@ type B104 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1376,7 +1376,7 @@ type B105 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1389,7 +1389,7 @@ type B106 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1402,7 +1402,7 @@ type B107 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1415,7 +1415,7 @@ type B108 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1428,7 +1428,7 @@ type B109 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1441,7 +1441,7 @@ type B110 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1454,7 +1454,7 @@ type B111 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1467,7 +1467,7 @@ type B112 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1480,7 +1480,7 @@ type B113 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1493,7 +1493,7 @@ type B114 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1506,7 +1506,7 @@ type B115 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1519,7 +1519,7 @@ type B116 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1532,7 +1532,7 @@ type B117 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1545,7 +1545,7 @@ type B118 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1558,7 +1558,7 @@ type B119 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1571,7 +1571,7 @@ type B120 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1584,7 +1584,7 @@ type B121 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1597,7 +1597,7 @@ type B122 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1610,7 +1610,7 @@ type B123 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1623,7 +1623,7 @@ type B124 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1636,7 +1636,7 @@ type B125 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1649,7 +1649,7 @@ type B126 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1662,7 +1662,7 @@ type B127 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1675,7 +1675,7 @@ type B128 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1688,7 +1688,7 @@ type B129 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1701,7 +1701,7 @@ type B130 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1714,7 +1714,7 @@ type B131 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1727,7 +1727,7 @@ type B132 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1740,7 +1740,7 @@ type B133 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1753,7 +1753,7 @@ type B134 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1766,7 +1766,7 @@ type B135 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1779,7 +1779,7 @@ type B136 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1792,7 +1792,7 @@ type B137 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1805,7 +1805,7 @@ type B138 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1818,7 +1818,7 @@ type B139 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1831,7 +1831,7 @@ type B140 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1844,7 +1844,7 @@ type B141 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1857,7 +1857,7 @@ type B142 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1870,7 +1870,7 @@ type B143 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1883,7 +1883,7 @@ type B144 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1896,7 +1896,7 @@ type B145 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1909,7 +1909,7 @@ type B146 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1922,7 +1922,7 @@ type B147 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1935,7 +1935,7 @@ type B148 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1948,7 +1948,7 @@ type B149 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1961,7 +1961,7 @@ type B150 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1974,7 +1974,7 @@ type B151 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -1987,7 +1987,7 @@ type B152 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2000,7 +2000,7 @@ type B153 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2013,7 +2013,7 @@ type B154 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2026,7 +2026,7 @@ type B155 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2039,7 +2039,7 @@ type B156 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2052,7 +2052,7 @@ type B157 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2065,7 +2065,7 @@ type B158 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2078,7 +2078,7 @@ type B159 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2091,7 +2091,7 @@ type B160 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2104,7 +2104,7 @@ type B161 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2117,7 +2117,7 @@ type B162 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2130,7 +2130,7 @@ type B163 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2143,7 +2143,7 @@ type B164 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2156,7 +2156,7 @@ type B165 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2169,7 +2169,7 @@ type B166 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2182,7 +2182,7 @@ type B167 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2195,7 +2195,7 @@ type B168 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2208,7 +2208,7 @@ type B169 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2221,7 +2221,7 @@ type B170 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2234,7 +2234,7 @@ type B171 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2247,7 +2247,7 @@ type B172 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2260,7 +2260,7 @@ type B173 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2273,7 +2273,7 @@ type B174 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2286,7 +2286,7 @@ type B175 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2299,7 +2299,7 @@ type B176 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2312,7 +2312,7 @@ type B177 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2325,7 +2325,7 @@ type B178 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2338,7 +2338,7 @@ type B179 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2351,7 +2351,7 @@ type B180 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2364,7 +2364,7 @@ type B181 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2377,7 +2377,7 @@ type B182 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2390,7 +2390,7 @@ type B183 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2403,7 +2403,7 @@ type B184 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2416,7 +2416,7 @@ type B185 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2429,7 +2429,7 @@ type B186 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2442,7 +2442,7 @@ type B187 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2455,7 +2455,7 @@ type B188 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2468,7 +2468,7 @@ type B189 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2481,7 +2481,7 @@ type B190 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2494,7 +2494,7 @@ type B191 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2507,7 +2507,7 @@ type B192 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2520,7 +2520,7 @@ type B193 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2533,7 +2533,7 @@ type B194 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2546,7 +2546,7 @@ type B195 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2559,7 +2559,7 @@ type B196 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2572,7 +2572,7 @@ type B197 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2585,7 +2585,7 @@ type B198 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any
@@ -2598,7 +2598,7 @@ type B199 struct {
 	Name   string  `orm:"length=80,index"`
 	Code   string  `orm:"unique,length=20"`
 	Amount float64 `orm:"precision=12,scale=2"`
-	Count  int32   `orm:"default=0"`
+	Count  *int32  `orm:"nullable=false,default=0"`
 	Note   *string
 	At     time.Time `orm:"default=now"`
 	Data   map[string]any

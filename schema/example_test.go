@@ -19,7 +19,7 @@ type NoteV2 struct {
 	ID    int64    `orm:"pk"`
 	Title string   `orm:"length=80"`
 	Body  string   `orm:"renamedFrom=text"`
-	Stars int      `orm:"default=0"`
+	Stars *int     `orm:"nullable=false,default=0"`
 }
 
 // The database has a table note(id, title, text); the entities rename

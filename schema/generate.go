@@ -102,8 +102,8 @@ func (s *Syncer) GenerateEntities(ctx context.Context, pkg string) ([]byte, erro
 				goType = "ref.Ref[" + typeName[target.Name] + "]"
 				imports["github.com/gomikro/gomikro/ref"] = true
 				pkCol := target.PrimaryKey.Parts[0].C.Name
-				if base, ok := strings.CutSuffix(c.Name, "_"+pkCol); ok && base != "" && naming.JoinColumnName(goName(base), pkCol) == c.Name {
-					field = goName(base)
+				if base, ok := refFieldName(naming, c.Name, pkCol); ok {
+					field = base
 				} else {
 					tags = append(tags, "column="+c.Name)
 				}
@@ -147,6 +147,12 @@ func (s *Syncer) GenerateEntities(ctx context.Context, pkg string) ([]byte, erro
 				tags = append(tags, typeTags...)
 				if d := defaultTag(c); d != "" {
 					tags = append(tags, d)
+					// A default on a plain bool, number or string would
+					// replace an explicit zero: nil takes the default.
+					if d != "default=now" && !strings.HasPrefix(goType, "*") && plainGoScalar(goType) {
+						goType = "*" + goType
+						tags = append(tags[:len(tags)-1], "nullable=false", d)
+					}
 				}
 			}
 			tags = append(tags, uniq[c.Name]...)
@@ -191,6 +197,36 @@ func (s *Syncer) GenerateEntities(ctx context.Context, pkg string) ([]byte, erro
 		return out.Bytes(), fmt.Errorf("gomikro: generate-entities: %w", err)
 	}
 	return src, nil
+}
+
+// refFieldName finds the reference field whose join column, under
+// naming, is col (referencing the key column pkCol): the shortest
+// underscore-separated prefix of col that names it (author_id → Author;
+// artist_id → Artist when the key column is artist_id itself).
+func refFieldName(naming meta.NamingStrategy, col, pkCol string) (string, bool) {
+	for i := 0; i < len(col); i++ {
+		if col[i] != '_' && i != len(col)-1 {
+			continue
+		}
+		base := col[:i]
+		if i == len(col)-1 {
+			base = col
+		}
+		if base != "" && naming.JoinColumnName(goName(base), pkCol) == col {
+			return goName(base), true
+		}
+	}
+	return "", false
+}
+
+// plainGoScalar reports whether the generated Go type is a plain bool,
+// number or string.
+func plainGoScalar(t string) bool {
+	switch t {
+	case "bool", "string", "int16", "int32", "int64", "float32", "float64":
+		return true
+	}
+	return false
 }
 
 // indexTag is "unique"/"index" when the index has the name CreateSQL

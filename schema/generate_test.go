@@ -60,15 +60,15 @@ type Orders struct {
 	ID       int64 `orm:"pk"`
 	Customer ref.Ref[Customer]
 	Placed   time.Time
-	Status   string `orm:"length=16,default=new"`
-	Version  int32  `orm:"version"`
+	Status   *string `orm:"nullable=false,length=16,default=new"`
+	Version  int32   `orm:"version"`
 }
 
 type OrderLine struct {
 	Order     ref.Ref[Orders] `orm:"pk,onDelete=cascade"`
 	LineNo    int32           `orm:"pk"`
 	Product   ref.Ref[Product]
-	Qty       int32   `orm:"default=1"`
+	Qty       *int32  `orm:"nullable=false,default=1"`
 	UnitPrice float64 `orm:"precision=10,scale=2"`
 }
 
@@ -85,7 +85,7 @@ type Review struct {
 	Customer ref.Ref[Customer] `orm:"pk"`
 	Stars    int16
 	Body     *string
-	Flagged  bool `orm:"default=false"`
+	Flagged  *bool `orm:"nullable=false,default=false"`
 }
 
 type Warehouse struct {
@@ -181,6 +181,9 @@ func TestGenerateEntitiesRoundTrip(t *testing.T) {
 			"unique=uq_shipment_tracking",
 			"Order ref.Ref[Orders] `orm:\"1:1",
 			"type ProductTags struct",
+			// Defaults on plain scalars come out as pointers (nil takes the default).
+			"Qty *int32 `orm:\"nullable=false,default=1\"`",
+			"Flagged *bool `orm:\"nullable=false,default=false\"`",
 		} {
 			if !strings.Contains(strings.Join(strings.Fields(string(src)), " "), strings.Join(strings.Fields(want), " ")) {
 				t.Errorf("generated code lacks %s", want)

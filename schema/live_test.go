@@ -123,13 +123,13 @@ type AllTypes struct {
 	JL       []string
 	Tag      TextKey
 	OID      bson.ObjectID
-	DefS     string           `orm:"default=it's fine"`
-	DefI     int              `orm:"default=10"`
-	DefF     float64          `orm:"default=1.5"`
-	DefB     bool             `orm:"default=true"`
-	DefBF    bool             `orm:"default=false"`
+	DefS     *string          `orm:"nullable=false,default=it's fine"`
+	DefI     *int             `orm:"nullable=false,default=10"`
+	DefF     *float64         `orm:"nullable=false,default=1.5"`
+	DefB     *bool            `orm:"nullable=false,default=true"`
+	DefBF    *bool            `orm:"nullable=false,default=false"`
 	DefNow   time.Time        `orm:"default=now"`
-	DefVS    string           `orm:"length=10,default=x"`
+	DefVS    *string          `orm:"nullable=false,length=10,default=x"`
 	Uniq     string           `orm:"unique"`
 	UA       string           `orm:"unique=uq_alltypes_pair,length=20"`
 	UB       int              `orm:"unique=uq_alltypes_pair"`

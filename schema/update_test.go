@@ -47,7 +47,7 @@ type AuthorV2 struct {
 	Name  string   `orm:"length=200"`
 	Nick  *string  `orm:"length=20"`
 	Email string   `orm:"length=100,renamedFrom=mail,index"`
-	Score int      `orm:"default=5"`
+	Score *int     `orm:"nullable=false,default=5"`
 }
 
 type BookV2 struct {
@@ -280,7 +280,7 @@ type AuthorV3 struct {
 	Name  string   `orm:"length=50"`
 	Nick  *string  `orm:"length=20"`
 	Email string   `orm:"length=100,index"`
-	Score int16    `orm:"default=5"`
+	Score *int16   `orm:"nullable=false,default=5"`
 }
 
 // TestNarrowingHeldBack: a shorter varchar and a smaller integer are

@@ -1,6 +1,7 @@
 package tracking
 
 import (
+	"database/sql"
 	"encoding"
 	"fmt"
 	"math"
@@ -180,6 +181,13 @@ func Assign(f *meta.Field, obj unsafe.Pointer, v any) error {
 		nv := reflect.New(dst.Type().Elem())
 		nv.Elem().Set(cv)
 		dst.Set(nv)
+		return nil
+	}
+	if sc, ok := dst.Addr().Interface().(sql.Scanner); ok && f.Storage == meta.StoreValuer {
+		// sql.Null[T] and friends, other scanners: as a driver value.
+		if err := sc.Scan(v); err != nil {
+			return fmt.Errorf("%s: cannot assign %T to %s: %w", f, v, dst.Type(), err)
+		}
 		return nil
 	}
 	return fmt.Errorf("%s: cannot assign %T to %s", f, v, dst.Type())

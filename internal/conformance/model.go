@@ -67,7 +67,7 @@ type Review struct {
 	Book     ref.Ref[Book]   `orm:"pk"`
 	Reviewer ref.Ref[Author] `orm:"pk"`
 	Stars    int
-	Note     string `orm:"default=none"`
+	Note     *string `orm:"nullable=false,default=none"`
 }
 
 // Category is a self-referencing tree.

@@ -31,9 +31,9 @@ type DDLWriter struct {
 	Email     string `orm:"unique,length=320"`
 	Nick      string `orm:"index"`
 	Bio       *string
-	Motto     string    `orm:"default=it's fine"`
-	Rank      int       `orm:"default=10"`
-	Active    bool      `orm:"default=true"`
+	Motto     *string   `orm:"nullable=false,default=it's fine"`
+	Rank      *int      `orm:"nullable=false,default=10"`
+	Active    *bool     `orm:"nullable=false,default=true"`
 	Joined    time.Time `orm:"default=now"`
 	Prefs     map[string]any
 	Fee       float64 `orm:"precision=8,scale=2"`
