@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
+	"strings"
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
@@ -18,7 +20,16 @@ import (
 // GetReference returns the managed object of type T with primary key id
 // without querying: the object already in the identity map, or a new
 // reference holding only the key (load it with Refresh, or through a
-// ref.Ref's Load).
+// ref.Ref's Load). A composite key is given as a []any of its parts in
+// declaration order, or a map[string]any by property name; a part that
+// is a reference takes the target's key or a pointer to the target.
+//
+// Columns set on a reference that was never loaded are written by the
+// next Flush, as an UPDATE of those columns by key (a column set back to
+// its zero value is not seen: load the entity to write a zero). A
+// versioned entity's reference needs its version set, the version the
+// row is expected to have. Loading the reference later keeps what was
+// set on it, as changes still to flush; Refresh drops them.
 func GetReference[T any](m Manager, id any) (*T, error) {
 	mm, e, err := typed[T](context.Background(), m.manager(), "GetReference")
 	if err != nil {
@@ -35,7 +46,7 @@ func GetReference[T any](m Manager, id any) (*T, error) {
 
 func (m *EntityManager) reference(e *meta.Entity, id any) (unsafe.Pointer, error) {
 	if len(e.PK) != 1 {
-		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): composite primary keys are not supported", e.Name)}
+		return m.compositeReference(e, id)
 	}
 	k, ok := tracking.ValueKey(id)
 	if !ok {
@@ -56,6 +67,89 @@ func (m *EntityManager) reference(e *meta.Entity, id any) (unsafe.Pointer, error
 	m.t.AddRef(e, obj, k, true)
 	m.attach(e, obj, false)
 	return obj, nil
+}
+
+// compositeReference is reference for an entity with a composite key.
+func (m *EntityManager) compositeReference(e *meta.Entity, id any) (unsafe.Pointer, error) {
+	parts, err := keyParts(e, id)
+	if err != nil {
+		return nil, err
+	}
+	obj := m.t.Alloc(e)
+	for i, f := range e.PK {
+		v := parts[i]
+		if v == nil {
+			return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): nil key part %s", e.Name, f.Name)}
+		}
+		if f.Storage != meta.StoreRef {
+			if err := tracking.Assign(f, obj, v); err != nil {
+				return nil, &gomikro.ValidationError{Msg: "GetReference: " + err.Error()}
+			}
+			continue
+		}
+		t := f.Rel.Target
+		var p unsafe.Pointer
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.Type().Elem() == t.Type && !rv.IsNil() {
+			p = rv.UnsafePointer()
+		} else {
+			if r, ok := v.(interface{ ID() any }); ok {
+				v = r.ID()
+			}
+			if p, err = m.reference(t, v); err != nil {
+				return nil, fmt.Errorf("GetReference(%s): key part %s: %w", e.Name, f.Name, err)
+			}
+		}
+		rel.RefAt(f.Ptr(obj)).Ptr = p
+	}
+	k, ok := tracking.KeyOf(e, obj)
+	if !ok {
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): the key %v has a part whose own key is unknown", e.Name, id)}
+	}
+	if en, found := m.t.Lookup(e, k); found {
+		return en.Obj, nil
+	}
+	m.t.AddRef(e, obj, k, true)
+	m.attach(e, obj, false)
+	return obj, nil
+}
+
+// keyParts splits a composite key given as a []any (or any slice) in
+// declaration order, or a map[string]any by property name.
+func keyParts(e *meta.Entity, id any) ([]any, error) {
+	names := make([]string, len(e.PK))
+	for i, f := range e.PK {
+		names[i] = f.Name
+	}
+	want := fmt.Sprintf("a []any{%s} or a map[string]any by property name", strings.Join(names, ", "))
+	if mp, ok := id.(map[string]any); ok {
+		parts := make([]any, len(e.PK))
+		for k, v := range mp {
+			f, ok := e.Field(k)
+			i := slices.Index(e.PK, f)
+			if !ok || i < 0 {
+				return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): %q is not a part of the primary key (%s)", e.Name, k, want), Err: query.ErrUnknownProperty}
+			}
+			parts[i] = v
+		}
+		for i, p := range parts {
+			if p == nil {
+				return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): the key lacks %s (%s)", e.Name, names[i], want)}
+			}
+		}
+		return parts, nil
+	}
+	rv := reflect.ValueOf(id)
+	if !rv.IsValid() || rv.Kind() != reflect.Slice || rv.Type().Elem().Kind() == reflect.Uint8 {
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): a composite primary key is %s, not %T", e.Name, want, id)}
+	}
+	if rv.Len() != len(e.PK) {
+		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("GetReference(%s): %d key parts given, the key has %d (%s)", e.Name, rv.Len(), len(e.PK), want)}
+	}
+	parts := make([]any, rv.Len())
+	for i := range parts {
+		parts[i] = rv.Index(i).Interface()
+	}
+	return parts, nil
 }
 
 // Create builds a new entity of type T from data — a T, a *T, or a
@@ -238,8 +332,8 @@ func (m *EntityManager) relatedFrom(f *meta.Field, v any) (unsafe.Pointer, error
 	return p, nil
 }
 
-// Refresh reloads entity from the database, dropping its unflushed
-// changes. It fails with gomikro.ErrNotFound when the row is gone.
+// Refresh reloads entity from the database (by its primary key, composite
+// keys included), dropping its unflushed changes. It fails with gomikro.ErrNotFound when the row is gone.
 func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	mm, err := m.use(ctx, "Refresh")
 	if err != nil {
@@ -254,11 +348,11 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	if err != nil {
 		return err
 	}
-	if len(e.PK) != 1 {
-		return &gomikro.ValidationError{Msg: fmt.Sprintf("Refresh(%s): composite primary keys are not supported", e.Name)}
+	id, where, err := keyFilter(e, p)
+	if err != nil {
+		return err
 	}
-	id := e.PK[0].Value(p).Interface()
-	objs, err := mm.find(ctx, e, pkFilter(e, id), []FindOption{Refresh()})
+	objs, err := mm.find(ctx, e, where, []FindOption{Refresh()})
 	if err != nil {
 		return err
 	}
@@ -270,4 +364,32 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 		copyKeepingCollections(e, p, objs[0])
 	}
 	return nil
+}
+
+// keyFilter returns the primary key of the entity at p (for messages) and
+// a filter matching its row.
+func keyFilter(e *meta.Entity, p unsafe.Pointer) (any, query.Filter, error) {
+	if len(e.PK) == 1 {
+		id := e.PK[0].Value(p).Interface()
+		return id, pkFilter(e, id), nil
+	}
+	parts := make([]any, len(e.PK))
+	conds := make([]query.Filter, len(e.PK))
+	for i, f := range e.PK {
+		v := f.Value(p).Interface()
+		if f.Storage == meta.StoreRef {
+			r := rel.RefAt(f.Ptr(p))
+			switch {
+			case r.Ptr != nil:
+				v = f.Rel.Target.PK[0].Value(r.Ptr).Interface()
+			case r.ID != nil:
+				v = r.ID
+			default:
+				return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("%s: the key part %s is empty", e.Name, f.Name)}
+			}
+		}
+		parts[i] = v
+		conds[i] = query.Eq(f.Name, v)
+	}
+	return parts, query.And(conds...), nil
 }

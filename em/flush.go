@@ -193,12 +193,13 @@ func changeSets(p *tracking.Plan) []ChangeSet {
 }
 
 // cascadePersist persists new objects reachable from new and managed
-// entities through references and loaded collections.
+// entities (and references that were given some) through references and
+// loaded collections.
 func (m *EntityManager) cascadePersist() error {
 	entries := m.t.Entries()
 	for i := 0; i < len(entries); i++ { // grows while we persist
 		en := entries[i]
-		if en == nil || en.State != tracking.StateNew && en.State != tracking.StateManaged {
+		if en == nil || en.State != tracking.StateNew && en.State != tracking.StateManaged && en.State != tracking.StateRef {
 			continue
 		}
 		for _, f := range en.E.Relations {
@@ -456,7 +457,7 @@ func (m *EntityManager) beforeHooks(ctx context.Context) error {
 			h = meta.HookBeforeCreate
 		case tracking.StateRemoved:
 			h = meta.HookBeforeDelete
-		case tracking.StateManaged:
+		case tracking.StateManaged, tracking.StateRef:
 			if !en.E.Hooks.Has(meta.HookBeforeUpdate) {
 				continue
 			}

@@ -84,10 +84,27 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 	t := h.m.t
 	if en, found := t.Lookup(e, k); found {
 		if en.State == tracking.StateRef || h.refresh && en.State == tracking.StateManaged {
+			// A reference loaded now keeps what was set on it since (as
+			// MikroORM merges): those columns stay changes to flush.
+			var kept unsafe.Pointer
+			var changed []*meta.Field
+			if en.State == tracking.StateRef && !h.refresh {
+				var err error
+				if changed, err = t.Changed(en, nil); err != nil {
+					return nil, err
+				}
+				if len(changed) > 0 {
+					kept = e.New()
+					reflect.NewAt(e.Type, kept).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
+				}
+			}
 			copyKeepingCollections(e, en.Obj, obj)
 			h.m.attach(e, en.Obj, false)
 			if err := t.Loaded(en); err != nil {
 				return nil, err
+			}
+			for _, f := range changed {
+				f.Value(en.Obj).Set(f.Value(kept))
 			}
 			h.loaded = append(h.loaded, loadedObj{e, en.Obj})
 		}

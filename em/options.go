@@ -57,7 +57,7 @@ func (o *findOptions) order(e *meta.Entity) ([]Order, error) {
 			return nil, fmt.Errorf("gomikro: OrderBy: %s has no property %q: %w", e.Name, name, query.ErrUnknownProperty)
 		}
 		if f.Column == "" {
-			return nil, fmt.Errorf("gomikro: OrderBy: %s.%s has no column to sort by (a collection or an inverse side)", e.Name, f.Name)
+			return nil, fmt.Errorf("gomikro: OrderBy(%q): %s.%s has no column to sort by (a collection or an inverse side)", name, e.Name, f.Name)
 		}
 		out = append(out, Order{Field: f, Desc: desc})
 	}

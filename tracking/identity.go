@@ -412,8 +412,15 @@ func (t *Tracker) Clear() {
 
 // Changed appends to buf the columns of the managed entity en that differ
 // from its snapshot.
+//
+// A reference (GetReference, never loaded) is compared with what it was
+// made from: its key, every other column zero. A column set to a non-zero
+// value is a change; one set to its zero value is not seen.
 func (t *Tracker) Changed(en *Entry, buf []*meta.Field) ([]*meta.Field, error) {
-	if en.State != StateManaged || en.Snap == nil {
+	switch {
+	case en.State == StateRef && en.Snap == nil:
+		return t.shape(en.E).refChanged(en, buf)
+	case en.State != StateManaged && en.State != StateRef || en.Snap == nil:
 		return buf, nil
 	}
 	return t.shape(en.E).changed(en, buf)

@@ -110,9 +110,13 @@ func (t *Tracker) Build() (*Plan, error) {
 			news = append(news, en)
 		case StateRemoved:
 			removed = append(removed, en)
-		case StateManaged:
+		case StateManaged, StateRef:
 			var err error
-			buf, err = t.Changed(en, buf[:0])
+			if en.State == StateRef {
+				buf, err = t.planRef(en, buf[:0])
+			} else {
+				buf, err = t.Changed(en, buf[:0])
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -462,7 +466,7 @@ func (p *Plan) Restore() {
 				v.Value(en.Obj).Set(v.Value(en.Snap))
 			}
 			en.Snap = nil
-		case StateManaged:
+		case StateManaged, StateRef:
 			en.E.Version.SetIntAt(en.Obj, s.version)
 		}
 	}

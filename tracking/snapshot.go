@@ -52,6 +52,10 @@ type layout struct {
 	// the key part of references); deep are the other columns.
 	spans    []span
 	deepCols []int
+	// zero is a zero object of the type and zeroJSON the encodings of its
+	// JSON columns: the baseline of a reference that was never loaded.
+	zero     unsafe.Pointer
+	zeroJSON [][]byte
 }
 
 // shape is what one tracker keeps per entity type: the shared layout and
@@ -120,6 +124,13 @@ func newLayout(e *meta.Entity) *layout {
 	for _, f := range e.Relations {
 		if f.Rel.Collection {
 			s.colls = append(s.colls, f)
+		}
+	}
+	s.zero = reflect.New(e.Type).UnsafePointer()
+	s.zeroJSON = make([][]byte, s.nJSON)
+	for _, c := range s.cols {
+		if c.kind == cmpJSON {
+			s.zeroJSON[c.slot], _ = encodeJSON(c.f, c.f.Ptr(s.zero))
 		}
 	}
 	for i, c := range s.cols {

@@ -380,8 +380,21 @@ func UnknownPropertyIsAnError(t *testing.T, h *Harness) {
 	if _, err := em.Find[Book](h.Ctx, m, query.M{"year": query.M{"$between": []int{1, 2}}}); err == nil || !strings.Contains(err.Error(), "$between") {
 		t.Errorf("an unknown operator: %v; want an error naming it", err)
 	}
-	if _, err := em.FindAll[Book](h.Ctx, m, em.OrderBy("-titel")); err == nil || !strings.Contains(err.Error(), "titel") {
-		t.Errorf("OrderBy an unknown property: %v; want an error naming it", err)
+	if _, err := em.FindAll[Book](h.Ctx, m, em.OrderBy("-titel")); !errors.Is(err, query.ErrUnknownProperty) || !strings.Contains(err.Error(), "titel") {
+		t.Errorf("OrderBy an unknown property: %v; want ErrUnknownProperty naming it", err)
+	}
+	for _, p := range []string{"Nope", "Author.Nope"} {
+		if _, err := em.FindAll[Book](h.Ctx, m, em.Populate(p)); !errors.Is(err, query.ErrUnknownProperty) {
+			t.Errorf("Populate(%q): %v; want ErrUnknownProperty", p, err)
+		}
+	}
+	if b, err := em.FindOne[Book](h.Ctx, m, nil); err != nil || b == nil {
+		t.Fatalf("a book: %v", err)
+	} else if err := m.Assign(b, map[string]any{"titel": "x"}); !errors.Is(err, query.ErrUnknownProperty) || !strings.Contains(err.Error(), "titel") {
+		t.Errorf("Assign an unknown property: %v; want ErrUnknownProperty naming it", err)
+	}
+	if _, err := em.Create[Book](m, map[string]any{"titel": "x"}); !errors.Is(err, query.ErrUnknownProperty) {
+		t.Errorf("Create with an unknown property: %v; want ErrUnknownProperty", err)
 	}
 	if _, err := em.FindAll[Author](h.Ctx, m, em.OrderBy("books")); err == nil {
 		t.Error("OrderBy a collection succeeded")
