@@ -129,6 +129,8 @@ type Field struct {
 	RenamedFrom string
 
 	noAutoIncrement bool
+	// kind is the column kind a ColumnKinder value type declared.
+	kind *string
 }
 
 // Default is a column default.

@@ -2,6 +2,7 @@ package meta_test
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,78 @@ func TestJoinColumnNames(t *testing.T) {
 		if got := (meta.SnakeCase{}).JoinColumnName(tc.owner, tc.pk); got != tc.want {
 			t.Errorf("JoinColumnName(%q, %q) = %q, want %q", tc.owner, tc.pk, got, tc.want)
 		}
+	}
+}
+
+// Kinded is a struct driver.Valuer that declares its column kind.
+type Kinded struct{ N int64 }
+
+func (k Kinded) Value() (driver.Value, error) { return k.N, nil }
+func (k *Kinded) Scan(any) error              { return nil }
+func (k *Kinded) ColumnKind() string          { return "int64" }
+
+type Dec struct{ S string }
+
+func (d Dec) Value() (driver.Value, error) { return d.S, nil }
+func (d *Dec) Scan(any) error              { return nil }
+func (Dec) ColumnKind() string             { return "decimal(12,3)" }
+
+type Short struct{ S string }
+
+func (d Short) Value() (driver.Value, error) { return d.S, nil }
+func (d *Short) Scan(any) error              { return nil }
+func (Short) ColumnKind() string             { return "varchar(20)" }
+
+type Wrong struct{ S string }
+
+func (d Wrong) Value() (driver.Value, error) { return d.S, nil }
+func (d *Wrong) Scan(any) error              { return nil }
+func (Wrong) ColumnKind() string             { return "uuid" }
+
+type KindedEntity struct {
+	ID    int64 `orm:"pk"`
+	K     Kinded
+	D     Dec
+	S     Short
+	S2    Short  `orm:"length=5"`
+	Typed Opaque `orm:"type=bigint"`
+}
+
+type WrongKind struct {
+	ID int64 `orm:"pk"`
+	W  Wrong
+}
+
+// TestColumnKind: a Valuer declares its column through ColumnKind; an
+// unknown kind, or a struct Valuer without one, fails Open naming the field.
+func TestColumnKind(t *testing.T) {
+	reg, err := meta.NewRegistry(nil, KindedEntity{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := entity(t, reg, KindedEntity{})
+	for _, tc := range []struct {
+		name      string
+		typ       meta.Type
+		length, p int
+		s         int
+	}{
+		{"K", meta.TypeInt64, 0, 0, 0},
+		{"D", meta.TypeDecimal, 0, 12, 3},
+		{"S", meta.TypeString, 20, 0, 0},
+		{"S2", meta.TypeString, 5, 0, 0},
+		{"Typed", meta.TypeString, 0, 0, 0},
+	} {
+		f := field(t, e, tc.name)
+		if f.Type != tc.typ || f.Length != tc.length || f.Precision != tc.p || f.Scale != tc.s || f.Storage != meta.StoreValuer {
+			t.Errorf("%s: type %s length %d numeric(%d,%d) storage %d", tc.name, f.Type, f.Length, f.Precision, f.Scale, f.Storage)
+		}
+	}
+	if got := field(t, e, "Typed").ColumnType; got != "bigint" {
+		t.Errorf("Typed column type %q", got)
+	}
+	_, err = meta.NewRegistry(nil, WrongKind{})
+	if err == nil || !strings.Contains(err.Error(), "WrongKind.W") || !strings.Contains(err.Error(), `"uuid"`) || !strings.Contains(err.Error(), "varchar(N)") {
+		t.Errorf("an unknown kind: %v", err)
 	}
 }

@@ -98,6 +98,25 @@ type Money struct{ Cents int64 }
 func (m Money) Value() (driver.Value, error) { return fmt.Sprint(m.Cents), nil }
 func (m *Money) Scan(any) error              { return nil }
 
+// ColumnKind declares Money's column: it stores its text.
+func (Money) ColumnKind() string { return "string" }
+
+// Opaque is a struct driver.Valuer that declares no column kind.
+type Opaque struct{ X int64 }
+
+func (o Opaque) Value() (driver.Value, error) { return o.X, nil }
+func (o *Opaque) Scan(any) error              { return nil }
+
+type BadOpaque struct {
+	ID  int64 `orm:"pk"`
+	Val Opaque
+}
+
+type TypedOpaque struct {
+	ID  int64  `orm:"pk"`
+	Val Opaque `orm:"type=bigint"`
+}
+
 type Address struct {
 	Street, City string
 }
@@ -298,6 +317,7 @@ func TestNewRegistryErrors(t *testing.T) {
 		{"scale without precision", []any{BadScale{}}, "BadScale.Price", "precision"},
 		{"default=now on a string", []any{BadNow{}}, "BadNow.Stamp", "default=now: "},
 		{"bad default number", []any{BadDefaultNumber{}}, "BadDefaultNumber.Year", "nineteen"},
+		{"a Valuer of no column kind", []any{BadOpaque{}}, "BadOpaque.Val", "ColumnKind() string"},
 		{"onDelete=set null on a NOT NULL ref", []any{BadSetNull{}, Author{}, Book{}, Tag{}}, "BadSetNull.Parent", "set null"},
 	}
 	for _, tt := range tests {

@@ -327,6 +327,20 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 		f.Storage, f.Type = StoreJSON, TypeJSON
 	}
 	if f.Rel == nil {
+		if f.kind != nil {
+			if err := applyKind(f, *f.kind); err != nil {
+				return nil, fieldErr(e.Name, f.Name, "%s.ColumnKind() = %q: %v", ft, *f.kind, err)
+			}
+		}
+		if f.Type == TypeInvalid && f.Storage == StoreValuer {
+			if f.ColumnType == "" {
+				return nil, fieldErr(e.Name, f.Name, "%s is a driver.Valuer whose column type cannot be told from its Go type (%s): "+
+					"give %s a method `ColumnKind() string` returning the portable kind it stores "+
+					"(bool, int16, int32, int64, float32, float64, decimal(P,S), string, varchar(N), bytes, time, json), "+
+					"or tag the field `orm:\"type=SQLTYPE\"`", ft, ft.Kind(), ft)
+			}
+			f.Type = TypeString // the column is the type= one; values travel as the valuer gives them
+		}
 		if f.Type == TypeInvalid {
 			return nil, fieldErr(e.Name, f.Name, "unsupported Go type %s (use `orm:\"json\"` or a driver.Valuer)", ft)
 		}
@@ -510,10 +524,15 @@ func classify(f *Field, t reflect.Type) {
 				f.Type = plainType(inner)
 				return
 			}
-			f.Type = plainType(t)
-			if f.Type == TypeInvalid {
-				f.Type = TypeString
+			if kind, ok := declaredKind(t); ok {
+				f.kind = kind
+				return
 			}
+			f.Type = plainType(t)
+			if f.Type == TypeInvalid && t.Implements(textMarshalerType) {
+				f.Type = TypeString // a type with a text form stores its text
+			}
+			// Otherwise TypeInvalid: parseField asks for a declared kind.
 			return
 		}
 	}
@@ -549,6 +568,81 @@ func classify(f *Field, t reflect.Type) {
 		f.Storage, f.Type = StoreJSON, TypeJSON
 		f.Nullable = t.Kind() != reflect.Struct && t.Kind() != reflect.Array
 	}
+}
+
+// ColumnKinder is implemented by a custom value type (a driver.Valuer
+// whose *T is an sql.Scanner) that declares the kind of column it is
+// stored in, in portable terms every dialect maps to its own type:
+// "bool", "int16", "int32", "int64", "float32", "float64",
+// "decimal(P,S)", "string", "varchar(N)", "bytes", "time" or "json".
+// Its Value must return what that kind holds (an int64 for the integer
+// kinds, a string or []byte for decimal, string and json, ...). The
+// method is called on the zero value (or a pointer to it) at Open.
+//
+// Without it, a Valuer whose Go kind names no column type (a struct, say)
+// is refused at Open, unless its field has a `type=` tag.
+type ColumnKinder interface {
+	ColumnKind() string
+}
+
+var columnKinderType = reflect.TypeFor[ColumnKinder]()
+
+// declaredKind returns the kind t declares through ColumnKinder.
+func declaredKind(t reflect.Type) (*string, bool) {
+	var k string
+	switch {
+	case t.Implements(columnKinderType):
+		k = reflect.Zero(t).Interface().(ColumnKinder).ColumnKind()
+	case reflect.PointerTo(t).Implements(columnKinderType):
+		k = reflect.New(t).Interface().(ColumnKinder).ColumnKind()
+	default:
+		return nil, false
+	}
+	return &k, true
+}
+
+// applyKind sets f's column type from a declared kind.
+func applyKind(f *Field, kind string) error {
+	k := strings.ToLower(strings.TrimSpace(kind))
+	name, args, hasArgs := strings.Cut(k, "(")
+	if hasArgs {
+		if !strings.HasSuffix(args, ")") {
+			return fmt.Errorf("unbalanced parentheses")
+		}
+		args = strings.TrimSuffix(args, ")")
+	}
+	simple := map[string]Type{"bool": TypeBool, "int16": TypeInt16, "int32": TypeInt32, "int64": TypeInt64,
+		"float32": TypeFloat32, "float64": TypeFloat64, "string": TypeString, "text": TypeString,
+		"bytes": TypeBytes, "time": TypeTime, "json": TypeJSON}
+	if t, ok := simple[name]; ok && !hasArgs {
+		f.Type = t
+		return nil
+	}
+	switch name {
+	case "varchar":
+		n, err := positive(args)
+		if err != nil {
+			return fmt.Errorf("varchar(N) needs a positive length")
+		}
+		f.Type = TypeString
+		if f.Length == 0 {
+			f.Length = n
+		}
+		return nil
+	case "decimal", "numeric":
+		ps, ss, ok := strings.Cut(args, ",")
+		p, err1 := positive(strings.TrimSpace(ps))
+		sc, err2 := strconv.Atoi(strings.TrimSpace(ss))
+		if !ok || err1 != nil || err2 != nil || sc < 0 || sc > p {
+			return fmt.Errorf("decimal(P,S) needs a precision and a scale (0 <= S <= P)")
+		}
+		f.Type = TypeDecimal
+		if f.Precision == 0 {
+			f.Precision, f.Scale = p, sc
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown kind (bool, int16, int32, int64, float32, float64, decimal(P,S), string, varchar(N), bytes, time, json)")
 }
 
 // plainType maps a Go kind to a column type; TypeInvalid when it has none.

@@ -264,8 +264,8 @@ func TestCreateSchemaDDL(t *testing.T) {
 	if w.ID == 0 || pub.ID == 0 {
 		t.Fatalf("generated keys not read back: writer %d, publisher %d", w.ID, pub.ID)
 	}
-	if w.Motto != "it's fine" || w.Rank != 10 || !w.Active || w.Joined.Before(before) {
-		t.Errorf("defaults not read back into the object: motto %q rank %d active %v joined %v", w.Motto, w.Rank, w.Active, w.Joined)
+	if w.Motto == nil || *w.Motto != "it's fine" || w.Rank == nil || *w.Rank != 10 || w.Active == nil || !*w.Active || w.Joined.Before(before) {
+		t.Errorf("defaults not read back into the object: motto %v rank %v active %v joined %v", w.Motto, w.Rank, w.Active, w.Joined)
 	}
 	var (
 		motto          string
