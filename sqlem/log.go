@@ -144,3 +144,11 @@ func (r *loggedRows) Close() error {
 	}
 	return err
 }
+
+// Columns implements ColumnNamer when the wrapped rows do.
+func (r *loggedRows) Columns() ([]string, error) {
+	if c, ok := r.Rows.(ColumnNamer); ok {
+		return c.Columns()
+	}
+	return nil, errNoColumns
+}

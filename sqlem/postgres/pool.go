@@ -111,3 +111,13 @@ func (c *conn) Pipeline(ctx context.Context, stmts []*sqlem.Stmt) error {
 	}
 	return nil
 }
+
+// Columns implements sqlem.ColumnNamer.
+func (r rows) Columns() ([]string, error) {
+	fds := r.FieldDescriptions()
+	out := make([]string, len(fds))
+	for i, fd := range fds {
+		out[i] = fd.Name
+	}
+	return out, nil
+}
