@@ -15,6 +15,7 @@
 //	Name    string    `orm:"index"`
 //	Price   float64   `orm:"precision=10,scale=2"` // numeric(10,2)
 //	Created time.Time `orm:"default=now"`          // left out of INSERT while zero
+//	Stock   *int32    `orm:"default=10"`           // nil takes the default; a plain int32 is refused
 //	Note    *string                               // nullable (pointer)
 //	Version int       `orm:"version"`              // optimistic lock
 //	Author  ref.Ref[Author]                       // m:1, column author_id
@@ -25,6 +26,9 @@
 // A blank field carries entity-level options:
 //
 //	_ struct{} `orm:"table=books"`
+//
+// A custom driver.Valuer type declares its column through [ColumnKinder]
+// when its Go kind does not tell it.
 //
 // Invalid metadata is reported by [NewRegistry] as an error naming
 // Struct.Field, never as a panic at first use.

@@ -11,7 +11,8 @@
 // connection can pipeline them.
 //
 // What only SQL has is on the SQL EntityManager: raw statements
-// (Execute), row locks, and the query builder — [QB] (typed: GetResult
+// (Execute, and [Raw] for a SELECT into managed entities or any struct),
+// row locks, and the query builder — [QB] (typed: GetResult
 // returns []*T) and [EntityManager.CreateQueryBuilder] (entity named at
 // run time) — with joins whose entities are loaded into the identity map,
 // group by, having, sub-queries, locks, update and delete by condition,

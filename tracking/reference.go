@@ -109,4 +109,3 @@ func fieldNames(fs []*meta.Field) string {
 	}
 	return string(b)
 }
-
