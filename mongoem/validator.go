@@ -92,7 +92,8 @@ func jsonSchema(in *entInfo) bson.D {
 }
 
 // alwaysWritten reports whether every document holds field f: a
-// non-nullable value that is never nil. References are not (a flush
+// non-nullable value (a pointer tagged nullable=false included: nil is
+// then refused as NULL is by a NOT NULL column). References are not (a flush
 // inserts a document before a reference to a pending entity is set), nor
 // are driver.Valuer types, whose Value may be nil.
 func alwaysWritten(f *meta.Field) bool {
@@ -102,6 +103,10 @@ func alwaysWritten(f *meta.Field) bool {
 	switch f.Storage {
 	case meta.StorePlain, meta.StoreText, meta.StoreJSON:
 		return f.GoType.Kind() != reflect.Slice && f.GoType.Kind() != reflect.Map && f.GoType.Kind() != reflect.Interface
+	case meta.StorePointer:
+		// `nullable=false` on a pointer (a defaulted field: nil takes the
+		// default at insert): required, as the SQL column is NOT NULL.
+		return true
 	}
 	return false
 }
