@@ -147,6 +147,7 @@ func Insert10k(b *testing.B, env *Env) {
 	ctx := context.Background()
 	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			b.StopTimer()
 			env.truncate(b)
@@ -162,6 +163,7 @@ func Insert10k(b *testing.B, env *Env) {
 	})
 	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			b.StopTimer()
 			env.truncate(b)
@@ -201,6 +203,7 @@ func Update10k(b *testing.B, env *Env) {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
+		defer CPU(b)()
 		b.ResetTimer()
 		for n := range b.N {
 			titles := make([]string, len(ids))
@@ -224,6 +227,7 @@ func Update10k(b *testing.B, env *Env) {
 		calls++
 		prefix := "G" + strconv.Itoa(calls) + "-"
 		b.ReportAllocs()
+		defer CPU(b)()
 		b.ResetTimer()
 		for n := range b.N {
 			for i, bk := range books {
@@ -244,6 +248,7 @@ func Load10k(b *testing.B, env *Env) {
 	env.Fill(b)
 	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			out, err := env.Base.Load(ctx)
 			if err != nil || len(out) != Rows {
@@ -253,6 +258,7 @@ func Load10k(b *testing.B, env *Env) {
 	})
 	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			m := env.ORM.EM().Fork()
 			out, err := em.FindAll[BenchBook](ctx, m)
@@ -297,6 +303,7 @@ func UpdateTenth(b *testing.B, env *Env) {
 			ids = append(ids, all[i])
 		}
 		b.ReportAllocs()
+		defer CPU(b)()
 		b.ResetTimer()
 		for n := range b.N {
 			titles := make([]string, len(ids))
@@ -317,6 +324,7 @@ func UpdateTenth(b *testing.B, env *Env) {
 		calls++
 		prefix := "G" + strconv.Itoa(calls) + "-"
 		b.ReportAllocs()
+		defer CPU(b)()
 		b.ResetTimer()
 		for n := range b.N {
 			for i := 0; i < len(books); i += 10 {
@@ -343,6 +351,7 @@ func FlushUnchanged10k(b *testing.B, env *Env) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer CPU(b)()
 	for range b.N {
 		if err := m.Flush(ctx); err != nil {
 			b.Fatal(err)
@@ -368,6 +377,7 @@ func InsertOne(b *testing.B, env *Env) {
 	env.truncate(b)
 	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			id, err := one.InsertOne(ctx, Raw{Title: "One", Year: 2020, Price: 1.5, AuthorID: env.Author})
 			if err != nil || id == 0 {
@@ -377,6 +387,7 @@ func InsertOne(b *testing.B, env *Env) {
 	})
 	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			m := env.ORM.EM().Fork()
 			a, err := em.GetReference[BenchAuthor](m, env.Author)
@@ -395,4 +406,19 @@ func InsertOne(b *testing.B, env *Env) {
 			}
 		}
 	})
+}
+
+// CPU reports the client's CPU time per operation (cpu-ns/op: user and
+// system time of the whole process, garbage collection included) from
+// the moment it is called to the end of the benchmark function. Unlike
+// ns/op it leaves out the time spent waiting for the server, so on a
+// loaded machine it compares implementations more steadily. Call it
+// after the setup: defer sqlbench.CPU(b)().
+func CPU(b *testing.B) func() {
+	start := cpuNanos()
+	return func() {
+		if start > 0 && b.N > 0 {
+			b.ReportMetric(float64(cpuNanos()-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
 }

@@ -140,6 +140,7 @@ func BenchmarkInsertOneParallel(b *testing.B) {
 	par := max(1, 16/runtime.GOMAXPROCS(0))
 	b.Run("impl=pgxpool", func(b *testing.B) {
 		b.ReportAllocs()
+		defer sqlbench.CPU(b)()
 		b.SetParallelism(par)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -153,6 +154,7 @@ func BenchmarkInsertOneParallel(b *testing.B) {
 	})
 	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
+		defer sqlbench.CPU(b)()
 		b.SetParallelism(par)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -230,6 +232,7 @@ func BenchmarkInsertOne(b *testing.B) {
 	for _, im := range impls {
 		b.Run(im.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer sqlbench.CPU(b)()
 			im.run(b)
 		})
 	}
