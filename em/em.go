@@ -99,8 +99,17 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // connection pool and configuration. Fork one per request.
 func (m *EntityManager) Fork() *EntityManager {
-	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts)}
-	f.ld = &rel.Loaders{Loader: &loader{m: f}}
+	// One allocation for the EntityManager and its loaders.
+	fk := &struct {
+		m   EntityManager
+		l   loader
+		lds rel.Loaders
+	}{}
+	f := &fk.m
+	f.c, f.t = m.c, tracking.NewTracker(&m.c.layouts)
+	fk.l.m = f
+	fk.lds.Loader = &fk.l
+	f.ld = &fk.lds
 	return f
 }
 
