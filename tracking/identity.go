@@ -47,13 +47,22 @@ type Entry struct {
 }
 
 // index maps the keys of one entity's rows to their entries; integer keys
-// take the fast map.
+// take the fast map. The first row sits in one (key oneK) until a second
+// comes: a unit of work that touches one row of a type makes no map.
 type index struct {
+	one  *Entry
+	oneK Key
 	ints map[int64]*Entry
 	strs map[string]*Entry
 }
 
 func (x *index) get(k Key) (*Entry, bool) {
+	if x.one != nil {
+		if x.oneK == k {
+			return x.one, true
+		}
+		return nil, false
+	}
 	if k.S == "" {
 		en, ok := x.ints[k.I]
 		return en, ok
@@ -62,7 +71,25 @@ func (x *index) get(k Key) (*Entry, bool) {
 	return en, ok
 }
 
+// spill moves the entry in one to the maps.
+func (x *index) spill() {
+	if x.one != nil {
+		en, k := x.one, x.oneK
+		x.one, x.oneK = nil, Key{}
+		x.putMap(k, en)
+	}
+}
+
 func (x *index) put(k Key, en *Entry) {
+	if x.ints == nil && x.strs == nil && (x.one == nil || x.oneK == k) {
+		x.one, x.oneK = en, k
+		return
+	}
+	x.spill()
+	x.putMap(k, en)
+}
+
+func (x *index) putMap(k Key, en *Entry) {
 	if k.S == "" {
 		if x.ints == nil {
 			x.ints = make(map[int64]*Entry)
@@ -78,6 +105,10 @@ func (x *index) put(k Key, en *Entry) {
 
 func (x *index) del(k Key, en *Entry) {
 	if cur, ok := x.get(k); !ok || cur != en {
+		return
+	}
+	if x.one != nil {
+		x.one, x.oneK = nil, Key{}
 		return
 	}
 	if k.S == "" {
@@ -313,6 +344,7 @@ func (t *Tracker) IndexPending() {
 	}
 	for _, c := range counts {
 		x := t.index(c.e)
+		x.spill()
 		if len(x.ints) < c.n {
 			grown := make(map[int64]*Entry, len(x.ints)+c.n)
 			for k, en := range x.ints {
