@@ -350,7 +350,7 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 	}
 	for rows := range slices.Chunk(b.Rows, per) {
 		if bulk {
-			sql, args, ok, err := bi.BulkInsert(b, rows, fx.vals)
+			sql, args, ok, err := bi.BulkInsert(b, rows, &fx.vals)
 			if err != nil {
 				return err
 			}
@@ -633,7 +633,7 @@ func (fx *flushExec) update(b *tracking.UpdateBatch) error {
 	if bu, ok := d.(BulkUpdater); ok && len(e.PK) == 1 && len(b.Rows) > 1 {
 		rest = nil
 		for rows := range slices.Chunk(b.Rows, bulkRows(d, len(b.Columns)+1)) {
-			sql, args, ok, err := bu.BulkUpdate(b, rows, fx.vals)
+			sql, args, ok, err := bu.BulkUpdate(b, rows, &fx.vals)
 			if err != nil {
 				return err
 			}

@@ -236,11 +236,16 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 	fixups := map[*meta.Field]*UpdateBatch{}
 	p.saved = slices.Grow(p.saved, len(news))
 	var colBuf, retBuf, defBuf []*meta.Field
+	var single [1][]*Entry
 	for _, e := range types {
 		rows := byType[e]
 		levels, err := p.selfLevels(e, rows, pending)
 		if err != nil {
 			return err
+		}
+		if levels == nil {
+			single[0] = rows
+			levels = single[:]
 		}
 		// The pre-flush state of rows without a snapshot slot goes to one
 		// allocation for the type.
@@ -318,7 +323,8 @@ func countNoSnap(rows []*Entry) int {
 }
 
 // selfLevels splits the new rows of one type so that a row referencing
-// another new row of the same type comes in a later level.
+// another new row of the same type comes in a later level; nil when the
+// type has no self-reference (rows are one level).
 func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool) ([][]*Entry, error) {
 	var selfRefs []*meta.Field
 	for _, f := range e.Columns {
@@ -327,7 +333,7 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool
 		}
 	}
 	if len(selfRefs) == 0 {
-		return [][]*Entry{rows}, nil
+		return nil, nil // one level: rows
 	}
 	level := map[*Entry]int{}
 	var depth func(en *Entry, guard int) int
