@@ -23,6 +23,11 @@ type core struct {
 	// layouts are the entity types' change-tracking layouts, built once
 	// and shared by every fork.
 	layouts tracking.Layouts
+	// hooks is the union of the registered entities' lifecycle hooks and
+	// colls reports whether any of them has a collection: a flush skips
+	// the passes over the unit of work that could find nothing to do.
+	hooks meta.Hooks
+	colls bool
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -58,6 +63,10 @@ func (m *EntityManager) manager() *EntityManager { return m }
 // their Open; applications get it from the ORM.
 func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, error) {
 	c := &core{reg: reg, driver: d, cfg: cfg}
+	for _, e := range reg.Entities() {
+		c.hooks |= e.Hooks
+		c.colls = c.colls || len(e.Collections) > 0
+	}
 	for i, s := range cfg.Subscribers {
 		ok := false
 		if b, is := s.(BeforeFlushSubscriber); is {
@@ -90,8 +99,17 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // connection pool and configuration. Fork one per request.
 func (m *EntityManager) Fork() *EntityManager {
-	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts)}
-	f.ld = &rel.Loaders{Loader: &loader{m: f}}
+	// One allocation for the EntityManager and its loaders.
+	fk := &struct {
+		m   EntityManager
+		l   loader
+		lds rel.Loaders
+	}{}
+	f := &fk.m
+	f.c, f.t = m.c, tracking.NewTracker(&m.c.layouts)
+	fk.l.m = f
+	fk.lds.Loader = &fk.l
+	f.ld = &fk.lds
 	return f
 }
 

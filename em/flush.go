@@ -61,16 +61,24 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	if err := m.cascadePersist(); err != nil {
 		return err
 	}
-	pivots, err := m.syncCollections()
-	if err != nil {
-		return err
+	var pivots []pivotOp
+	var err error
+	if m.c.colls {
+		if pivots, err = m.syncCollections(); err != nil {
+			return err
+		}
 	}
-	if err := m.beforeHooks(hctx); err != nil {
-		return err
-	}
-	// Hooks may have persisted more.
-	if err := m.cascadePersist(); err != nil {
-		return err
+	if m.c.hooks&beforeWrite != 0 {
+		ran, err := m.beforeHooks(hctx)
+		if err != nil {
+			return err
+		}
+		if ran {
+			// Hooks may have persisted more.
+			if err := m.cascadePersist(); err != nil {
+				return err
+			}
+		}
 	}
 	plan, err := m.t.Build()
 	if err != nil {
@@ -85,7 +93,9 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	}
 	if plan.Empty() {
 		plan.Restore()
-		m.commitCollections()
+		if m.c.colls {
+			m.commitCollections()
+		}
 		return nil
 	}
 	if len(m.c.on)+len(m.c.after) > 0 || afterHooks(plan) {
@@ -110,8 +120,10 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	if err := plan.Committed(); err != nil {
 		return err
 	}
-	m.unlinkDeleted(plan)
-	m.commitCollections()
+	if m.c.colls {
+		m.unlinkDeleted(plan)
+		m.commitCollections()
+	}
 	for _, cs := range ev.ChangeSets {
 		var h meta.Hooks
 		switch cs.Kind {
@@ -444,11 +456,15 @@ func (m *EntityManager) commitCollections() {
 	}
 }
 
-// beforeHooks runs BeforeCreate, BeforeUpdate and BeforeDelete.
-func (m *EntityManager) beforeHooks(ctx context.Context) error {
+// beforeWrite are the hooks beforeHooks runs.
+const beforeWrite = meta.HookBeforeCreate | meta.HookBeforeUpdate | meta.HookBeforeDelete
+
+// beforeHooks runs BeforeCreate, BeforeUpdate and BeforeDelete; ran
+// reports whether it called any.
+func (m *EntityManager) beforeHooks(ctx context.Context) (ran bool, err error) {
 	var buf []*meta.Field
 	for _, en := range m.t.Entries() {
-		if en == nil || en.E.Hooks&(meta.HookBeforeCreate|meta.HookBeforeUpdate|meta.HookBeforeDelete) == 0 {
+		if en == nil || en.E.Hooks&beforeWrite == 0 {
 			continue
 		}
 		var h meta.Hooks
@@ -461,9 +477,8 @@ func (m *EntityManager) beforeHooks(ctx context.Context) error {
 			if !en.E.Hooks.Has(meta.HookBeforeUpdate) {
 				continue
 			}
-			var err error
 			if buf, err = m.t.Changed(en, buf[:0]); err != nil {
-				return err
+				return ran, err
 			}
 			if len(buf) == 0 {
 				continue
@@ -472,9 +487,10 @@ func (m *EntityManager) beforeHooks(ctx context.Context) error {
 		default:
 			continue
 		}
+		ran = true
 		if err := m.user(func() error { return callHook(ctx, en.E, en.Obj, h) }); err != nil {
-			return fmt.Errorf("gomikro: %s before flush: %w", en.E.Name, err)
+			return ran, fmt.Errorf("gomikro: %s before flush: %w", en.E.Name, err)
 		}
 	}
-	return nil
+	return ran, nil
 }

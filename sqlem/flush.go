@@ -20,6 +20,7 @@ import (
 // is lost is resolved where the dialect can (see commit).
 func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 	fx := &flushExec{s: s, p: p, vals: values{s.drv.d}}
+	fx.unknown = fx.unk[:0]
 	if s.depth == 0 {
 		c, err := s.drv.pool.Conn(ctx)
 		if err != nil {
@@ -84,8 +85,9 @@ type flushExec struct {
 	// checks run after the stage that holds their statement.
 	checks []func() error
 	// unknown are the entity types whose generated keys the current stage
-	// will return.
-	unknown map[*meta.Entity]bool
+	// will return (in unk unless there are many).
+	unknown []*meta.Entity
+	unk     [4]*meta.Entity
 }
 
 // singleStatement reports whether the plan's only batch renders as one
@@ -169,10 +171,9 @@ func (fx *flushExec) run(ctx context.Context) error {
 			return err
 		}
 		if len(b.Return) > 0 && b.Entity.GeneratedPK() && slices.Contains(b.Return, b.Entity.PK[0]) {
-			if fx.unknown == nil {
-				fx.unknown = map[*meta.Entity]bool{}
+			if !slices.Contains(fx.unknown, b.Entity) {
+				fx.unknown = append(fx.unknown, b.Entity)
 			}
-			fx.unknown[b.Entity] = true
 		}
 	}
 	if len(fx.p.Fixups) > 0 && len(fx.unknown) > 0 {
@@ -235,7 +236,7 @@ func (fx *flushExec) dependsOnStage(e *meta.Entity) bool {
 		return false
 	}
 	for _, f := range e.Columns {
-		if f.Storage == meta.StoreRef && fx.unknown[f.Rel.Target] {
+		if f.Storage == meta.StoreRef && slices.Contains(fx.unknown, f.Rel.Target) {
 			return true
 		}
 	}
@@ -246,7 +247,7 @@ func (fx *flushExec) dependsOnStage(e *meta.Entity) bool {
 func (fx *flushExec) flushStage(ctx context.Context) error {
 	stmts := fx.stage
 	fx.stage = nil
-	clear(fx.unknown)
+	fx.unknown = fx.unknown[:0]
 	if len(stmts) == 0 {
 		return nil
 	}
@@ -349,7 +350,7 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 	}
 	for rows := range slices.Chunk(b.Rows, per) {
 		if bulk {
-			sql, args, ok, err := bi.BulkInsert(b, rows, fx.vals)
+			sql, args, ok, err := bi.BulkInsert(b, rows, &fx.vals)
 			if err != nil {
 				return err
 			}
@@ -632,7 +633,7 @@ func (fx *flushExec) update(b *tracking.UpdateBatch) error {
 	if bu, ok := d.(BulkUpdater); ok && len(e.PK) == 1 && len(b.Rows) > 1 {
 		rest = nil
 		for rows := range slices.Chunk(b.Rows, bulkRows(d, len(b.Columns)+1)) {
-			sql, args, ok, err := bu.BulkUpdate(b, rows, fx.vals)
+			sql, args, ok, err := bu.BulkUpdate(b, rows, &fx.vals)
 			if err != nil {
 				return err
 			}

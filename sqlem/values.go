@@ -124,6 +124,11 @@ func refValue(f *meta.Field, p unsafe.Pointer) (any, error) {
 		if pk.Storage == meta.StoreText {
 			return pk.TextOf(pk.Ptr(r.Ptr))
 		}
+		if pk.GoType == reflect.TypeFor[int64]() {
+			// Boxed as hand-written code boxes it (small keys allocate
+			// nothing), not through reflect.
+			return *(*int64)(pk.Ptr(r.Ptr)), nil
+		}
 		return pk.Value(r.Ptr).Interface(), nil
 	}
 	if r.ID == nil {

@@ -47,13 +47,22 @@ type Entry struct {
 }
 
 // index maps the keys of one entity's rows to their entries; integer keys
-// take the fast map.
+// take the fast map. The first row sits in one (key oneK) until a second
+// comes: a unit of work that touches one row of a type makes no map.
 type index struct {
+	one  *Entry
+	oneK Key
 	ints map[int64]*Entry
 	strs map[string]*Entry
 }
 
 func (x *index) get(k Key) (*Entry, bool) {
+	if x.one != nil {
+		if x.oneK == k {
+			return x.one, true
+		}
+		return nil, false
+	}
 	if k.S == "" {
 		en, ok := x.ints[k.I]
 		return en, ok
@@ -62,7 +71,25 @@ func (x *index) get(k Key) (*Entry, bool) {
 	return en, ok
 }
 
+// spill moves the entry in one to the maps.
+func (x *index) spill() {
+	if x.one != nil {
+		en, k := x.one, x.oneK
+		x.one, x.oneK = nil, Key{}
+		x.putMap(k, en)
+	}
+}
+
 func (x *index) put(k Key, en *Entry) {
+	if x.ints == nil && x.strs == nil && (x.one == nil || x.oneK == k) {
+		x.one, x.oneK = en, k
+		return
+	}
+	x.spill()
+	x.putMap(k, en)
+}
+
+func (x *index) putMap(k Key, en *Entry) {
 	if k.S == "" {
 		if x.ints == nil {
 			x.ints = make(map[int64]*Entry)
@@ -80,6 +107,10 @@ func (x *index) del(k Key, en *Entry) {
 	if cur, ok := x.get(k); !ok || cur != en {
 		return
 	}
+	if x.one != nil {
+		x.one, x.oneK = nil, Key{}
+		return
+	}
 	if k.S == "" {
 		delete(x.ints, k.I)
 	} else {
@@ -90,10 +121,14 @@ func (x *index) del(k Key, en *Entry) {
 // Tracker is the identity map and the set of tracked entities of one
 // EntityManager. It is not safe for concurrent use.
 type Tracker struct {
-	byKey   map[*meta.Entity]*index
+	// byObj finds new entries by address (made on first use).
 	byObj   map[unsafe.Pointer]*Entry
 	entries []*Entry
 	live    int
+	// The per-type state (key index included) of the first entity types
+	// seen sits in few, of the others in shapes (made on first use): a
+	// small unit of work allocates no map for them.
+	few     [4]*shape
 	shapes  map[*meta.Entity]*shape
 	layouts *Layouts
 	chunk   []Entry // entries are handed out from chunk[used:]
@@ -108,22 +143,41 @@ type Tracker struct {
 // NewTracker returns an empty tracker that takes the comparison layouts
 // of entity types from l (nil: it builds its own).
 func NewTracker(l *Layouts) *Tracker {
-	return &Tracker{
-		byKey:       map[*meta.Entity]*index{},
-		byObj:       map[unsafe.Pointer]*Entry{},
-		shapes:      map[*meta.Entity]*shape{},
-		layouts:     l,
-		pendingFrom: -1,
-	}
+	return &Tracker{layouts: l, pendingFrom: -1}
 }
 
-func (t *Tracker) shape(e *meta.Entity) *shape {
+// find returns the state of entity type e, nil when the tracker has none.
+func (t *Tracker) find(e *meta.Entity) *shape {
 	if t.last != nil && t.last.e == e {
 		return t.last
 	}
-	s := t.shapes[e]
-	if s == nil {
-		s = &shape{layout: t.layouts.of(e)}
+	for _, s := range t.few {
+		if s == nil {
+			return nil
+		}
+		if s.e == e {
+			t.last = s
+			return s
+		}
+	}
+	if s := t.shapes[e]; s != nil {
+		t.last = s
+		return s
+	}
+	return nil
+}
+
+func (t *Tracker) shape(e *meta.Entity) *shape {
+	if s := t.find(e); s != nil {
+		return s
+	}
+	s := &shape{layout: t.layouts.of(e)}
+	if i := slices.Index(t.few[:], nil); i >= 0 {
+		t.few[i] = s
+	} else {
+		if t.shapes == nil {
+			t.shapes = map[*meta.Entity]*shape{}
+		}
 		t.shapes[e] = s
 	}
 	t.last = s
@@ -169,22 +223,15 @@ func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), a
 // allocChunk is the number of objects allocated together by Alloc.
 const allocChunk = 32
 
-func (t *Tracker) index(e *meta.Entity) *index {
-	x := t.byKey[e]
-	if x == nil {
-		x = &index{}
-		t.byKey[e] = x
-	}
-	return x
-}
+func (t *Tracker) index(e *meta.Entity) *index { return &t.shape(e).idx }
 
 // Lookup returns the entry of e's row with key k.
 func (t *Tracker) Lookup(e *meta.Entity, k Key) (*Entry, bool) {
-	x := t.byKey[e]
-	if x == nil {
+	s := t.find(e)
+	if s == nil {
 		return nil, false
 	}
-	return x.get(k)
+	return s.idx.get(k)
 }
 
 // Entry returns the entry of the object obj of entity e. Objects that were
@@ -209,8 +256,14 @@ func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
 // by address.
 func (t *Tracker) add(en *Entry) {
 	en.idx = int32(len(t.entries))
+	if t.entries == nil {
+		t.entries = make([]*Entry, 0, 8)
+	}
 	t.entries = append(t.entries, en)
 	if en.State == StateNew {
+		if t.byObj == nil {
+			t.byObj = map[unsafe.Pointer]*Entry{}
+		}
 		t.byObj[en.Obj] = en
 	}
 	t.live++
@@ -291,6 +344,7 @@ func (t *Tracker) IndexPending() {
 	}
 	for _, c := range counts {
 		x := t.index(c.e)
+		x.spill()
 		if len(x.ints) < c.n {
 			grown := make(map[int64]*Entry, len(x.ints)+c.n)
 			for k, en := range x.ints {
@@ -403,7 +457,14 @@ func (t *Tracker) Len() int { return t.live }
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
 	t.pendingFrom, t.nPending = -1, 0
-	clear(t.byKey)
+	for _, s := range t.few {
+		if s != nil {
+			s.idx = index{}
+		}
+	}
+	for _, s := range t.shapes {
+		s.idx = index{}
+	}
 	clear(t.byObj)
 	t.entries = nil
 	t.live = 0

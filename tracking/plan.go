@@ -224,9 +224,9 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 	if len(news) == 0 {
 		return nil
 	}
-	pending := make(map[*Entry]bool, len(news))
+	pending := newEntrySet(len(p.t.entries))
 	for _, en := range news {
-		pending[en] = true
+		pending.add(en)
 	}
 	byType := map[*meta.Entity][]*Entry{}
 	var types []*meta.Entity
@@ -240,11 +240,16 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 	fixups := map[*meta.Field]*UpdateBatch{}
 	p.saved = slices.Grow(p.saved, len(news))
 	var colBuf, retBuf, defBuf []*meta.Field
+	var single [1][]*Entry
 	for _, e := range types {
 		rows := byType[e]
 		levels, err := p.selfLevels(e, rows, pending)
 		if err != nil {
 			return err
+		}
+		if levels == nil {
+			single[0] = rows
+			levels = single[:]
 		}
 		// The pre-flush state of rows without a snapshot slot goes to one
 		// allocation for the type.
@@ -303,7 +308,7 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 			}
 			p.Inserts = append(p.Inserts, groups...)
 			for _, en := range level {
-				delete(pending, en)
+				pending.del(en)
 			}
 		}
 	}
@@ -322,8 +327,9 @@ func countNoSnap(rows []*Entry) int {
 }
 
 // selfLevels splits the new rows of one type so that a row referencing
-// another new row of the same type comes in a later level.
-func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool) ([][]*Entry, error) {
+// another new row of the same type comes in a later level; nil when the
+// type has no self-reference (rows are one level).
+func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending entrySet) ([][]*Entry, error) {
 	var selfRefs []*meta.Field
 	for _, f := range e.Columns {
 		if f.Storage == meta.StoreRef && f.Rel.Target == e {
@@ -331,7 +337,7 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool
 		}
 	}
 	if len(selfRefs) == 0 {
-		return [][]*Entry{rows}, nil
+		return nil, nil // one level: rows
 	}
 	level := map[*Entry]int{}
 	var depth func(en *Entry, guard int) int
@@ -348,7 +354,7 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool
 			if r.Ptr == nil {
 				continue
 			}
-			if other, ok := p.t.Entry(e, r.Ptr); ok && other != en && pending[other] && other.E == e {
+			if other, ok := p.t.Entry(e, r.Ptr); ok && other != en && pending.has(other) && other.E == e {
 				d = max(d, depth(other, guard+1)+1)
 			}
 		}
@@ -372,7 +378,7 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending map[*Entry]bool
 // to a follow-up UPDATE).
 // The columns are appended to cols, ret and deferred, which may be
 // buffers of the caller.
-func (p *Plan) insertColumns(en *Entry, pending map[*Entry]bool, cols, ret, deferred []*meta.Field) ([]*meta.Field, []*meta.Field, []*meta.Field, error) {
+func (p *Plan) insertColumns(en *Entry, pending entrySet, cols, ret, deferred []*meta.Field) ([]*meta.Field, []*meta.Field, []*meta.Field, error) {
 	e := en.E
 	for _, f := range e.Columns {
 		switch {
@@ -396,7 +402,7 @@ func (p *Plan) insertColumns(en *Entry, pending map[*Entry]bool, cols, ret, defe
 				if target.State == StateRemoved {
 					return nil, nil, nil, fmt.Errorf("gomikro: %s references a %s that is being removed", f, f.Rel.Target.Name)
 				}
-				if pending[target] {
+				if pending.has(target) {
 					// Inserted later in this flush, or in this very batch.
 					if !f.Nullable {
 						return nil, nil, nil, fmt.Errorf("gomikro: %s references a new %s that can only be inserted after it (a cycle); make %s nullable so the reference can be set by a follow-up UPDATE", f, f.Rel.Target.Name, f.Name)
@@ -510,4 +516,19 @@ func (p *Plan) Committed() error {
 		}
 	}
 	return nil
+}
+
+// entrySet is a set of tracked entries, a bit per position in
+// Tracker.entries (Entry.idx): no hashing on the bulk insert path.
+type entrySet []uint64
+
+func newEntrySet(n int) entrySet { return make(entrySet, (n+63)/64) }
+
+func (s entrySet) add(en *Entry) { s[en.idx/64] |= 1 << (en.idx % 64) }
+
+func (s entrySet) del(en *Entry) { s[en.idx/64] &^= 1 << (en.idx % 64) }
+
+func (s entrySet) has(en *Entry) bool {
+	i := int(en.idx / 64)
+	return i < len(s) && s[i]&(1<<(en.idx%64)) != 0
 }

@@ -62,6 +62,8 @@ type layout struct {
 // its own allocation state.
 type shape struct {
 	*layout
+	// idx finds the entity's rows by key.
+	idx       index
 	chunk     slots
 	allocated int
 	// copy and alloc, when set by the typed layer (SetTyped), replace

@@ -147,6 +147,7 @@ func Insert10k(b *testing.B, env *Env) {
 	ctx := context.Background()
 	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			b.StopTimer()
 			env.truncate(b)
@@ -162,6 +163,7 @@ func Insert10k(b *testing.B, env *Env) {
 	})
 	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			b.StopTimer()
 			env.truncate(b)
@@ -201,6 +203,7 @@ func Update10k(b *testing.B, env *Env) {
 			b.Fatal(err)
 		}
 		b.ReportAllocs()
+		defer CPU(b)()
 		b.ResetTimer()
 		for n := range b.N {
 			titles := make([]string, len(ids))
@@ -224,6 +227,7 @@ func Update10k(b *testing.B, env *Env) {
 		calls++
 		prefix := "G" + strconv.Itoa(calls) + "-"
 		b.ReportAllocs()
+		defer CPU(b)()
 		b.ResetTimer()
 		for n := range b.N {
 			for i, bk := range books {
@@ -244,6 +248,7 @@ func Load10k(b *testing.B, env *Env) {
 	env.Fill(b)
 	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			out, err := env.Base.Load(ctx)
 			if err != nil || len(out) != Rows {
@@ -253,6 +258,7 @@ func Load10k(b *testing.B, env *Env) {
 	})
 	b.Run("impl=gomikro", func(b *testing.B) {
 		b.ReportAllocs()
+		defer CPU(b)()
 		for range b.N {
 			m := env.ORM.EM().Fork()
 			out, err := em.FindAll[BenchBook](ctx, m)
@@ -274,4 +280,145 @@ func InTx(ctx context.Context, db *sql.DB, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// Tenth is the number of rows UpdateTenth changes: one in ten.
+const Tenth = Rows / 10
+
+// UpdateTenth measures a flush over 10,000 managed books of which 1,000
+// have a new title: gomikro finds the changed ones itself (change
+// detection over all 10,000 included), the baseline is handed them.
+func UpdateTenth(b *testing.B, env *Env) {
+	ctx := context.Background()
+	env.truncate(b)
+	env.Fill(b)
+	calls := 0
+	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
+		all, err := env.Base.IDs(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids := make([]int64, 0, Tenth)
+		for i := 0; i < len(all); i += 10 {
+			ids = append(ids, all[i])
+		}
+		b.ReportAllocs()
+		defer CPU(b)()
+		b.ResetTimer()
+		for n := range b.N {
+			titles := make([]string, len(ids))
+			for i := range titles {
+				titles[i] = "T" + strconv.Itoa(n) + "-" + strconv.Itoa(i)
+			}
+			if err := env.Base.Update(ctx, ids, titles); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=gomikro", func(b *testing.B) {
+		m := env.ORM.EM().Fork()
+		books, err := em.FindAll[BenchBook](ctx, m)
+		if err != nil || len(books) != Rows {
+			b.Fatal(err, len(books))
+		}
+		calls++
+		prefix := "G" + strconv.Itoa(calls) + "-"
+		b.ReportAllocs()
+		defer CPU(b)()
+		b.ResetTimer()
+		for n := range b.N {
+			for i := 0; i < len(books); i += 10 {
+				books[i].Title = prefix + strconv.Itoa(n) + "-" + strconv.Itoa(i)
+			}
+			if err := m.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// FlushUnchanged10k measures a flush over 10,000 managed books none of
+// which changed: nothing is sent. Besides ns/op and allocs/op (per
+// flush) it reports ns/entity.
+func FlushUnchanged10k(b *testing.B, env *Env) {
+	ctx := context.Background()
+	env.truncate(b)
+	env.Fill(b)
+	m := env.ORM.EM().Fork()
+	books, err := em.FindAll[BenchBook](ctx, m)
+	if err != nil || len(books) != Rows {
+		b.Fatal(err, len(books))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer CPU(b)()
+	for range b.N {
+		if err := m.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/Rows, "ns/entity")
+}
+
+// OneInserter is a baseline that can insert one row on its own (no
+// transaction) and return its key.
+type OneInserter interface {
+	InsertOne(ctx context.Context, bk Raw) (int64, error)
+}
+
+// InsertOne measures a flush of one new book in a fresh unit of work
+// against the baseline's single autocommit INSERT.
+func InsertOne(b *testing.B, env *Env) {
+	ctx := context.Background()
+	one, ok := env.Base.(OneInserter)
+	if !ok {
+		b.Skip("baseline cannot insert one row")
+	}
+	env.truncate(b)
+	b.Run("impl="+env.Base.Name(), func(b *testing.B) {
+		b.ReportAllocs()
+		defer CPU(b)()
+		for range b.N {
+			id, err := one.InsertOne(ctx, Raw{Title: "One", Year: 2020, Price: 1.5, AuthorID: env.Author})
+			if err != nil || id == 0 {
+				b.Fatal(err, id)
+			}
+		}
+	})
+	b.Run("impl=gomikro", func(b *testing.B) {
+		b.ReportAllocs()
+		defer CPU(b)()
+		for range b.N {
+			m := env.ORM.EM().Fork()
+			a, err := em.GetReference[BenchAuthor](m, env.Author)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bk := &BenchBook{Title: "One", Year: 2020, Price: 1.5, Author: ref.To(a)}
+			if err := m.Persist(bk); err != nil {
+				b.Fatal(err)
+			}
+			if err := m.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if bk.ID == 0 {
+				b.Fatal("no id")
+			}
+		}
+	})
+}
+
+// CPU reports the client's CPU time per operation (cpu-ns/op: user and
+// system time of the whole process, garbage collection included) from
+// the moment it is called to the end of the benchmark function. Unlike
+// ns/op it leaves out the time spent waiting for the server, so on a
+// loaded machine it compares implementations more steadily. Call it
+// after the setup: defer sqlbench.CPU(b)().
+func CPU(b *testing.B) func() {
+	start := cpuNanos()
+	return func() {
+		if start > 0 && b.N > 0 {
+			b.ReportMetric(float64(cpuNanos()-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
 }

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -116,6 +117,66 @@ func BenchmarkUpdate10k(b *testing.B) { sqlbench.Update10k(b, setupBench(b).Env)
 // map and snapshots included) against a raw pgx scan into structs.
 func BenchmarkLoad10k(b *testing.B) { sqlbench.Load10k(b, setupBench(b).Env) }
 
+// BenchmarkUpdateTenth: a flush over 10,000 managed books of which 1,000
+// changed (gomikro finds them), against pgx handed the 1,000.
+func BenchmarkUpdateTenth(b *testing.B) { sqlbench.UpdateTenth(b, setupBench(b).Env) }
+
+// BenchmarkFlushUnchanged10k: a flush over 10,000 managed, unchanged
+// books; reports ns/entity.
+func BenchmarkFlushUnchanged10k(b *testing.B) { sqlbench.FlushUnchanged10k(b, setupBench(b).Env) }
+
+// BenchmarkInsertOneParallel: single-entity flushes from 16 goroutines
+// (GOMAXPROCS × parallelism) on one pool each: gomikro's own pool and a
+// pgxpool with the same configuration running the hand-written INSERT.
+func BenchmarkInsertOneParallel(b *testing.B) {
+	env := setupBench(b)
+	ctx := context.Background()
+	const insert = `INSERT INTO bench_book (title, year, price, author_id) VALUES ($1, $2, $3, $4) RETURNING id`
+	pool, err := pgxpool.New(ctx, env.ORM.DSN())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pool.Close()
+	par := max(1, 16/runtime.GOMAXPROCS(0))
+	b.Run("impl=pgxpool", func(b *testing.B) {
+		b.ReportAllocs()
+		defer sqlbench.CPU(b)()
+		b.SetParallelism(par)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				var id int64
+				if err := pool.QueryRow(ctx, insert, "One", int64(2020), 1.5, env.Author).Scan(&id); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("impl=gomikro", func(b *testing.B) {
+		b.ReportAllocs()
+		defer sqlbench.CPU(b)()
+		b.SetParallelism(par)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				m := env.ORM.EM().Fork()
+				a, err := em.GetReference[sqlbench.BenchAuthor](m, env.Author)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if err := m.Persist(&sqlbench.BenchBook{Title: "One", Year: 2020, Price: 1.5, Author: ref.To(a)}); err != nil {
+					b.Error(err)
+					return
+				}
+				if err := m.Flush(ctx); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+}
+
 // BenchmarkInsertOne: a flush of one new entity against one autocommit
 // INSERT ... RETURNING, on a dedicated connection (impl=pgx) and on a
 // pool (impl=pgxpool).
@@ -171,6 +232,7 @@ func BenchmarkInsertOne(b *testing.B) {
 	for _, im := range impls {
 		b.Run(im.name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer sqlbench.CPU(b)()
 			im.run(b)
 		})
 	}

@@ -93,3 +93,25 @@ func BenchmarkUpdate10k(b *testing.B) { sqlbench.Update10k(b, setupBench(b)) }
 
 // BenchmarkLoad10k: loading 10,000 rows into managed entities.
 func BenchmarkLoad10k(b *testing.B) { sqlbench.Load10k(b, setupBench(b)) }
+
+// BenchmarkUpdateTenth: a flush over 10,000 managed books of which 1,000
+// changed (gomikro finds them), against the baseline handed the 1,000.
+func BenchmarkUpdateTenth(b *testing.B) { sqlbench.UpdateTenth(b, setupBench(b)) }
+
+// BenchmarkFlushUnchanged10k: a flush over 10,000 managed, unchanged
+// books; reports ns/entity.
+func BenchmarkFlushUnchanged10k(b *testing.B) { sqlbench.FlushUnchanged10k(b, setupBench(b)) }
+
+// BenchmarkInsertOne: a flush of one new book in a fresh unit of work
+// against one autocommit INSERT.
+func BenchmarkInsertOne(b *testing.B) { sqlbench.InsertOne(b, setupBench(b)) }
+
+// InsertOne implements sqlbench.OneInserter: one autocommit INSERT, the
+// key from LastInsertId.
+func (bl baseline) InsertOne(ctx context.Context, bk sqlbench.Raw) (int64, error) {
+	res, err := bl.ExecContext(ctx, "INSERT INTO bench_book (title, year, price, author_id) VALUES (?, ?, ?, ?)", bk.Title, bk.Year, bk.Price, bk.AuthorID)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
