@@ -220,8 +220,10 @@ func (s *qbState) load(ctx context.Context, sink *em.RowSink) ([]unsafe.Pointer,
 // Populate need every row first and are refused.
 //
 //	for b, err := range sqlem.QB[Book](m, "b").Iterate(ctx) {
-//		if err != nil { return err }
-//		...
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(b.Title)
 //	}
 func (qb *QueryBuilder[T]) Iterate(ctx context.Context) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {

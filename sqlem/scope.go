@@ -14,9 +14,18 @@ import (
 //
 //	mux.HandleFunc("GET /books/{id}", func(w http.ResponseWriter, r *http.Request) {
 //		m, err := sqlem.FromContext(r.Context())
-//		...
+//		if err != nil {
+//			http.Error(w, err.Error(), http.StatusInternalServerError)
+//			return
+//		}
+//		b, err := em.FindOne[Book](r.Context(), m, query.Eq("id", r.PathValue("id")))
+//		if err != nil || b == nil {
+//			http.NotFound(w, r)
+//			return
+//		}
+//		json.NewEncoder(w).Encode(b)
 //	})
-//	http.ListenAndServe(addr, orm.Middleware()(mux))
+//	err := http.ListenAndServe(addr, orm.Middleware()(mux))
 //
 // Nothing is flushed for the handler: it flushes (or runs Transactional)
 // when it means to write. A transaction the handler started with Begin and
