@@ -31,7 +31,7 @@ import (
 // row is expected to have. Loading the reference later keeps what was
 // set on it, as changes still to flush; Refresh drops them.
 func GetReference[T any](m Manager, id any) (*T, error) {
-	mm, e, err := typed[T](context.Background(), m.manager(), "GetReference")
+	mm, e, err := typed[T](noContext, m.manager(), "GetReference")
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func keyParts(e *meta.Entity, id any) ([]any, error) {
 // Create builds a new entity of type T from data — a T, a *T, or a
 // map[string]any as accepted by Assign — and persists it.
 func Create[T any](m Manager, data any) (*T, error) {
-	mm, e, err := typed[T](context.Background(), m.manager(), "Create")
+	mm, e, err := typed[T](noContext, m.manager(), "Create")
 	if err != nil {
 		return nil, err
 	}
@@ -190,16 +190,20 @@ func Create[T any](m Manager, data any) (*T, error) {
 // other map creates a new related entity. A collection takes a list of
 // such values. Unknown keys are an error and nothing is assigned.
 func (m *EntityManager) Assign(entity any, data map[string]any) error {
-	entered, err := m.enter("Assign")
+	mm, err := m.use(noContext, "Assign")
 	if err != nil {
 		return err
 	}
-	defer m.leave(entered)
-	e, p, err := m.entity(entity)
+	entered, err := mm.enter("Assign")
 	if err != nil {
 		return err
 	}
-	return m.assign(e, p, data)
+	defer mm.leave(entered)
+	e, p, err := mm.entity(entity)
+	if err != nil {
+		return err
+	}
+	return mm.assign(e, p, data)
 }
 
 func (m *EntityManager) assign(e *meta.Entity, obj unsafe.Pointer, data map[string]any) error {

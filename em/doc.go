@@ -6,11 +6,15 @@
 // functions over a Manager — an *EntityManager or a backend's
 // EntityManager that embeds one:
 //
-//	em := orm.EM().Fork()
+//	m := orm.EM().Fork()
 //	a := &Author{Name: "Ann"}
-//	em.Persist(a, &Book{Title: "Go", Author: ref.To(a)})
-//	err := em.Flush(ctx)
-//	books, err := em.Find[Book](ctx, em, query.Eq("author.name", "Ann"), em.Populate("Author"))
+//	err := m.Persist(a, &Book{Title: "Go", Author: ref.To(a)})
+//	err = m.Flush(ctx)
+//	books, err := em.Find[Book](ctx, m, query.Eq("author.name", "Ann"), em.Populate("Author"))
+//
+// In an HTTP service each request gets its own fork from the ORM's
+// Middleware, and handlers take it from the request's context with their
+// backend's FromContext (sqlem.FromContext, mongoem.FromContext).
 //
 // A backend implements Driver; the core never sees SQL or BSON.
 package em

@@ -124,22 +124,49 @@ func (m *EntityManager) Session() Session {
 	return m.c.driver
 }
 
-// use resolves the EntityManager an operation runs on: a request-context
-// fork replaces the global one, and the global one is refused unless the
-// config allows it.
+// use resolves the EntityManager an operation runs on, the one guard
+// every operation passes: a fork runs on itself; the global EntityManager
+// runs on the fork of the same ORM that ctx carries (its request scope),
+// else on itself when Config.AllowGlobalContext is set, else it refuses.
+// Operations that take no context (Persist, Remove, Create, GetReference,
+// Assign) pass noContext: the global EntityManager cannot find a request's
+// fork for them and refuses them unless the config allows it.
 func (m *EntityManager) use(ctx context.Context, op string) (*EntityManager, error) {
 	if !m.global {
 		return m, nil
 	}
-	if f := FromContext(ctx); f != nil && f != m {
+	if f := m.forkOf(ctx); f != nil {
 		return f, nil
 	}
 	if m.c.cfg.AllowGlobalContext {
 		return m, nil
 	}
+	if ctx == noContext {
+		return nil, &gomikro.ValidationError{Msg: op + " on the global EntityManager: it takes no context, so it cannot find the request's fork, " +
+			"and the global identity map would be shared by every request. Use the fork itself: in a handler behind the ORM's Middleware, " +
+			"m, err := sqlem.FromContext(ctx) (mongoem.FromContext); elsewhere orm.EM().Fork(); or set Config.AllowGlobalContext"}
+	}
 	return nil, &gomikro.ValidationError{Msg: op + " on the global EntityManager: its identity map would be shared by every request. " +
-		"Use orm.EM().Fork() for a unit of work, em.WithContext/em.Middleware to carry a fork in the request context, " +
-		"or set Config.AllowGlobalContext"}
+		"Use a fork: in a handler behind the ORM's Middleware, m, err := sqlem.FromContext(ctx) (mongoem.FromContext); " +
+		"elsewhere orm.EM().Fork(); or set Config.AllowGlobalContext"}
+}
+
+// noContext is the context of the operations that take none.
+var noContext context.Context = noCtx{context.Background()}
+
+type noCtx struct{ context.Context }
+
+// Resolve returns the EntityManager an operation op on m with ctx runs on,
+// after the guard every operation passes: m itself when it is a fork; for
+// the global EntityManager, the fork of the same ORM that ctx carries,
+// else the global one when Config.AllowGlobalContext is set, else an
+// error. Backends call it first in their own operations (raw statements,
+// query builders, aggregations).
+func Resolve(ctx context.Context, m Manager, op string) (*EntityManager, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return m.manager().use(ctx, op)
 }
 
 // entity returns the metadata and object pointer of v, which must be a
@@ -169,7 +196,7 @@ func (m *EntityManager) Persist(entities ...any) error {
 
 // each runs op for every entity argument of a Persist-like call.
 func (m *EntityManager) each(op string, entities []any, fn func(*EntityManager, *meta.Entity, unsafe.Pointer) error) error {
-	mm, err := m.use(context.Background(), op)
+	mm, err := m.use(noContext, op)
 	if err != nil {
 		return err
 	}

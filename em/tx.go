@@ -69,7 +69,7 @@ func (m *EntityManager) Begin(ctx context.Context) error {
 		return err
 	}
 	if mm != m {
-		return &gomikro.ValidationError{Msg: "Begin on the global EntityManager; call it on the fork (em.FromContext(ctx))"}
+		return &gomikro.ValidationError{Msg: "Begin on the global EntityManager; call it on the fork (sqlem.FromContext(ctx), mongoem.FromContext(ctx))"}
 	}
 	entered, err := m.enter("Begin")
 	if err != nil {
@@ -92,6 +92,9 @@ func (m *EntityManager) Begin(ctx context.Context) error {
 
 // Commit flushes pending changes and commits the transaction Begin started.
 func (m *EntityManager) Commit(ctx context.Context) error {
+	if err := m.ownTx(ctx, "Commit"); err != nil {
+		return err
+	}
 	entered, err := m.enter("Commit")
 	if err != nil {
 		return err
@@ -118,6 +121,9 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 // Rollback rolls back the transaction Begin started. Entities flushed in it
 // no longer match the database, so the identity map is cleared.
 func (m *EntityManager) Rollback(ctx context.Context) error {
+	if err := m.ownTx(ctx, "Rollback"); err != nil {
+		return err
+	}
 	entered, err := m.enter("Rollback")
 	if err != nil {
 		return err
@@ -137,3 +143,16 @@ func (m *EntityManager) Rollback(ctx context.Context) error {
 
 // InTransaction reports whether m runs in a transaction.
 func (m *EntityManager) InTransaction() bool { return m.tx != nil }
+
+// ownTx is the guard of Commit and Rollback: like Begin, they work on the
+// EntityManager itself, never on the global one for a request's fork.
+func (m *EntityManager) ownTx(ctx context.Context, op string) error {
+	mm, err := m.use(ctx, op)
+	if err != nil {
+		return err
+	}
+	if mm != m {
+		return &gomikro.ValidationError{Msg: op + " on the global EntityManager; call it on the fork (sqlem.FromContext(ctx), mongoem.FromContext(ctx))"}
+	}
+	return nil
+}

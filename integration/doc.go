@@ -5,7 +5,12 @@
 //	func TestBooks(t *testing.T) {
 //		orm := integration.Postgres(t, gomikro.Config{Entities: []any{Author{}, Book{}}})
 //		m := orm.EM().Fork()
-//		...
+//		if err := m.Persist(&Author{Name: "Ann"}); err != nil {
+//			t.Fatal(err)
+//		}
+//		if err := m.Flush(t.Context()); err != nil {
+//			t.Fatal(err)
+//		}
 //	}
 //
 // Servers, in this order of choice, per backend:

@@ -39,11 +39,6 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	})
 }
 
-// runner returns where m's operations run: its transaction, or the pool.
-func (m *EntityManager) runner() runner {
-	return runnerOf(m.drv, m.Session())
-}
-
 func runnerOf(d *driver, s em.Session) runner {
 	if t, ok := s.(*txSession); ok {
 		return t.r
@@ -91,13 +86,19 @@ func CollectionOf[T any](m *EntityManager) (*mongo.Collection, error) {
 // collection of entity (a struct value, a pointer to one, or its
 // reflect.Type) and decodes the results into results, a pointer to a
 // slice of any type the BSON decoder fills. It runs in m's transaction
-// when m is in one. The results are not managed.
+// when m is in one; on the global EntityManager, on the request's fork
+// that ctx carries, as every operation does (em.Resolve). The results are
+// not managed.
 func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any, results any) error {
 	e, err := m.entityOf(entity)
 	if err != nil {
 		return err
 	}
-	r := m.runner()
+	core, err := em.Resolve(ctx, m, "Aggregate")
+	if err != nil {
+		return err
+	}
+	r := runnerOf(m.drv, core.Session())
 	coll := m.drv.info[e].coll
 	start := time.Now()
 	cur, err := r.d.db.Collection(coll).Aggregate(r.ctx(ctx), pipeline)

@@ -3,6 +3,6 @@
 //
 //	type BookService struct{ repo.Repository[Book] }
 //
-//	svc := BookService{repo.Of[Book](em)}
+//	svc := BookService{repo.Of[Book](m)}
 //	b, err := svc.FindOne(ctx, query.Eq("title", "Go"), em.Populate("Author"))
 package repo

@@ -32,7 +32,7 @@ func ExampleSyncer_Diff() {
 		panic(err)
 	}
 	defer orm.Close()
-	if _, err := orm.EM().Execute(ctx, `CREATE TABLE note (id INTEGER NOT NULL PRIMARY KEY, title VARCHAR(80) NOT NULL, text TEXT NOT NULL)`); err != nil {
+	if _, err := orm.EM().Fork().Execute(ctx, `CREATE TABLE note (id INTEGER NOT NULL PRIMARY KEY, title VARCHAR(80) NOT NULL, text TEXT NOT NULL)`); err != nil {
 		panic(err)
 	}
 	s, err := orm.Syncer()

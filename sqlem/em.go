@@ -30,7 +30,9 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 }
 
 // Execute runs a raw statement with bound parameters (in m's transaction
-// when it has one) and returns the rows it affected. Use placeholders of
+// when it has one) and returns the rows it affected. On the global
+// EntityManager it runs on the request's fork (and in its transaction)
+// that ctx carries, as every operation does (em.Resolve). Use placeholders of
 // the dialect ($1 on PostgreSQL, ? elsewhere); never build SQL from user
 // values. A constraint failure matches gomikro.ErrUniqueViolation and the
 // other constraint errors, as a flush's does.
@@ -38,7 +40,11 @@ func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (i
 	if strings.TrimSpace(sql) == "" {
 		return 0, &gomikro.ValidationError{Msg: "Execute: empty statement"}
 	}
-	x, err := m.executor()
+	core, err := em.Resolve(ctx, m, "Execute")
+	if err != nil {
+		return 0, err
+	}
+	x, err := sessionExecutor(core)
 	if err != nil {
 		return 0, err
 	}
@@ -50,17 +56,6 @@ func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (i
 		return 0, fmt.Errorf("gomikro: execute: %w", err)
 	}
 	return n, nil
-}
-
-// executor returns where m's raw statements run.
-func (m *EntityManager) executor() (Executor, error) {
-	switch s := m.Session().(type) {
-	case *session:
-		return s.x, nil
-	case *driver:
-		return s.root().x, nil
-	}
-	return nil, fmt.Errorf("gomikro: the EntityManager's session is not a SQL session")
 }
 
 // ForUpdate locks the rows a find returns until the transaction ends.

@@ -42,16 +42,11 @@ func checkLock(l LockMode) error {
 	return nil
 }
 
-// coreFor returns the EntityManager a statement of ctx runs on: the
-// request's fork (and its transaction) when m is the global one.
-func (s *qbState) coreFor(ctx context.Context) *em.EntityManager {
-	c := s.m.EntityManager
-	if c.IsGlobal() {
-		if f := em.FromContext(ctx); f != nil {
-			return f
-		}
-	}
-	return c
+// coreFor returns the EntityManager a statement of ctx runs on, after the
+// guard of every operation (em.Resolve): the request's fork (and its
+// transaction) when m is the global one.
+func (s *qbState) coreFor(ctx context.Context, op string) (*em.EntityManager, error) {
+	return em.Resolve(ctx, s.m, op)
 }
 
 // query renders mode and runs it on core.
@@ -104,7 +99,11 @@ func (qb *QueryBuilder[T]) Execute(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	x, err := sessionExecutor(qb.coreFor(ctx))
+	core, err := qb.coreFor(ctx, "QueryBuilder.Execute")
+	if err != nil {
+		return 0, err
+	}
+	x, err := sessionExecutor(core)
 	if err != nil {
 		return 0, err
 	}
@@ -221,8 +220,10 @@ func (s *qbState) load(ctx context.Context, sink *em.RowSink) ([]unsafe.Pointer,
 // Populate need every row first and are refused.
 //
 //	for b, err := range sqlem.QB[Book](m, "b").Iterate(ctx) {
-//		if err != nil { return err }
-//		...
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(b.Title)
 //	}
 func (qb *QueryBuilder[T]) Iterate(ctx context.Context) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
@@ -288,7 +289,11 @@ func (qb *QueryBuilder[T]) Count(ctx context.Context) (int64, error) {
 	if err := qb.ready(); err != nil {
 		return 0, err
 	}
-	rows, pl, err := qb.query(ctx, qb.coreFor(ctx), selCount)
+	core, err := qb.coreFor(ctx, "QueryBuilder.Count")
+	if err != nil {
+		return 0, err
+	}
+	rows, pl, err := qb.query(ctx, core, selCount)
 	if err != nil {
 		return 0, err
 	}

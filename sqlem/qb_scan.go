@@ -26,7 +26,11 @@ func Scan[R, T any](ctx context.Context, qb *QueryBuilder[T]) ([]R, error) {
 	if err := qb.ready(); err != nil {
 		return nil, err
 	}
-	rows, pl, err := qb.query(ctx, qb.coreFor(ctx), selRows)
+	core, err := qb.coreFor(ctx, "Scan")
+	if err != nil {
+		return nil, err
+	}
+	rows, pl, err := qb.query(ctx, core, selRows)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +63,11 @@ func Scalar[V, T any](ctx context.Context, qb *QueryBuilder[T]) (V, error) {
 	if err := qb.ready(); err != nil {
 		return v, err
 	}
-	rows, pl, err := qb.query(ctx, qb.coreFor(ctx), selRows)
+	core, err := qb.coreFor(ctx, "Scalar")
+	if err != nil {
+		return v, err
+	}
+	rows, pl, err := qb.query(ctx, core, selRows)
 	if err != nil {
 		return v, err
 	}

@@ -51,6 +51,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Execute", func(t *testing.T) { execute(t, b) })
 	t.Run("QBValues", func(t *testing.T) { qbValues(t, b) })
 	t.Run("Raw", func(t *testing.T) { raw(t, b) })
+	t.Run("Scope", func(t *testing.T) { scope(t, b) })
 }
 
 func must(t *testing.T, err error) {

@@ -1,7 +1,7 @@
 // Package postgres is gomikro's PostgreSQL backend, on jackc/pgx v5.
 //
 //	orm, err := postgres.Open(ctx, gomikro.Config{DSN: dsn, Entities: []any{Author{}, Book{}}})
-//	em := orm.EM().Fork()
+//	m := orm.EM().Fork()
 //
 // Flushes insert with unnest arrays (one statement for any number of
 // rows, keys read back with RETURNING), update with UPDATE ... FROM
