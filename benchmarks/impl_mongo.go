@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"context"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -15,6 +16,13 @@ import (
 type mongoImpl struct {
 	client *mongo.Client
 	db     *mongo.Database
+	// bulkOps bounds the writes of one bulkWrite: FerretDB v1.24 on
+	// SQLite stops answering a bulkWrite of about 100 updates, so there
+	// (as gomikro does) they go 50 to a command.
+	bulkOps int
+	// reserveMu serializes key reservations of this process: FerretDB's
+	// $inc is not atomic under concurrent findAndModify.
+	reserveMu sync.Mutex
 }
 
 func openMongoDriver(ctx context.Context, cfg Config) (Impl, error) {
@@ -30,7 +38,16 @@ func openMongoDriver(ctx context.Context, cfg Config) (Impl, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &mongoImpl{client: client, db: client.Database(name)}, nil
+	m := &mongoImpl{client: client, db: client.Database(name), bulkOps: 100_000}
+	var info bson.M
+	if err := client.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		_ = client.Disconnect(ctx)
+		return nil, err
+	}
+	if _, ferret := info["ferretdbVersion"]; ferret {
+		m.bulkOps = 50
+	}
+	return m, nil
 }
 
 func (m *mongoImpl) Name() string { return "driver" }
@@ -51,6 +68,8 @@ type mongoAuthor struct {
 
 // reserve takes n keys of a collection from the counters collection.
 func (m *mongoImpl) reserve(ctx context.Context, coll string, n int) (int64, error) {
+	m.reserveMu.Lock()
+	defer m.reserveMu.Unlock()
 	var c struct {
 		Seq int64 `bson:"seq"`
 	}
@@ -135,8 +154,12 @@ func (s *mongoSet) Update(ctx context.Context, idx []int, titles []string) error
 		models[j] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: b.ID}}).
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "title", Value: b.Title}}}})
 	}
-	_, err := s.m.db.Collection("book").BulkWrite(ctx, models)
-	return err
+	for start := 0; start < len(models); start += s.m.bulkOps {
+		if _, err := s.m.db.Collection("book").BulkWrite(ctx, models[start:min(start+s.m.bulkOps, len(models))]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *mongoSet) Mixed(ctx context.Context, mx *Mixed) error {

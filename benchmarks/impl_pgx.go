@@ -60,7 +60,7 @@ func (p *pgxImpl) insertTx(ctx context.Context, tx pgx.Tx, g *Graph) error {
 	var err error
 	g.AuthorIDs, g.BookIDs = nil, nil
 	if len(g.Authors) > 0 {
-		rows, err := tx.Query(ctx, `INSERT INTO author (name) SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS u(name, o) ORDER BY o RETURNING id`, g.Authors)
+		rows, err := tx.Query(ctx, `INSERT INTO author (name) SELECT name FROM unnest($1::text[]) WITH ORDINALITY AS u(name, o) ORDER BY o RETURNING id`, g.Authors)
 		if err == nil {
 			g.AuthorIDs, err = pgx.CollectRows(rows, pgx.RowTo[int64])
 		}
@@ -130,10 +130,10 @@ type pgxSet struct {
 	books []*pgBook
 }
 
-func (s *pgxSet) Len() int              { return len(s.books) }
-func (s *pgxSet) ID(i int) int64        { return s.books[i].ID }
-func (s *pgxSet) Title(i int) string    { return s.books[i].Title }
-func (s *pgxSet) AuthorID(i int) int64  { return s.books[i].AuthorID }
+func (s *pgxSet) Len() int             { return len(s.books) }
+func (s *pgxSet) ID(i int) int64       { return s.books[i].ID }
+func (s *pgxSet) Title(i int) string   { return s.books[i].Title }
+func (s *pgxSet) AuthorID(i int) int64 { return s.books[i].AuthorID }
 
 func (s *pgxSet) update(ctx context.Context, tx pgx.Tx, idx []int, titles []string) error {
 	ids := make([]int64, len(idx))

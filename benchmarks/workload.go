@@ -110,7 +110,7 @@ func (m *meter) total() time.Duration {
 }
 
 func (m *meter) more(o Options) bool {
-	return len(m.times) < max(1, o.MaxIters) && m.total() < o.MinTime
+	return len(m.times) == 0 || len(m.times) < o.MaxIters && m.total() < o.MinTime
 }
 
 func median(ds []time.Duration) float64 {
@@ -137,7 +137,7 @@ func (m *meter) result(perOp int) Result {
 	md := median(m.times)
 	ops := float64(len(m.times) * perOp)
 	return Result{Iters: len(m.times), NsPerOp: md, NsPerEntity: md / float64(perOp),
-		EntitiesPerSec: float64(perOp) / md * 1e9,
+		EntitiesPerSec:  float64(perOp) / md * 1e9,
 		AllocsPerEntity: float64(m.mallocs) / ops, BytesPerEntity: float64(m.bytes) / ops}
 }
 
@@ -562,4 +562,3 @@ func (b *Bench) concurrent(ctx context.Context, k, size int) (Result, error) {
 		EntitiesPerSec: float64(total) / el.Seconds(), AllocsPerEntity: float64(m.mallocs) / float64(total),
 		BytesPerEntity: float64(m.bytes) / float64(total), P50: percentile(lat, 0.5), P99: percentile(lat, 0.99)}, nil
 }
-
