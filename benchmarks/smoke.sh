@@ -23,8 +23,13 @@ for b in postgres:GOMIKRO_POSTGRES_DSN mysql:GOMIKRO_MYSQL_DSN mongo:GOMIKRO_MON
 	fi
 done
 # The runner: one round, each implementation in its own process.
-go run ./cmd/benchrun -backends "$backends" -n 100 -single-n 100 -k 1,2 -rounds 1 \
-	-min-time 1ms -max-iters 1 -conc-time 200ms -out "" >/dev/null
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! go run ./cmd/benchrun -backends "$backends" -n 100 -single-n 100 -k 1,2 -rounds 1 \
+	-min-time 1ms -max-iters 1 -conc-time 100ms -out "" >/dev/null 2>"$log"; then
+	tr '\r' '\n' <"$log" | tail -20
+	exit 1
+fi
 # The Go benchmark functions, once each.
 GOMIKRO_BENCH_N=100 go test -count=1 -run '^$' -bench . -benchtime 1x . >/dev/null
 # The unit tests of the module.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"sync"
@@ -86,8 +87,13 @@ type meter struct {
 	start          time.Time
 }
 
+// timedLabels mark the goroutine during timed parts, so that a CPU
+// profile can be narrowed to them: go tool pprof -tagfocus phase=timed.
+var timedLabels = pprof.WithLabels(context.Background(), pprof.Labels("phase", "timed"))
+
 func (m *meter) begin() {
 	runtime.GC()
+	pprof.SetGoroutineLabels(timedLabels)
 	runtime.ReadMemStats(&m.ms)
 	m.mallocs -= m.ms.Mallocs
 	m.bytes -= m.ms.TotalAlloc
@@ -96,6 +102,7 @@ func (m *meter) begin() {
 
 func (m *meter) end() {
 	m.times = append(m.times, time.Since(m.start))
+	pprof.SetGoroutineLabels(context.Background())
 	runtime.ReadMemStats(&m.ms)
 	m.mallocs += m.ms.Mallocs
 	m.bytes += m.ms.TotalAlloc
