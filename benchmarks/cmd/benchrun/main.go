@@ -44,6 +44,7 @@ type flags struct {
 	backend, impl, dsn         string
 	round                      int
 	cpuprofile                 string
+	from                       string
 }
 
 func intList(s string) ([]int, error) {
@@ -96,6 +97,7 @@ func parse(args []string) (*flags, error) {
 	fs.StringVar(&f.dsn, "dsn", "", "internal (-child): the store's DSN")
 	fs.IntVar(&f.round, "round", 0, "internal (-child): the round")
 	fs.StringVar(&f.cpuprofile, "cpuprofile", "", "write a CPU profile of the timed runs (with -child, or a run of one implementation: -impls x -rounds 1)")
+	fs.StringVar(&f.from, "from", "", "instead of running, redo the table and charts from a results.json of an earlier run (into -out)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -130,9 +132,12 @@ func main() {
 		os.Exit(2)
 	}
 	ctx := context.Background()
-	if f.child {
+	switch {
+	case f.child:
 		err = runChild(ctx, f, os.Stdout)
-	} else {
+	case f.from != "":
+		err = replot(f)
+	default:
 		err = runParent(ctx, f)
 	}
 	if err != nil {
@@ -361,6 +366,28 @@ func runParent(ctx context.Context, f *flags) error {
 	}
 	fmt.Fprint(os.Stderr, "\r\033[K")
 	meta.Finished, meta.LoadEnd = time.Now().UTC(), loadAvg()
+	return write(f, meta, results)
+}
+
+// replot redoes the table and charts of an earlier run's results.json.
+func replot(f *flags) error {
+	raw, err := os.ReadFile(f.from)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Meta    Meta                `json:"meta"`
+		Results []benchmarks.Result `json:"results"`
+	}
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return fmt.Errorf("%s: %w", f.from, err)
+	}
+	return write(f, in.Meta, in.Results)
+}
+
+// write prints the table and writes it, the raw results and the charts
+// into f.out.
+func write(f *flags, meta Meta, results []benchmarks.Result) error {
 	sum := summarize(results)
 	md := renderMarkdown(meta, sum)
 	fmt.Print(md)
