@@ -169,7 +169,7 @@ func (s *bunSet) Mixed(ctx context.Context, mx *Mixed) error {
 		for j, i := range mx.DeleteIdx {
 			ids[j] = s.books[i].ID
 		}
-		_, err := tx.NewDelete().Model((*bunBook)(nil)).Where("id IN (?)", bun.In(ids)).Exec(ctx)
+		_, err := tx.NewDelete().Model((*bunBook)(nil)).Where("id IN (?)", bun.List(ids)).Exec(ctx)
 		return err
 	})
 }

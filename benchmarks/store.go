@@ -197,7 +197,6 @@ func (s *pgStore) Drop(ctx context.Context) error {
 type sqlStore struct {
 	dsn, backend string
 	db           *sql.DB
-	dropDB       func(context.Context) error
 }
 
 func mysqlDSN(server, dbname string) (string, error) {

@@ -205,6 +205,9 @@ func renderMarkdown(m Meta, sum []Summary) string {
 				cells[k] = map[string]string{}
 			}
 			c := fmt.Sprintf("%.2f×", s.Ratio)
+			if s.Ratio == 0 {
+				c = "no baseline in this run"
+			}
 			if s.Workload == benchmarks.WNoop {
 				c = fmt.Sprintf("%.1f ns, %.3f allocs", s.NsPerEntity, s.Allocs)
 			} else if s.P99Ratio > 0 {
