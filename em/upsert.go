@@ -519,22 +519,30 @@ func (s *upsertSink) Row(e *meta.Entity, row unsafe.Pointer) (unsafe.Pointer, er
 	}
 	m := s.h.m
 	if en, found := m.t.Lookup(e, k); found {
-		copyKeepingCollections(e, en.Obj, row)
+		copyColumns(e, en.Obj, row)
 		m.attach(e, en.Obj, false)
 		if err := m.t.Loaded(en); err != nil {
 			return nil, err
 		}
 		if in != en.Obj {
-			copyKeepingCollections(e, in, row)
+			copyColumns(e, in, row)
 		}
 		s.out[i] = en.Obj
 		return en.Obj, nil
 	}
-	copyKeepingCollections(e, in, row)
+	copyColumns(e, in, row)
 	if _, err := m.t.AddLoaded(e, in, k, false); err != nil {
 		return nil, err
 	}
 	m.attach(e, in, false)
 	s.out[i] = in
 	return in, nil
+}
+
+// copyColumns copies the column fields of the row src into dst, keeping
+// dst's collections, inverse references and fields without a column.
+func copyColumns(e *meta.Entity, dst, src unsafe.Pointer) {
+	for _, f := range e.Columns {
+		f.Value(dst).Set(f.Value(src))
+	}
 }
