@@ -497,6 +497,18 @@ type upsertSink struct {
 	index    map[string]int
 	objs     []unsafe.Pointer
 	out      []unsafe.Pointer
+	fold     map[string]int
+}
+
+// folded returns the index by lower-cased key, built on first use.
+func (s *upsertSink) folded() map[string]int {
+	if s.fold == nil {
+		s.fold = make(map[string]int, len(s.index))
+		for k, i := range s.index {
+			s.fold[strings.ToLower(k)] = i
+		}
+	}
+	return s.fold
 }
 
 func (s *upsertSink) Alloc(e *meta.Entity) unsafe.Pointer { return reflect.New(e.Type).UnsafePointer() }
@@ -509,6 +521,11 @@ func (s *upsertSink) Link(any, unsafe.Pointer) {}
 
 func (s *upsertSink) Row(e *meta.Entity, row unsafe.Pointer) (unsafe.Pointer, error) {
 	i, ok := s.index[keyString(s.conflict, row)]
+	if !ok {
+		// A case-insensitive collation (MySQL's default) matches a key
+		// that differs in case from the one given.
+		i, ok = s.folded()[strings.ToLower(keyString(s.conflict, row))]
+	}
 	if !ok {
 		return nil, fmt.Errorf("gomikro: upsert %s: a row read back matches no entity", e.Name)
 	}

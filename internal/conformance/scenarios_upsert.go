@@ -75,6 +75,13 @@ func UpsertUpdatesOnUniqueKey(t *testing.T, h *Harness) {
 	if n := authorCount(t, h); n != 1 {
 		t.Fatalf("%d authors, want 1", n)
 	}
+	// A key differing in case: one row or two, as the collation decides,
+	// and the entity returned holds the row.
+	c, err := em.Upsert(h.Ctx, h.EM(), &Author{Name: "Case", Email: "U@example.com"})
+	must(t, err)
+	if c.ID == 0 || c.Name != "Case" {
+		t.Fatalf("upsert of a key differing in case: %+v", c)
+	}
 }
 
 // UpsertByPrimaryKey checks upserts matched by primary key: a composite
