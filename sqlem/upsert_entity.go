@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/meta"
 )
 
 var (
@@ -41,6 +43,29 @@ func (s *session) Upsert(ctx context.Context, batches []*em.UpsertBatch, reads [
 		}
 		stmts = append(stmts, st...)
 	}
+	if len(stmts) == 1 && s.returnsUpserts(batches) {
+		// One statement that returns every row it wrote: no read back.
+		st, e := stmts[0], batches[0].Entity
+		st.SQL += " RETURNING " + columnList(s.drv.d, e)
+		st.Scan = func(rows Rows) error {
+			sc := newScanner(e, sink, nil)
+			n := 0
+			for rows.Next() {
+				if err := sc.row(rows); err != nil {
+					return err
+				}
+				n++
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			if n != len(batches[0].Rows) {
+				return fmt.Errorf("%d rows returned for %d upserted", n, len(batches[0].Rows))
+			}
+			return nil
+		}
+		return s.upsertWrite(ctx, stmts)
+	}
 	if err := s.upsertWrite(ctx, stmts); err != nil {
 		return err
 	}
@@ -56,6 +81,20 @@ func (s *session) Upsert(ctx context.Context, batches []*em.UpsertBatch, reads [
 func (s *session) upsertWrite(ctx context.Context, stmts []*Stmt) error {
 	run := func(x Executor) error {
 		for _, st := range stmts {
+			if st.Scan != nil {
+				rows, err := x.Query(ctx, st.SQL, st.Args...)
+				if err != nil {
+					return s.drv.wrapErr(err, st.owner, "upsert")
+				}
+				err = st.Scan(rows)
+				if cerr := rows.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					return s.drv.wrapErr(err, st.owner, "upsert")
+				}
+				continue
+			}
 			if _, err := x.Exec(ctx, st.SQL, st.Args...); err != nil {
 				return s.drv.wrapErr(err, st.owner, "upsert")
 			}
@@ -93,6 +132,39 @@ func (s *session) upsertWrite(ctx context.Context, stmts []*Stmt) error {
 		return err
 	}
 	return s.drv.commit(ctx, x, &txState{})
+}
+
+// UpsertReturner is implemented by dialects whose upsert takes a
+// RETURNING clause that returns every row it inserted or updated
+// (PostgreSQL, SQLite 3.35+: INSERT ... ON CONFLICT DO UPDATE ...
+// RETURNING).
+type UpsertReturner interface {
+	UpsertReturning() bool
+}
+
+// returnsUpserts reports whether the upsert of batches can return its
+// rows: the dialect can, and every conflict updates the row (DO NOTHING
+// returns nothing for a row kept).
+func (s *session) returnsUpserts(batches []*em.UpsertBatch) bool {
+	r, ok := s.drv.d.(UpsertReturner)
+	if !ok || !r.UpsertReturning() {
+		return false
+	}
+	for _, b := range batches {
+		if len(b.Update) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// columnList renders the columns of e, in e.Columns order.
+func columnList(d Dialect, e *meta.Entity) string {
+	cols := make([]string, len(e.Columns))
+	for i, f := range e.Columns {
+		cols[i] = d.QuoteIdent(f.Column)
+	}
+	return strings.Join(cols, ", ")
 }
 
 // upsertSQL renders the statements of one batch.
