@@ -188,8 +188,9 @@ func (m *EntityManager) upsert(ctx context.Context, e *meta.Entity, objs []unsaf
 	}
 	s := &upsertSink{h: m.hydrator(true), e: e, conflict: conflict, index: index, objs: objs, out: make([]unsafe.Pointer, len(objs))}
 	if err := up.Upsert(ctx, batches, reads, s); err != nil {
+		// The backend's error names the entity (and the row where known).
 		m.t.IndexPending()
-		return nil, fmt.Errorf("gomikro: upsert %s: %w", e.Name, err)
+		return nil, err
 	}
 	for i, p := range s.out {
 		if p == nil {

@@ -46,7 +46,7 @@ func (r runner) upsert(ctx context.Context, batches []*em.UpsertBatch, reads []*
 	}
 	for _, q := range reads {
 		if err := r.find(ctx, q, sink); err != nil {
-			return fmt.Errorf("read back: %w", err)
+			return fmt.Errorf("gomikro: upsert %s: read back: %w", q.Entity.Name, err)
 		}
 	}
 	return nil

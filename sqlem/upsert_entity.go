@@ -2,7 +2,6 @@ package sqlem
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,7 +32,7 @@ func (drv *driver) Upsert(ctx context.Context, batches []*em.UpsertBatch, reads 
 func (s *session) Upsert(ctx context.Context, batches []*em.UpsertBatch, reads []*em.Query, sink em.Sink) error {
 	up, ok := s.drv.d.(Upserter)
 	if !ok {
-		return errors.New("the dialect has no upsert statement")
+		return fmt.Errorf("gomikro: upsert %s: the dialect has no upsert statement", batches[0].Entity.Name)
 	}
 	var stmts []*Stmt
 	for _, b := range batches {
@@ -71,7 +70,7 @@ func (s *session) Upsert(ctx context.Context, batches []*em.UpsertBatch, reads [
 	}
 	for _, q := range reads {
 		if err := s.Find(ctx, q, sink); err != nil {
-			return fmt.Errorf("read back: %w", err)
+			return fmt.Errorf("gomikro: upsert %s: read back: %w", q.Entity.Name, err)
 		}
 	}
 	return nil
@@ -211,7 +210,7 @@ func (drv *driver) upsertSQL(up Upserter, b *em.UpsertBatch) ([]*Stmt, error) {
 		}
 		sql, err := up.Upsert(bl.String(), conflict, update)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", e.Name, err)
+			return nil, fmt.Errorf("gomikro: upsert %s: %w", e.Name, err)
 		}
 		if v := e.Version; v != nil && len(update) > 0 {
 			// The update list ends the statement of every dialect: the

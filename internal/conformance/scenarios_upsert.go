@@ -185,10 +185,17 @@ func UpsertMergeOptions(t *testing.T, h *Harness) {
 // of them rows that exist: every entity comes back managed with its key,
 // in few statements.
 func UpsertManyThousand(t *testing.T, h *Harness) {
+	n := 1000
+	if strings.Contains(h.Backend, "FerretDB") {
+		// FerretDB runs each upserting update of a bulkWrite as a scan of
+		// the collection (tens of milliseconds each): 1,000 take a minute
+		// or more on a loaded machine. The batching is the same.
+		n = 200
+	}
 	seed := h.EM()
 	ids := map[string]int64{}
 	var existing []*Author
-	for i := range 500 {
+	for i := range n / 2 {
 		a := &Author{Name: "old", Email: fmt.Sprintf("u%04d@example.com", i*2)}
 		existing = append(existing, a)
 		must(t, seed.Persist(a))
@@ -198,18 +205,18 @@ func UpsertManyThousand(t *testing.T, h *Harness) {
 		ids[a.Email] = a.ID
 	}
 	var in []*Author
-	for i := range 1000 {
+	for i := range n {
 		in = append(in, &Author{Name: fmt.Sprintf("new %d", i), Email: fmt.Sprintf("u%04d@example.com", i)})
 	}
 	m := h.EM()
 	before := h.Count()
 	out, err := em.UpsertMany(h.Ctx, m, in)
 	must(t, err)
-	if n := h.Count() - before; n > 20 {
-		t.Errorf("UpsertMany of 1,000 sent %d statements, want a few batches", n)
+	if sent := h.Count() - before; sent > 20 {
+		t.Errorf("UpsertMany of %d sent %d statements, want a few batches", n, sent)
 	}
-	if len(out) != 1000 {
-		t.Fatalf("%d results", len(out))
+	if len(out) != n {
+		t.Fatalf("%d results for %d", len(out), n)
 	}
 	seen := map[int64]bool{}
 	for i, a := range out {
@@ -221,8 +228,8 @@ func UpsertManyThousand(t *testing.T, h *Harness) {
 			t.Fatalf("%s: ID %d, want the existing row's %d", a.Email, a.ID, id)
 		}
 	}
-	if n := authorCount(t, h); n != 1000 {
-		t.Fatalf("%d authors, want 1000", n)
+	if got := authorCount(t, h); got != int64(n) {
+		t.Fatalf("%d authors, want %d", got, n)
 	}
 }
 
