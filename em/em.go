@@ -20,6 +20,7 @@ type core struct {
 	before []BeforeFlushSubscriber
 	on     []OnFlushSubscriber
 	after  []AfterFlushSubscriber
+	tx     txSubscribers
 	// layouts are the entity types' change-tracking layouts, built once
 	// and shared by every fork.
 	layouts tracking.Layouts
@@ -41,7 +42,8 @@ type EntityManager struct {
 	t        *tracking.Tracker
 	global   bool
 	tx       Tx
-	txStack  []Tx // enclosing transactions of Begin
+	txStack  []Tx   // enclosing transactions of Begin
+	txNested []bool // per Begin: a savepoint of the enclosing one
 	flushing bool
 	// inDoubt is the error of a flush or commit whose outcome is unknown;
 	// flushes are refused until Clear.
@@ -78,8 +80,12 @@ func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, erro
 		if a, is := s.(AfterFlushSubscriber); is {
 			c.after, ok = append(c.after, a), true
 		}
+		if c.tx.add(s) {
+			ok = true
+		}
 		if !ok {
-			return nil, fmt.Errorf("gomikro: Config.Subscribers[%d] (%T) implements none of BeforeFlush, OnFlush, AfterFlush", i, s)
+			return nil, fmt.Errorf("gomikro: Config.Subscribers[%d] (%T) implements none of BeforeFlush, OnFlush, AfterFlush "+
+				"and the transaction events (BeforeTransactionStart, ...)", i, s)
 		}
 	}
 	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true}

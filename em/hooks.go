@@ -11,11 +11,13 @@ import (
 // func(ctx context.Context) error; meta finds them when the ORM opens:
 //
 //	BeforeCreate, AfterCreate, BeforeUpdate, AfterUpdate,
-//	BeforeDelete, AfterDelete, OnLoad
+//	BeforeDelete, AfterDelete, OnLoad, BeforeUpsert, AfterUpsert
 //
 // Before* hooks run inside Flush before the statements are planned, so
-// their changes are written by the same flush. The ctx they receive
-// carries the EntityManager (FromContext). A hook must not call Flush.
+// their changes are written by the same flush; BeforeUpsert and
+// AfterUpsert run around Upsert and UpsertMany instead (see Upsert). The
+// ctx they receive carries the EntityManager (FromContext). A hook must
+// not call Flush.
 
 // ChangeKind says what a flush does to an entity.
 type ChangeKind uint8

@@ -72,6 +72,8 @@ const (
 	HookBeforeDelete
 	HookAfterDelete
 	HookOnLoad
+	HookBeforeUpsert
+	HookAfterUpsert
 )
 
 // Has reports whether h includes all of x.

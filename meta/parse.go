@@ -693,6 +693,7 @@ var hookNames = []struct {
 	{"BeforeUpdate", HookBeforeUpdate}, {"AfterUpdate", HookAfterUpdate},
 	{"BeforeDelete", HookBeforeDelete}, {"AfterDelete", HookAfterDelete},
 	{"OnLoad", HookOnLoad},
+	{"BeforeUpsert", HookBeforeUpsert}, {"AfterUpsert", HookAfterUpsert},
 }
 
 // hooksOf finds the lifecycle methods func(ctx context.Context) error on

@@ -115,7 +115,7 @@ func (d *driver) Begin(ctx context.Context) (em.Tx, error) {
 		s.EndSession(ctx)
 		return nil, fmt.Errorf("gomikro: start transaction: %w", err)
 	}
-	return &txSession{runner{d: d, s: s}}, nil
+	return &txSession{r: runner{d: d, s: s}}, nil
 }
 
 // Ping implements em.Driver.
@@ -128,7 +128,11 @@ func (d *driver) Close() error { return d.client.Disconnect(context.Background()
 func (d *driver) coll(e *meta.Entity) *mongo.Collection { return d.db.Collection(d.info[e].coll) }
 
 // txSession is a transaction on a MongoDB session.
-type txSession struct{ r runner }
+type txSession struct {
+	r runner
+	// readOnly refuses writes (em.ReadOnly).
+	readOnly bool
+}
 
 // Find implements em.Session.
 func (t *txSession) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
@@ -142,6 +146,9 @@ func (t *txSession) Count(ctx context.Context, q *em.Query) (int64, error) {
 
 // Execute implements em.Session, inside the transaction.
 func (t *txSession) Execute(ctx context.Context, p *tracking.Plan) error {
+	if t.readOnly {
+		return errReadOnly("flush")
+	}
 	return t.r.execute(ctx, p, nil)
 }
 

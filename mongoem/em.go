@@ -32,11 +32,22 @@ func (m *EntityManager) Fork() *EntityManager {
 // flushing the fork; see em.EntityManager.Transactional. The server must
 // support transactions (ORM.SupportsTransactions), else the error
 // matches ErrNoTransactions; inside a transaction it matches
-// ErrNoSavepoints, as MongoDB cannot nest them.
-func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tx *EntityManager) error) error {
+// ErrNoSavepoints, as MongoDB cannot nest them (use
+// em.PropagationRequired to join the running one). The propagation modes
+// that run without a transaction (em.PropagationSupports,
+// em.PropagationNotSupported, em.PropagationNever) work on every server.
+// MongoDB has no isolation levels: em.WithIsolation is refused;
+// em.ReadOnly makes the transaction refuse flushes and upserts.
+func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tx *EntityManager) error, opts ...em.TxOption) error {
+	if fn == nil {
+		return m.EntityManager.Transactional(ctx, nil, opts...)
+	}
 	return m.EntityManager.Transactional(ctx, func(ctx context.Context, tx *em.EntityManager) error {
+		if tx == m.EntityManager {
+			return fn(ctx, m) // a joined transaction: m itself
+		}
 		return fn(ctx, &EntityManager{EntityManager: tx, drv: m.drv})
-	})
+	}, opts...)
 }
 
 func runnerOf(d *driver, s em.Session) runner {

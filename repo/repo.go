@@ -82,6 +82,17 @@ func (r Repository[T]) Flush(ctx context.Context) error {
 	return r.core().Flush(ctx)
 }
 
+// Upsert inserts entity or updates the row with the same unique key and
+// returns the managed entity holding the row; see em.Upsert.
+func (r Repository[T]) Upsert(ctx context.Context, entity *T, opts ...em.UpsertOption) (*T, error) {
+	return em.Upsert[T](ctx, r.m, entity, opts...)
+}
+
+// UpsertMany is Upsert for many entities, batched; see em.UpsertMany.
+func (r Repository[T]) UpsertMany(ctx context.Context, entities []*T, opts ...em.UpsertOption) ([]*T, error) {
+	return em.UpsertMany[T](ctx, r.m, entities, opts...)
+}
+
 func (r Repository[T]) core() *em.EntityManager { return em.Core(r.m) }
 
 func anys[T any](xs []*T) []any {

@@ -35,6 +35,8 @@ type session struct {
 	done  bool
 	// tx is shared by a transaction's session and its savepoints.
 	tx *txState
+	// end restores the connection of a transaction begun with options.
+	end []string
 }
 
 // txState is what the sessions of one transaction share.
@@ -73,6 +75,9 @@ func (drv *driver) Close() error { return drv.pool.Close() }
 
 // Find implements em.Session.
 func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
+	if q.Lock != nil && q.Lock != LockNone && s.depth == 0 {
+		return lockOutsideTx("find " + q.Entity.Name)
+	}
 	sql, args, extra, err := s.drv.selectSQL(q)
 	if err != nil {
 		return err
@@ -154,7 +159,7 @@ func (s *session) Commit(ctx context.Context) error {
 		_, err := s.x.Exec(ctx, "RELEASE SAVEPOINT "+s.savepoint(s.depth))
 		return err
 	}
-	defer s.conn.Release()
+	defer s.release(ctx)
 	return s.drv.commit(ctx, s.x, s.tx)
 }
 
@@ -168,7 +173,7 @@ func (s *session) Rollback(ctx context.Context) error {
 		_, err := s.x.Exec(ctx, "ROLLBACK TO SAVEPOINT "+s.savepoint(s.depth))
 		return err
 	}
-	defer s.conn.Release()
+	defer s.release(ctx)
 	_, err := s.x.Exec(ctx, "ROLLBACK")
 	return err
 }

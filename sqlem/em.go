@@ -22,11 +22,18 @@ func (m *EntityManager) Fork() *EntityManager {
 }
 
 // Transactional runs fn in a transaction on a fork of m and commits after
-// flushing the fork; see em.EntityManager.Transactional.
-func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tx *EntityManager) error) error {
+// flushing the fork; options set the propagation, isolation level and
+// read-only mode. See em.EntityManager.Transactional.
+func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.Context, tx *EntityManager) error, opts ...em.TxOption) error {
+	if fn == nil {
+		return m.EntityManager.Transactional(ctx, nil, opts...)
+	}
 	return m.EntityManager.Transactional(ctx, func(ctx context.Context, tx *em.EntityManager) error {
+		if tx == m.EntityManager {
+			return fn(ctx, m) // a joined transaction: m itself
+		}
 		return fn(ctx, &EntityManager{EntityManager: tx, drv: m.drv})
-	})
+	}, opts...)
 }
 
 // Execute runs a raw statement with bound parameters (in m's transaction

@@ -57,6 +57,9 @@ func (s *qbState) query(ctx context.Context, core *em.EntityManager, mode selMod
 	if s.op != opSelect {
 		return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("query builder: this is an %s; run it with Execute", s.op)}
 	}
+	if s.lock != LockNone && !core.InTransaction() {
+		return nil, nil, lockOutsideTx("the query builder's select")
+	}
 	b := newBuilder(s.m.drv.d)
 	pl, err := s.selectSQL(b, nil, mode)
 	if err != nil {

@@ -153,7 +153,7 @@ func newRawReader(e *meta.Entity, names []string) (*rawReader, error) {
 		f, ok := byCol[strings.ToLower(n)]
 		if !ok {
 			return nil, fmt.Errorf("gomikro: Raw[%s]: the result column %q is not a column of %s (table %s: %s); "+
-				"select the table's columns, or scan into a struct of your own", e.Name, n, e.Name, e.Table, columnList(e))
+				"select the table's columns, or scan into a struct of your own", e.Name, n, e.Name, e.Table, columnNames(e))
 		}
 		if seen[f] {
 			return nil, fmt.Errorf("gomikro: Raw[%s]: the result has the column %q twice (a join? select only %s's columns, as t.*)", e.Name, n, e.Name)
@@ -182,7 +182,8 @@ func newRawReader(e *meta.Entity, names []string) (*rawReader, error) {
 	return rr, nil
 }
 
-func columnList(e *meta.Entity) string {
+// columnNames lists the column names of e, unquoted, for messages.
+func columnNames(e *meta.Entity) string {
 	names := make([]string, len(e.Columns))
 	for i, f := range e.Columns {
 		names[i] = f.Column

@@ -176,5 +176,33 @@ type Shelf struct {
 
 // Entities lists the model for Config.Entities.
 func Entities() []any {
-	return []any{Author{}, Profile{}, Publisher{}, Book{}, Tag{}, Review{}, Category{}, Edition{}, Article{}, Note{}, Warehouse{}, Shelf{}, Gauge{}, Sample{}}
+	return []any{Author{}, Profile{}, Publisher{}, Book{}, Tag{}, Review{}, Category{}, Edition{}, Article{}, Note{}, Warehouse{}, Shelf{}, Gauge{}, Sample{}, Account{}}
+}
+
+// Account has two unique keys, a version and the upsert hooks.
+type Account struct {
+	ID      int64  `orm:"pk"`
+	Login   string `orm:"unique,length=50"`
+	Email   string `orm:"unique,length=100"`
+	Balance int
+	Plan    string `orm:"default=free,length=20"`
+	Version int    `orm:"version"`
+	// Hooks records the upsert hooks that ran.
+	Hooks []string `orm:"-"`
+}
+
+// BeforeUpsert lower-cases the login and records the call.
+func (a *Account) BeforeUpsert(ctx context.Context) error {
+	if em.FromContext(ctx) == nil {
+		return errors.New("BeforeUpsert without an EntityManager in its context")
+	}
+	a.Login = strings.ToLower(a.Login)
+	a.Hooks = append(a.Hooks, "BeforeUpsert")
+	return nil
+}
+
+// AfterUpsert records the call with the key the row has.
+func (a *Account) AfterUpsert(ctx context.Context) error {
+	a.Hooks = append(a.Hooks, fmt.Sprintf("AfterUpsert:%v", a.ID != 0))
+	return nil
 }

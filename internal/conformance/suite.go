@@ -120,7 +120,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names} {
+	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names} {
 		out = append(out, group...)
 	}
 	return out
@@ -180,6 +180,7 @@ func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) 
 	skip = map[string]string{
 		"ForeignKeyViolation":             "MongoDB has no foreign keys: a reference to a missing document is stored as it is",
 		"NestedTransactionsUseSavepoints": "MongoDB has no savepoints: a transaction begun inside another fails with mongoem.ErrNoSavepoints",
+		"NestedFlushFailureKeepsOuter":    "MongoDB has no savepoints: a transaction begun inside another fails with mongoem.ErrNoSavepoints",
 	}
 	if isFerretDB {
 		slowIn := "FerretDB evaluates $in by walking the list for every document it scans, without the _id index: " +
@@ -193,7 +194,9 @@ func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) 
 		if isFerretDB {
 			server = "FerretDB"
 		}
-		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction", "ScopeMiddlewareRollsBackBegin"} {
+		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction", "ScopeMiddlewareRollsBackBegin",
+			"UpsertInTransaction", "PropagationInsideTransaction", "RequiresNewCommitsIndependently", "NotSupportedRunsOutside",
+			"NestedFlushFailureKeepsOuter", "TransactionEventsInOrder", "ReadOnlyRefusesWrites"} {
 			skip[s] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
 		}
 	}

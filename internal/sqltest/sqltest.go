@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +27,12 @@ type Backend struct {
 	// and detects deadlocks; without them (SQLite) a second writer waits
 	// for the first and times out.
 	RowLocks bool
+	// IsolationSQL is an expression giving the isolation level of the
+	// running transaction, when the server has one.
+	IsolationSQL string
+	// SerializableLocksReads: SERIALIZABLE takes shared locks on the rows
+	// it reads (InnoDB), which a NOWAIT lock of another transaction hits.
+	SerializableLocksReads bool
 }
 
 // Run runs the tests on the backend.
@@ -49,6 +56,8 @@ func Run(t *testing.T, b Backend) {
 		writerTimesOut(t, b)
 	})
 	t.Run("Execute", func(t *testing.T) { execute(t, b) })
+	t.Run("LockOutsideTransaction", func(t *testing.T) { lockOutsideTx(t, b) })
+	t.Run("IsolationLevel", func(t *testing.T) { isolation(t, b) })
 	t.Run("QBValues", func(t *testing.T) { qbValues(t, b) })
 	t.Run("Raw", func(t *testing.T) { raw(t, b) })
 	t.Run("Scope", func(t *testing.T) { scope(t, b) })
@@ -224,5 +233,140 @@ func qbValues(t *testing.T, b Backend) {
 	}
 	if n, err := em.Count[conformance.Sample](ctx, orm.EM().Fork(), nil); err != nil || n != 1 {
 		t.Fatalf("%d rows (%v), want 1", n, err)
+	}
+}
+
+// lockOutsideTx: a locking find outside a transaction (where its lock
+// would end with the statement) fails with em.ErrNoTransaction, on the
+// core Find and the query builder; inside one it runs.
+func lockOutsideTx(t *testing.T, b Backend) {
+	ctx := context.Background()
+	orm := b.Open(t, gomikro.Config{Entities: conformance.Entities()})
+	seed(t, orm, 1)
+	m := orm.EM().Fork()
+	for _, opt := range []em.FindOption{sqlem.ForUpdate(), sqlem.ForShare(), sqlem.ForUpdateSkipLocked(), sqlem.ForUpdateNoWait()} {
+		if _, err := em.Find[conformance.Author](ctx, m, nil, opt); !errors.Is(err, em.ErrNoTransaction) {
+			t.Fatalf("a locking find outside a transaction: %v, want em.ErrNoTransaction", err)
+		}
+	}
+	if _, err := sqlem.QB[conformance.Author](m, "a").ForUpdate().GetResult(ctx); !errors.Is(err, em.ErrNoTransaction) {
+		t.Fatalf("a locking query builder outside a transaction: %v, want em.ErrNoTransaction", err)
+	}
+	must(t, m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+		if _, err := em.Find[conformance.Author](ctx, tx, nil, sqlem.ForUpdate()); err != nil {
+			return err
+		}
+		_, err := sqlem.QB[conformance.Author](tx, "a").ForUpdate().GetResult(ctx)
+		return err
+	}))
+}
+
+// isolation: the level asked for is the one the transaction runs at, as
+// the server reports it inside; a level the dialect cannot give is
+// refused before anything is sent.
+func isolation(t *testing.T, b Backend) {
+	ctx := context.Background()
+	orm := b.Open(t, gomikro.Config{Entities: conformance.Entities()})
+	seed(t, orm, 1)
+	m := orm.EM().Fork()
+	if !b.RowLocks {
+		// SQLite: one level, SERIALIZABLE.
+		var ve *gomikro.ValidationError
+		err := m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error { return nil }, em.WithIsolation(em.ReadUncommitted))
+		if !errors.As(err, &ve) {
+			t.Fatalf("READ UNCOMMITTED on a dialect without it: %v", err)
+		}
+		must(t, m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+			_, err := em.FindAll[conformance.Author](ctx, tx)
+			return err
+		}, em.WithIsolation(em.Serializable)))
+		return
+	}
+	isolationEffects(t, b, orm)
+	for _, level := range []em.IsolationLevel{em.ReadCommitted, em.RepeatableRead, em.Serializable} {
+		if b.IsolationSQL == "" {
+			break
+		}
+		for _, ro := range []bool{false, true} {
+			opts := []em.TxOption{em.WithIsolation(level)}
+			if ro {
+				opts = append(opts, em.ReadOnly())
+			}
+			must(t, m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+				// A read first: some servers list a transaction once it read.
+				if _, err := em.FindAll[conformance.Author](ctx, tx); err != nil {
+					return err
+				}
+				got, err := sqlem.Scalar[string](ctx, sqlem.QB[conformance.Author](tx, "a").SelectRaw("iso", b.IsolationSQL).Limit(1))
+				if err != nil {
+					return err
+				}
+				if norm := strings.ToUpper(strings.ReplaceAll(got, "-", " ")); norm != level.String() {
+					t.Errorf("inside a %v transaction the server reports %q", level, got)
+				}
+				return nil
+			}, opts...))
+		}
+	}
+	// A savepoint takes its outer transaction's level.
+	var ve *gomikro.ValidationError
+	err := m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+		return tx.Transactional(ctx, func(ctx context.Context, tx2 *sqlem.EntityManager) error { return nil }, em.WithIsolation(em.Serializable))
+	})
+	if !errors.As(err, &ve) {
+		t.Fatalf("an isolation level for a savepoint: %v", err)
+	}
+}
+
+// isolationEffects checks the levels by what they do: READ COMMITTED sees
+// a row another transaction committed meanwhile, REPEATABLE READ does
+// not; SERIALIZABLE on InnoDB share-locks what it read.
+func isolationEffects(t *testing.T, b Backend, orm *sqlem.ORM) {
+	ctx := context.Background()
+	p := orm.Dialect().Placeholder
+	for _, c := range []struct {
+		level em.IsolationLevel
+		sees  bool
+	}{{em.ReadCommitted, true}, {em.RepeatableRead, false}} {
+		m := orm.EM().Fork()
+		_, err := m.Execute(ctx, "UPDATE author SET name = "+p(1), "before")
+		must(t, err)
+		must(t, m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+			if _, err := em.FindAll[conformance.Author](ctx, tx); err != nil {
+				return err
+			}
+			if _, err := orm.EM().Fork().Execute(ctx, "UPDATE author SET name = "+p(1), "after"); err != nil {
+				return err
+			}
+			got, err := em.FindAll[conformance.Author](ctx, tx, em.Refresh())
+			if err != nil {
+				return err
+			}
+			if sees := got[0].Name == "after"; sees != c.sees {
+				t.Errorf("%v: a row committed meanwhile seen: %v, want %v", c.level, sees, c.sees)
+			}
+			return nil
+		}, em.WithIsolation(c.level)))
+	}
+	if !b.SerializableLocksReads {
+		return
+	}
+	for _, c := range []struct {
+		level  em.IsolationLevel
+		locked bool
+	}{{em.RepeatableRead, false}, {em.Serializable, true}} {
+		m := orm.EM().Fork()
+		must(t, m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+			if _, err := em.FindAll[conformance.Author](ctx, tx); err != nil {
+				return err
+			}
+			return orm.EM().Fork().Transactional(ctx, func(ctx context.Context, other *sqlem.EntityManager) error {
+				_, err := em.FindAll[conformance.Author](ctx, other, sqlem.ForUpdateNoWait())
+				if locked := errors.Is(err, gomikro.ErrLockTimeout); locked != c.locked {
+					t.Errorf("%v: rows read are locked: %v (%v), want %v", c.level, locked, err, c.locked)
+				}
+				return nil
+			})
+		}, em.WithIsolation(c.level)))
 	}
 }

@@ -33,3 +33,10 @@ func (Dialect) Upsert(insert string, conflict, update []string) (string, error) 
 	}
 	return b.String(), nil
 }
+
+var _ sqlem.UpsertReturner = Dialect{}
+
+// UpsertReturning implements sqlem.UpsertReturner: MariaDB 10.5+ returns
+// every row of INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING as the
+// statement left it (inserted or updated); MySQL has no RETURNING.
+func (d Dialect) UpsertReturning() bool { return d.returning }

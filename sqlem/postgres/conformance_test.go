@@ -43,5 +43,7 @@ func TestSQL(t *testing.T) {
 	sqltest.Run(t, sqltest.Backend{
 		Open:     func(t *testing.T, cfg gomikro.Config) *sqlem.ORM { return openFresh(t, cfg) },
 		RowLocks: true,
+		// The level of the running transaction, as the server reports it.
+		IsolationSQL: "current_setting('transaction_isolation')",
 	})
 }

@@ -9,3 +9,9 @@ var _ sqlem.Upserter = Dialect{}
 func (Dialect) Upsert(insert string, conflict, update []string) (string, error) {
 	return sqlem.OnConflict(insert, conflict, update)
 }
+
+var _ sqlem.UpsertReturner = Dialect{}
+
+// UpsertReturning implements sqlem.UpsertReturner: ON CONFLICT DO UPDATE
+// ... RETURNING returns every row inserted or updated.
+func (Dialect) UpsertReturning() bool { return true }

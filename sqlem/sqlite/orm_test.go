@@ -95,3 +95,25 @@ func TestRegexpUsesGoSyntax(t *testing.T) {
 		t.Fatalf("$re: %v, %v", got, err)
 	}
 }
+
+// TestRequiresNewRefused: SQLite has one writer at a time, so an
+// independent transaction beside a running one is refused at once (it
+// would wait for the other's write lock until busy_timeout).
+func TestRequiresNewRefused(t *testing.T) {
+	ctx := context.Background()
+	orm := openFresh(t, gomikro.Config{Entities: conformance.Entities()})
+	m := orm.EM().Fork()
+	err := m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+		return tx.Transactional(ctx, func(ctx context.Context, tx2 *sqlem.EntityManager) error { return nil },
+			em.WithPropagation(em.PropagationRequiresNew))
+	})
+	if err == nil || !strings.Contains(err.Error(), "one writer") {
+		t.Fatalf("REQUIRES_NEW inside a transaction on SQLite: %v", err)
+	}
+	// Outside a transaction it is an ordinary one.
+	if err := m.Transactional(ctx, func(ctx context.Context, tx *sqlem.EntityManager) error {
+		return tx.Persist(&conformance.Author{Name: "n", Email: "n@example.com"})
+	}, em.WithPropagation(em.PropagationRequiresNew)); err != nil {
+		t.Fatal(err)
+	}
+}
