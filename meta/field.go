@@ -127,6 +127,8 @@ type Field struct {
 	// RenamedFrom is the column's previous name (`orm:"renamedFrom=old"`):
 	// a schema update renames that column instead of adding a new one.
 	RenamedFrom string
+	// Embed is the embeddable the field is declared in, or nil.
+	Embed *Embedded
 
 	noAutoIncrement bool
 }

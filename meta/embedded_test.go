@@ -1,0 +1,209 @@
+package meta_test
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/ref"
+)
+
+type Geo struct {
+	Lat, Lng float64
+}
+
+type PostAddress struct {
+	Street string `orm:"length=80"`
+	City   string `orm:"index"`
+	Zip    *string
+	Geo    Geo `orm:"embedded,prefix=pos_"`
+}
+
+type Stamp struct {
+	At time.Time
+}
+
+type Customer struct {
+	ID       int64 `orm:"pk"`
+	Name     string
+	Address  PostAddress   `orm:"embedded"`
+	Billing  PostAddress   `orm:"embedded,prefix=bill_"`
+	Bare     Geo           `orm:"embedded,prefix="`
+	History  []PostAddress `orm:"embedded"`
+	Settings Geo           // a named struct without the tag stays one JSON column
+	Stamp                  // anonymous, untagged: flattened without prefix
+}
+
+func TestEmbeddedColumns(t *testing.T) {
+	r, err := meta.NewRegistry(nil, Customer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := r.Of(reflect.TypeFor[Customer]())
+	var cols []string
+	for _, f := range e.Columns {
+		cols = append(cols, f.Name+"="+f.Column)
+	}
+	want := "ID=id Name=name Address.Street=address_street Address.City=address_city Address.Zip=address_zip " +
+		"Address.Geo.Lat=address_pos_lat Address.Geo.Lng=address_pos_lng " +
+		"Billing.Street=bill_street Billing.City=bill_city Billing.Zip=bill_zip Billing.Geo.Lat=bill_pos_lat Billing.Geo.Lng=bill_pos_lng " +
+		"Bare.Lat=lat Bare.Lng=lng History=history Settings=settings At=at"
+	if got := strings.Join(cols, " "); got != want {
+		t.Fatalf("columns:\n got %s\nwant %s", got, want)
+	}
+
+	f, ok := e.Field("address.city")
+	if !ok || f.Name != "Address.City" || !f.Indexed || f.Embed == nil || f.Embed.Path != "Address" {
+		t.Fatalf("address.city: %+v %v", f, ok)
+	}
+	if f.String() != "Customer.Address.City" {
+		t.Fatalf("String: %s", f)
+	}
+	if f, _ := e.Field("Address.Street"); f.Length != 80 || f.Type != meta.TypeString || f.Nullable {
+		t.Fatalf("Address.Street: %+v", f)
+	}
+	if f, _ := e.Field("address.zip"); !f.Nullable || f.Storage != meta.StorePointer {
+		t.Fatalf("Address.Zip: %+v", f)
+	}
+	lat, ok := e.Field("address.geo.lat")
+	if !ok || lat.DocPath() != "address.geo.lat" || lat.Embed.Path != "Address.Geo" || lat.Embed.Parent.Path != "Address" {
+		t.Fatalf("address.geo.lat: %+v", lat)
+	}
+	if f, _ := e.Field("bill_city"); f.Name != "Billing.City" || f.DocPath() != "billing.city" {
+		t.Fatalf("by column bill_city: %+v", f)
+	}
+	if f, _ := e.Field("bare.lat"); f.Column != "lat" || f.DocPath() != "bare.lat" {
+		t.Fatalf("bare.lat: %+v", f)
+	}
+	if f, _ := e.Field("history"); f.Storage != meta.StoreJSON || f.Embed != nil {
+		t.Fatalf("history: %+v", f)
+	}
+	if f, _ := e.Field("settings"); f.Storage != meta.StoreJSON {
+		t.Fatalf("settings: %+v", f)
+	}
+
+	// The offsets reach the values.
+	c := &Customer{Address: PostAddress{City: "Oslo", Geo: Geo{Lat: 59.9}}}
+	city, _ := e.Field("address.city")
+	if got := *(*string)(city.Ptr(unsafe.Pointer(c))); got != "Oslo" {
+		t.Fatalf("address.city at its offset: %q", got)
+	}
+	if got := *(*float64)(lat.Ptr(unsafe.Pointer(c))); got != 59.9 {
+		t.Fatalf("address.geo.lat at its offset: %v", got)
+	}
+
+	var paths []string
+	for _, m := range e.Embeddeds {
+		paths = append(paths, m.Path+"="+m.Prefix+"|"+m.DocPath)
+	}
+	if got := strings.Join(paths, " "); got != "Address=address_|address Address.Geo=address_pos_|address.geo Billing=bill_|billing Billing.Geo=bill_pos_|billing.geo Bare=|bare" {
+		t.Fatalf("embeddeds: %s", got)
+	}
+	if m, ok := e.Embedded("address.GEO"); !ok || len(m.Fields) != 2 || m.String() != "Customer.Address.Geo" {
+		t.Fatalf("Embedded(address.GEO): %+v", m)
+	}
+	if _, ok := e.Embedded("history"); ok {
+		t.Fatal("an array of embeddables is a column, not an Embedded")
+	}
+}
+
+type embBadRel struct {
+	ID int64 `orm:"pk"`
+	In struct {
+		Owner ref.Ref[Customer]
+	} `orm:"embedded"`
+}
+
+type embBadPK struct {
+	ID int64 `orm:"pk"`
+	In struct {
+		Key int64 `orm:"pk"`
+	} `orm:"embedded"`
+}
+
+type embBadPtr struct {
+	ID int64        `orm:"pk"`
+	A  *PostAddress `orm:"embedded"`
+}
+
+type embBadType struct {
+	ID int64  `orm:"pk"`
+	A  string `orm:"embedded"`
+}
+
+type embBadTime struct {
+	ID int64     `orm:"pk"`
+	A  time.Time `orm:"embedded"`
+}
+
+type embBadPrefix struct {
+	ID int64  `orm:"pk"`
+	A  string `orm:"prefix=x_"`
+}
+
+type embBadArrayPrefix struct {
+	ID int64         `orm:"pk"`
+	A  []PostAddress `orm:"embedded,prefix=x_"`
+}
+
+type embBadOther struct {
+	ID int64       `orm:"pk"`
+	A  PostAddress `orm:"embedded,nullable"`
+}
+
+type embEmpty struct {
+	ID int64 `orm:"pk"`
+	A  struct {
+		x int
+	} `orm:"embedded"`
+}
+
+type embClash struct {
+	ID         int64 `orm:"pk"`
+	AddressZip string
+	Address    PostAddress `orm:"embedded"`
+}
+
+type embBadLeaf struct {
+	ID int64 `orm:"pk"`
+	A  struct {
+		N int `orm:"length=3"`
+	} `orm:"embedded"`
+}
+
+type embBadVersion struct {
+	ID int64 `orm:"pk"`
+	A  struct {
+		V int `orm:"version"`
+	} `orm:"embedded"`
+}
+
+func TestEmbeddedErrors(t *testing.T) {
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{embBadRel{}, "embBadRel.In.Owner: an embeddable cannot hold a relation"},
+		{embBadPK{}, "embBadPK.In.Key: a primary key cannot be inside an embeddable"},
+		{embBadVersion{}, "embBadVersion.A.V: a version field cannot be inside an embeddable"},
+		{embBadPtr{}, "embBadPtr.A: a nullable (pointer) embeddable is not supported"},
+		{embBadType{}, "embBadType.A: embedded needs a struct of persistent fields or a slice of them, not string"},
+		{embBadTime{}, "embBadTime.A: embedded needs a struct"},
+		{embBadPrefix{}, "embBadPrefix.A: prefix= applies only to fields tagged embedded"},
+		{embBadArrayPrefix{}, "embBadArrayPrefix.A: prefix= applies to an embedded struct"},
+		{embBadOther{}, `embBadOther.A: tag "nullable" does not apply to an embedded struct`},
+		{embEmpty{}, "embEmpty.A: the embeddable struct { x int } has no persistent fields"},
+		{embClash{}, `embClash.Address.Zip: column "address_zip" is also used by AddressZip`},
+		{embBadLeaf{}, "embBadLeaf.A.N: length= applies to strings and bytes"},
+	} {
+		_, err := meta.NewRegistry(nil, c.v)
+		var me *meta.Error
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%T: got %v, want a *meta.Error containing %q", c.v, err, c.want)
+		}
+	}
+}
