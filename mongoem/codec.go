@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -36,6 +37,9 @@ type entInfo struct {
 	path map[*meta.Field]string
 	// arrays are the owning m:n collections.
 	arrays []*meta.Field
+	// nested maps the fields of embeddables to the keys of their path in
+	// the document (["address", "city"]).
+	nested map[*meta.Field][]string
 	// objectID: the single primary key is a generated string stored as
 	// an ObjectID.
 	objectID bool
@@ -49,6 +53,12 @@ func newEntInfo(e *meta.Entity, naming meta.NamingStrategy) *entInfo {
 			in.path[f] = idField
 		case f.PK:
 			in.path[f] = idField + "." + f.Column
+		case f.Embed != nil:
+			in.path[f] = f.DocPath()
+			if in.nested == nil {
+				in.nested = map[*meta.Field][]string{}
+			}
+			in.nested[f] = strings.Split(in.path[f], ".")
 		default:
 			in.path[f] = f.Column
 		}
@@ -91,12 +101,32 @@ func (d *driver) encodeDoc(in *entInfo, obj unsafe.Pointer, cols []*meta.Field) 
 		if v == nil {
 			continue
 		}
+		if f.Embed != nil {
+			doc = setNested(doc, in.nested[f], v)
+			continue
+		}
 		doc = append(doc, bson.E{Key: in.path[f], Value: v})
 	}
 	if id != nil {
 		doc = append(bson.D{{Key: idField, Value: id}}, doc...)
 	}
 	return doc, nil
+}
+
+// setNested sets the value at the path keys of doc, making the
+// sub-documents on the way: an embeddable's fields become one
+// sub-document.
+func setNested(doc bson.D, keys []string, v any) bson.D {
+	if len(keys) == 1 {
+		return append(doc, bson.E{Key: keys[0], Value: v})
+	}
+	for i := range doc {
+		if sub, ok := doc[i].Value.(bson.D); ok && doc[i].Key == keys[0] {
+			doc[i].Value = setNested(sub, keys[1:], v)
+			return doc
+		}
+	}
+	return append(doc, bson.E{Key: keys[0], Value: setNested(nil, keys[1:], v)})
 }
 
 // idOf returns the _id value of the entity at obj.
@@ -272,6 +302,8 @@ func (d *driver) decodeDoc(in *entInfo, raw bson.Raw, obj unsafe.Pointer, sink e
 		var err error
 		if p := in.path[f]; len(in.e.PK) > 1 && f.PK {
 			rv, err = raw.LookupErr(idField, f.Column)
+		} else if f.Embed != nil {
+			rv, err = raw.LookupErr(in.nested[f]...)
 		} else {
 			rv, err = raw.LookupErr(p)
 		}
