@@ -204,7 +204,7 @@ type vPlace struct {
 }
 
 type vVenue struct {
-	ID    int64 `orm:"pk"`
+	ID    int64  `orm:"pk"`
 	Place vPlace `orm:"embedded,prefix=p_"`
 }
 
