@@ -207,3 +207,108 @@ func TestEmbeddedErrors(t *testing.T) {
 		}
 	}
 }
+
+type Mood string
+
+func (Mood) Values() []Mood { return []Mood{"happy", "sad"} }
+
+type Level uint8
+
+func (Level) Values() []Level { return []Level{1, 2, 5} }
+
+type badValues string
+
+func (badValues) Values() []string { return nil }
+
+type emptyValues string
+
+func (emptyValues) Values() []emptyValues { return nil }
+
+type dupValues int
+
+func (dupValues) Values() []dupValues { return []dupValues{1, 1} }
+
+type ptrValues string
+
+func (*ptrValues) Values() []ptrValues { return nil }
+
+type longValues string
+
+func (longValues) Values() []longValues { return []longValues{"toolong"} }
+
+type enumOK struct {
+	ID    int64 `orm:"pk"`
+	Mood  Mood
+	Maybe *Mood
+	Level Level
+	Plain string
+}
+
+type enumBadSig struct {
+	ID int64 `orm:"pk"`
+	V  badValues
+}
+type enumEmpty struct {
+	ID int64 `orm:"pk"`
+	V  emptyValues
+}
+type enumDup struct {
+	ID int64 `orm:"pk"`
+	V  dupValues
+}
+type enumPtr struct {
+	ID int64 `orm:"pk"`
+	V  ptrValues
+}
+type enumLong struct {
+	ID int64      `orm:"pk"`
+	V  longValues `orm:"length=3"`
+}
+
+func TestEnums(t *testing.T) {
+	r, err := meta.NewRegistry(nil, enumOK{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := r.Of(reflect.TypeFor[enumOK]())
+	mood, _ := e.Field("mood")
+	maybe, _ := e.Field("maybe")
+	level, _ := e.Field("level")
+	plain, _ := e.Field("plain")
+	if mood.Enum == nil || mood.Enum.Name != "mood" || !mood.Enum.IsString() || maybe.Enum == nil || maybe.Enum.Type != mood.Enum.Type || plain.Enum != nil {
+		t.Fatalf("string enums: %+v %+v %+v", mood.Enum, maybe.Enum, plain.Enum)
+	}
+	if got := mood.Enum.String(); got != "mood('happy', 'sad')" {
+		t.Errorf("Mood: %s", got)
+	}
+	if got := level.Enum.String(); got != "level(1, 2, 5)" || level.Enum.IsString() {
+		t.Errorf("Level: %s", got)
+	}
+	for _, c := range []struct {
+		f    *meta.Field
+		v    any
+		want bool
+	}{
+		{mood, Mood("happy"), true}, {mood, Mood("Happy"), false}, {mood, Mood(""), false},
+		{level, Level(5), true}, {level, Level(3), false}, {level, Level(0), false},
+	} {
+		if got := c.f.Enum.Has(reflect.ValueOf(c.v)); got != c.want {
+			t.Errorf("%s Has(%v) = %v", c.f, c.v, got)
+		}
+	}
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{enumBadSig{}, "enumBadSig.V: badValues.Values declares an enum and must be func() []badValues"},
+		{enumEmpty{}, "enumEmpty.V: emptyValues.Values returns no values"},
+		{enumDup{}, "enumDup.V: dupValues.Values lists 1 twice"},
+		{enumPtr{}, "enumPtr.V: ptrValues.Values has a pointer receiver"},
+		{enumLong{}, `enumLong.V: longValues.Values: "toolong" is longer than length=3`},
+	} {
+		_, err := meta.NewRegistry(nil, c.v)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%T: %v, want %q", c.v, err, c.want)
+		}
+	}
+}

@@ -129,6 +129,8 @@ type Field struct {
 	RenamedFrom string
 	// Embed is the embeddable the field is declared in, or nil.
 	Embed *Embedded
+	// Enum is the value set of the field's type, or nil (see Enum).
+	Enum *Enum
 
 	noAutoIncrement bool
 }

@@ -211,6 +211,9 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 				return err
 			}
 		}
+		if err := enumOf(f); err != nil {
+			return err
+		}
 		if p != nil {
 			*pend = append(*pend, *p)
 		}

@@ -54,6 +54,9 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 	if err := r.link(pend); err != nil {
 		return nil, err
 	}
+	if err := checkEnums(r.entities); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

@@ -538,6 +538,11 @@ func check(f *meta.Field, obj unsafe.Pointer, lim valcheck.Limits) error {
 		}
 		v = v.Elem()
 	}
+	if f.Enum != nil {
+		if err := valcheck.CheckEnum(f, v); err != nil {
+			return err
+		}
+	}
 	switch {
 	case f.Type == meta.TypeString && f.Length > 0:
 		if n := utf8.RuneCountInString(v.String()); n > f.Length {

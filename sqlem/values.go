@@ -108,6 +108,11 @@ func (v values) check(f *meta.Field, x reflect.Value) error {
 	if err := checkLength(f, x); err != nil {
 		return err
 	}
+	if f.Enum != nil {
+		if err := valcheck.CheckEnum(f, x); err != nil {
+			return err
+		}
+	}
 	switch x.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Slice,
 		reflect.Uint8, reflect.Uint16, reflect.Uint32:
