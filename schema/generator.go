@@ -117,6 +117,9 @@ func (g *Generator) CreateSQL() []string {
 			pk[i] = q(f.Column)
 		}
 		cols = append(cols, "CONSTRAINT "+q(Name("pk", e.Table))+" PRIMARY KEY ("+strings.Join(pk, ", ")+")")
+		for _, c := range g.enumChecks(e) {
+			cols = append(cols, "CONSTRAINT "+q(c.name)+" CHECK ("+c.expr+")")
+		}
 		var entityIndexes []string
 		for _, k := range uniqueGroups(e) {
 			if uniqueIdx {

@@ -113,6 +113,7 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 			pk[i] = colOf(t, f.Column)
 		}
 		t.SetPrimaryKey(aschema.NewPrimaryKey(pk...).SetName(Name("pk", e.Table)))
+		g.addChecks(e, t)
 		for _, k := range uniqueGroups(e) {
 			idx := aschema.NewUniqueIndex(k.name)
 			for _, f := range k.fields {
