@@ -312,3 +312,53 @@ func TestEnums(t *testing.T) {
 		}
 	}
 }
+
+type ixNoIndex struct {
+	ID int64  `orm:"pk"`
+	A  string `orm:"where=a <> ''"`
+}
+type ixBoth struct {
+	ID int64  `orm:"pk"`
+	A  string `orm:"index,unique,expr=lower(a)"`
+}
+type ixEmpty struct {
+	ID int64  `orm:"pk"`
+	A  string `orm:"index,where="`
+}
+type ixConflict struct {
+	ID int64  `orm:"pk"`
+	A  string `orm:"index=ab,where=a <> ''"`
+	B  string `orm:"index=ab,where=b <> ''"`
+}
+type ixOK struct {
+	ID int64  `orm:"pk"`
+	A  string `orm:"unique,where=a <> ''"`
+	B  string `orm:"index,expr=lower(b)"`
+}
+
+func TestIndexOptions(t *testing.T) {
+	r, err := meta.NewRegistry(nil, ixOK{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := r.Of(reflect.TypeFor[ixOK]())
+	a, _ := e.Field("a")
+	b, _ := e.Field("b")
+	if a.IndexOpts == nil || a.IndexOpts.Where != "a <> ''" || b.IndexOpts == nil || b.IndexOpts.Expr != "lower(b)" || a.IndexOpts.Hash() == b.IndexOpts.Hash() {
+		t.Fatalf("options: %+v %+v", a.IndexOpts, b.IndexOpts)
+	}
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{ixNoIndex{}, "ixNoIndex.A: where= and expr= qualify an index: add index or unique"},
+		{ixBoth{}, "ixBoth.A: where= and expr= with both index and unique"},
+		{ixEmpty{}, "ixEmpty.A: where= needs an SQL condition"},
+		{ixConflict{}, "ixConflict.B: where=b <> '' differs from where=a <> '' of A in the same index"},
+	} {
+		_, err := meta.NewRegistry(nil, c.v)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%T: %v, want %q", c.v, err, c.want)
+		}
+	}
+}

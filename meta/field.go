@@ -131,6 +131,9 @@ type Field struct {
 	Embed *Embedded
 	// Enum is the value set of the field's type, or nil (see Enum).
 	Enum *Enum
+	// IndexOpts qualify the field's index or unique constraint (partial,
+	// on an expression), or nil.
+	IndexOpts *IndexOptions
 
 	noAutoIncrement bool
 }

@@ -178,6 +178,10 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 			}
 			items = rest
 		}
+		items, ixo, err := indexOpts(items)
+		if err != nil {
+			return fieldErr(e.Name, fieldPath(emb, sf.Name), "%v", err)
+		}
 		if sf.Anonymous && !hasTag {
 			ft := sf.Type
 			if ft.Kind() == reflect.Pointer {
@@ -212,6 +216,9 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 			}
 		}
 		if err := enumOf(f); err != nil {
+			return err
+		}
+		if err := setIndexOpts(f, ixo); err != nil {
 			return err
 		}
 		if p != nil {

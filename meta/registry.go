@@ -57,6 +57,11 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 	if err := checkEnums(r.entities); err != nil {
 		return nil, err
 	}
+	for _, e := range r.entities {
+		if err := checkIndexOpts(e); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 

@@ -1,12 +1,14 @@
 package mongoem_test
 
 import (
+	"strings"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/mongoem"
 	"github.com/gomikro/gomikro/query"
 )
 
@@ -94,5 +96,18 @@ func TestEmbeddedDocuments(t *testing.T) {
 	must(t, coll.FindOne(ctx, bson.D{{Key: "_id", Value: v.ID}}).Decode(&raw))
 	if z := raw.Lookup("place", "zip").StringValue(); z != "0150" || raw.Lookup("place", "city").StringValue() != "Bergen" {
 		t.Errorf("after setting place.zip: %s", raw)
+	}
+}
+
+type eIndexed struct {
+	ID   int64  `orm:"pk"`
+	Mail string `orm:"unique,where=deleted = 0"`
+}
+
+// The SQL where= and expr= index options are refused at Open.
+func TestIndexOptionsRefused(t *testing.T) {
+	_, err := mongoem.Open(ctxT(t), gomikro.Config{DSN: "mongodb://127.0.0.1:1/x", Entities: []any{eIndexed{}}})
+	if err == nil || !strings.Contains(err.Error(), "eIndexed.Mail: where=: an SQL condition or expression has no meaning on MongoDB") {
+		t.Fatalf("Open: %v", err)
 	}
 }
