@@ -1,8 +1,10 @@
 package meta
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
+	"unsafe"
 
 	"github.com/gomikro/gomikro/internal/rel"
 )
@@ -31,10 +33,15 @@ type Embedded struct {
 	Prefix string
 	// DocPath is the dotted path of its sub-document on MongoDB.
 	DocPath string
-	// GoType is the struct type.
+	// GoType is the struct type (for a nullable embeddable, the type its
+	// pointer points to).
 	GoType reflect.Type
-	// Offset is the field's byte offset in the entity struct.
+	// Offset is the field's byte offset in the entity struct; inside a
+	// nullable embeddable, in the struct that one points to.
 	Offset uintptr
+	// Nullable: the field is a pointer (*Address); nil is NULL in every
+	// column, and a row whose columns are all NULL reads back as nil.
+	Nullable bool
 	// Fields are the columns declared in this embeddable (not those of
 	// the embeddables nested in it), in declaration order.
 	Fields []*Field
@@ -61,6 +68,25 @@ func (f *Field) DocPath() string {
 func (e *Entity) Embedded(path string) (*Embedded, bool) {
 	m, ok := e.embeds[strings.ToLower(path)]
 	return m, ok
+}
+
+// NullableRoots returns the outermost nullable embeddables of e (those
+// with no nullable parent): the pointers a row sets or leaves nil.
+func (e *Entity) NullableRoots() []*Embedded {
+	var out []*Embedded
+	for _, m := range e.Embeddeds {
+		if !m.Nullable {
+			continue
+		}
+		root := true
+		for p := m.Parent; p != nil; p = p.Parent {
+			root = root && !p.Nullable
+		}
+		if root {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // embedTag handles a field tagged `orm:"embedded"`. An embedded struct is
@@ -101,7 +127,6 @@ func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagIt
 		}
 		return false, append(others, tagItem{key: "json"}), nil
 	case ft.Kind() == reflect.Pointer && isEmbeddable(ft.Elem()):
-		return false, nil, fieldErr(e.Name, name, "a nullable (pointer) embeddable is not supported; embed %s by value", ft.Elem())
 	case !isEmbeddable(ft):
 		return false, nil, fieldErr(e.Name, name, "embedded needs a struct of persistent fields or a slice of them, not %s", ft)
 	}
@@ -109,6 +134,11 @@ func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagIt
 		return false, nil, fieldErr(e.Name, name, "tag %q does not apply to an embedded struct (only prefix=)", others[0].key)
 	}
 	m := &Embedded{Entity: e, Parent: parent, Name: sf.Name, Path: name, GoType: ft, Offset: base + sf.Offset}
+	inner := m.Offset
+	if ft.Kind() == reflect.Pointer {
+		// The fields lie in the struct the pointer points to.
+		m.GoType, m.Nullable, inner = ft.Elem(), true, 0
+	}
 	own := naming.ColumnName(sf.Name)
 	if !prefixSet {
 		prefix = own + "_"
@@ -131,11 +161,11 @@ func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagIt
 	e.embeds[key] = m
 	e.Embeddeds = append(e.Embeddeds, m)
 	n := len(e.Fields)
-	if err := parseFields(e, ft, m.Offset, idx, m, naming, pend); err != nil {
+	if err := parseFields(e, m.GoType, inner, idx, m, naming, pend); err != nil {
 		return false, nil, err
 	}
 	if len(e.Fields) == n && len(m.Children) == 0 {
-		return false, nil, fieldErr(e.Name, name, "the embeddable %s has no persistent fields", ft)
+		return false, nil, fieldErr(e.Name, name, "the embeddable %s has no persistent fields", m.GoType)
 	}
 	return true, nil, nil
 }
@@ -177,5 +207,113 @@ func embedField(m *Embedded, f *Field) error {
 	f.Embed = m
 	f.Column = m.Prefix + f.Column
 	m.Fields = append(m.Fields, f)
+	return nullableLeaf(m, f)
+}
+
+// nullableLeaf turns f, a field of the embeddable m, into a StoreEmbedded
+// field when m or one of its parents is nullable: its Offset becomes the
+// outermost pointer's, and the path through the pointers is kept.
+func nullableLeaf(m *Embedded, f *Field) error {
+	var ptrs []*Embedded // outermost first
+	for x := m; x != nil; x = x.Parent {
+		if x.Nullable {
+			ptrs = append([]*Embedded{x}, ptrs...)
+		}
+	}
+	if len(ptrs) == 0 {
+		return nil
+	}
+	e := m.Entity
+	switch {
+	case f.Storage != StorePlain && f.Storage != StorePointer && f.Storage != StoreValuer:
+		return fieldErr(e.Name, f.Name, "a nullable embeddable holds plain, pointer and driver.Valuer fields, not %s", f.GoType)
+	case f.Storage == StoreValuer && !f.GoType.Comparable():
+		return fieldErr(e.Name, f.Name, "a nullable embeddable holds comparable driver.Valuer types, not %s", f.GoType)
+	case f.Default != nil:
+		return fieldErr(e.Name, f.Name, "default= does not apply inside a nullable embeddable")
+	}
+	inner := *f
+	inner.Offset, inner.Path = 0, nil
+	l := &leafPath{}
+	for i, x := range ptrs {
+		l.types = append(l.types, x.GoType)
+		if i > 0 {
+			l.hops = append(l.hops, x.Offset)
+		}
+	}
+	l.hops = append(l.hops, f.Offset)
+	f.Offset = ptrs[0].Offset
+	f.Storage, f.Nullable, f.Inner, f.leaf = StoreEmbedded, true, &inner, l
 	return nil
+}
+
+// leafPath is the way from the pointer of a nullable embeddable to one
+// of its fields: through each pointer (to a struct of types[i]), then
+// hops[i] bytes into that struct.
+type leafPath struct {
+	types []reflect.Type
+	hops  []uintptr
+}
+
+// LeafAt returns the address of the StoreEmbedded field f's value, given
+// pp, the address of the outermost pointer (f.Ptr of the entity): nil
+// when a pointer on the way is nil, unless alloc, which allocates the
+// missing structs.
+func (f *Field) LeafAt(pp unsafe.Pointer, alloc bool) unsafe.Pointer {
+	l := f.leaf
+	p := pp
+	for i, t := range l.types {
+		s := *(*unsafe.Pointer)(p)
+		if s == nil {
+			if !alloc {
+				return nil
+			}
+			s = reflect.New(t).UnsafePointer()
+			*(*unsafe.Pointer)(p) = s
+		}
+		p = unsafe.Add(s, l.hops[i])
+	}
+	return p
+}
+
+// CloneAt replaces the pointer at pp, of the nullable embeddable m, by a
+// deep copy of what it points to (its nested pointers and byte slices
+// copied too), so that a snapshot does not share it with the object.
+func (m *Embedded) CloneAt(pp unsafe.Pointer) {
+	v := reflect.NewAt(reflect.PointerTo(m.GoType), pp).Elem()
+	if !v.IsNil() {
+		v.Set(deepCopy(v))
+	}
+}
+
+// deepCopy returns a copy of v (a pointer, a []byte or a struct) that
+// shares no pointer or slice memory with it.
+func deepCopy(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		n := reflect.New(v.Type().Elem())
+		n.Elem().Set(deepCopy(v.Elem()))
+		return n
+	case reflect.Slice:
+		if v.IsNil() || v.Type().Elem().Kind() != reflect.Uint8 {
+			return v
+		}
+		return reflect.ValueOf(bytes.Clone(v.Bytes())).Convert(v.Type())
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return v
+		}
+		n := reflect.New(v.Type()).Elem()
+		n.Set(v)
+		for i := range n.NumField() {
+			if fv := n.Field(i); fv.CanSet() {
+				fv.Set(deepCopy(fv))
+			}
+		}
+		return n
+	}
+	return v
 }

@@ -126,8 +126,17 @@ type embBadPK struct {
 }
 
 type embBadPtr struct {
-	ID int64        `orm:"pk"`
-	A  *PostAddress `orm:"embedded"`
+	ID int64 `orm:"pk"`
+	A  *struct {
+		Tags []string
+	} `orm:"embedded"`
+}
+
+type embBadPtrDefault struct {
+	ID int64 `orm:"pk"`
+	A  *struct {
+		N int `orm:"default=3"`
+	} `orm:"embedded"`
 }
 
 type embBadType struct {
@@ -190,7 +199,8 @@ func TestEmbeddedErrors(t *testing.T) {
 		{embBadRel{}, "embBadRel.In.Owner: an embeddable cannot hold a relation"},
 		{embBadPK{}, "embBadPK.In.Key: a primary key cannot be inside an embeddable"},
 		{embBadVersion{}, "embBadVersion.A.V: a version field cannot be inside an embeddable"},
-		{embBadPtr{}, "embBadPtr.A: a nullable (pointer) embeddable is not supported"},
+		{embBadPtr{}, "embBadPtr.A.Tags: a nullable embeddable holds plain, pointer and driver.Valuer fields, not []string"},
+		{embBadPtrDefault{}, "embBadPtrDefault.A.N: default= does not apply inside a nullable embeddable"},
 		{embBadType{}, "embBadType.A: embedded needs a struct of persistent fields or a slice of them, not string"},
 		{embBadTime{}, "embBadTime.A: embedded needs a struct"},
 		{embBadPrefix{}, "embBadPrefix.A: prefix= applies only to fields tagged embedded"},
@@ -360,5 +370,60 @@ func TestIndexOptions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%T: %v, want %q", c.v, err, c.want)
 		}
+	}
+}
+
+type NullableHolder struct {
+	ID    int64        `orm:"pk"`
+	Ship  *PostAddress `orm:"embedded"`
+	Inner PostWrap     `orm:"embedded"`
+}
+
+type PostWrap struct {
+	Label string
+	Geo   *Geo `orm:"embedded"`
+}
+
+func TestNullableEmbedded(t *testing.T) {
+	r, err := meta.NewRegistry(nil, NullableHolder{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := r.Of(reflect.TypeFor[NullableHolder]())
+	city, _ := e.Field("ship.city")
+	lat, _ := e.Field("ship.geo.lat")
+	label, _ := e.Field("inner.label")
+	ilat, _ := e.Field("inner.geo.lat")
+	if city.Storage != meta.StoreEmbedded || !city.Nullable || city.Inner == nil || city.Inner.Storage != meta.StorePlain || city.Column != "ship_city" {
+		t.Fatalf("ship.city: %+v", city)
+	}
+	if label.Storage != meta.StorePlain || ilat.Storage != meta.StoreEmbedded || lat.Storage != meta.StoreEmbedded {
+		t.Fatalf("storages: label %v, inner.geo.lat %v, ship.geo.lat %v", label.Storage, ilat.Storage, lat.Storage)
+	}
+	roots := e.NullableRoots()
+	if len(roots) != 2 || roots[0].Path != "Ship" || roots[1].Path != "Inner.Geo" {
+		t.Fatalf("roots: %v", roots)
+	}
+	h := &NullableHolder{}
+	obj := unsafe.Pointer(h)
+	if city.LeafAt(city.Ptr(obj), false) != nil || lat.LeafAt(lat.Ptr(obj), false) != nil {
+		t.Fatal("a leaf of a nil embeddable")
+	}
+	if v := city.Value(obj); v.String() != "" || v.CanSet() && h.Ship != nil {
+		t.Fatalf("Value of a nil embeddable: %v, ship %v", v, h.Ship)
+	}
+	*(*float64)(ilat.LeafAt(ilat.Ptr(obj), true)) = 1.5
+	*(*string)(city.LeafAt(city.Ptr(obj), true)) = "Oslo"
+	if h.Inner.Geo == nil || h.Inner.Geo.Lat != 1.5 || h.Ship == nil || h.Ship.City != "Oslo" {
+		t.Fatalf("after LeafAt(alloc): %+v %+v", h.Inner.Geo, h.Ship)
+	}
+	// CloneAt copies deeply: a change through the object does not show.
+	zip := "0150"
+	h.Ship.Zip = &zip
+	cp := *h
+	roots[0].CloneAt(unsafe.Add(unsafe.Pointer(&cp), roots[0].Offset))
+	h.Ship.City, *h.Ship.Zip = "Bergen", "5003"
+	if cp.Ship == h.Ship || cp.Ship.City != "Oslo" || *cp.Ship.Zip != "0150" {
+		t.Fatalf("CloneAt shares memory: %+v", cp.Ship)
 	}
 }

@@ -210,13 +210,13 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 		if err != nil {
 			return err
 		}
+		if err := enumOf(f); err != nil {
+			return err
+		}
 		if emb != nil {
 			if err := embedField(emb, f); err != nil {
 				return err
 			}
-		}
-		if err := enumOf(f); err != nil {
-			return err
 		}
 		if err := setIndexOpts(f, ixo); err != nil {
 			return err

@@ -40,6 +40,9 @@ type entInfo struct {
 	// nested maps the fields of embeddables to the keys of their path in
 	// the document (["address", "city"]).
 	nested map[*meta.Field][]string
+	// nullable are the outermost nullable embeddables: nil until a
+	// document sets one of their fields.
+	nullable []*meta.Embedded
 	// objectID: the single primary key is a generated string stored as
 	// an ObjectID.
 	objectID bool
@@ -72,6 +75,7 @@ func newEntInfo(e *meta.Entity, naming meta.NamingStrategy) *entInfo {
 	if len(e.PK) == 1 && e.PK[0].Generated && e.PK[0].GoType.Kind() == reflect.String {
 		in.objectID = true
 	}
+	in.nullable = e.NullableRoots()
 	return in
 }
 
@@ -158,6 +162,13 @@ func (d *driver) encodeField(f *meta.Field, obj unsafe.Pointer) (any, error) {
 			return nil, nil
 		}
 		return d.encodeKey(pk, r.ID)
+	}
+	if f.Storage == meta.StoreEmbedded {
+		lp := f.LeafAt(f.Ptr(obj), false)
+		if lp == nil {
+			return nil, nil // the embeddable is nil
+		}
+		return d.encodeGo(f.Inner, reflect.NewAt(f.GoType, lp).Elem())
 	}
 	return d.encodeGo(f, f.Value(obj))
 }
@@ -297,6 +308,9 @@ func jsonBytesToBSON(f *meta.Field, b []byte) (any, error) {
 // decodeDoc fills the entity at obj from the document raw. References
 // point to the objects sink gives for their keys.
 func (d *driver) decodeDoc(in *entInfo, raw bson.Raw, obj unsafe.Pointer, sink em.Sink, keys refKeys) error {
+	for _, m := range in.nullable {
+		*(*unsafe.Pointer)(unsafe.Add(obj, m.Offset)) = nil
+	}
 	for _, f := range in.e.Columns {
 		var rv bson.RawValue
 		var err error
@@ -352,6 +366,13 @@ func (d *driver) decodeField(f *meta.Field, rv bson.RawValue, obj unsafe.Pointer
 		}
 		r.Ptr, r.ID = sink.Ref(f.Rel.Target, key.UnsafePointer()), nil
 		return nil
+	}
+	if f.Storage == meta.StoreEmbedded {
+		if isNull(rv) {
+			return nil // the embeddable stays nil unless another field is set
+		}
+		lp := f.LeafAt(f.Ptr(obj), true)
+		return d.decodeGo(f.Inner, rv, reflect.NewAt(f.GoType, lp).Elem())
 	}
 	return d.decodeGo(f, rv, f.Value(obj))
 }
@@ -516,6 +537,12 @@ func (d *driver) limits() valcheck.Limits {
 // years 1 to 9999, text that is not UTF-8) and those the server lim
 // describes cannot hold.
 func check(f *meta.Field, obj unsafe.Pointer, lim valcheck.Limits) error {
+	if f.Storage == meta.StoreEmbedded {
+		if lp := f.LeafAt(f.Ptr(obj), false); lp != nil {
+			return check(f.Inner, lp, lim)
+		}
+		return nil
+	}
 	switch f.Storage {
 	case meta.StorePlain, meta.StorePointer:
 	case meta.StoreValuer:

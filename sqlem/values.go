@@ -64,6 +64,12 @@ func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
 		return f.TextOf(p)
 	case meta.StoreRef:
 		return refValue(f, p)
+	case meta.StoreEmbedded:
+		lp := f.LeafAt(p, false)
+		if lp == nil {
+			return nil, nil // the embeddable is nil
+		}
+		return v.value(f.Inner, lp)
 	}
 	return nil, fmt.Errorf("%s has no column", f)
 }

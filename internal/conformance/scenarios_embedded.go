@@ -19,6 +19,7 @@ var embeddables = []Scenario{
 	scenario(EmbeddablesRoundTrip),
 	scenario(EmbeddablesFilterAndOrder),
 	scenario(EmbeddablesTrackChanges),
+	scenario(NullableEmbeddables),
 }
 
 // Geo is an embeddable nested in Address.
@@ -35,8 +36,9 @@ type Address struct {
 }
 
 // Customer holds embeddables: with the default prefix (home_), a
-// configured one (office_), none (the Geo's columns lat and lng), and an
-// array of them (one JSON column on SQL, an array on MongoDB).
+// configured one (office_), none (the Geo's columns lat and lng), an
+// array of them (one JSON column on SQL, an array on MongoDB), and a
+// nullable one (nil: every ship_ column NULL).
 type Customer struct {
 	ID     int64 `orm:"pk"`
 	Name   string
@@ -44,6 +46,7 @@ type Customer struct {
 	Work   Address   `orm:"embedded,prefix=office_"`
 	Spot   Geo       `orm:"embedded,prefix="`
 	Former []Address `orm:"embedded"`
+	Ship   *Address  `orm:"embedded"`
 }
 
 // changes is a flush subscriber recording the changed fields of updates.
@@ -115,6 +118,9 @@ func sameAddress(a, b Address) bool {
 }
 
 func sameCustomer(a, b *Customer) bool {
+	if (a.Ship == nil) != (b.Ship == nil) || a.Ship != nil && !sameAddress(*a.Ship, *b.Ship) {
+		return false
+	}
 	if a.ID != b.ID || a.Name != b.Name || !sameAddress(a.Home, b.Home) || !sameAddress(a.Work, b.Work) || a.Spot != b.Spot || len(a.Former) != len(b.Former) {
 		return false
 	}
@@ -261,5 +267,86 @@ func EmbeddablesTrackChanges(t *testing.T, h *Harness) {
 	must(t, m.Flush(h.Ctx))
 	if d := n.Load() - before; d != 0 {
 		t.Fatalf("a second flush sent %d statements", d)
+	}
+}
+
+// NullableEmbeddables checks a nullable embeddable (a pointer): nil is
+// NULL in every column and reads back nil, a zero embeddable is not nil,
+// filters reach its fields, and setting, changing inside and clearing it
+// are tracked.
+func NullableEmbeddables(t *testing.T, h *Harness) {
+	g, n, rec := embedded(t, h)
+	m := g.Fork()
+	none := &Customer{Name: "None"}
+	zero := &Customer{Name: "Zero", Ship: &Address{}}
+	full := &Customer{Name: "Full", Ship: &Address{Street: "7 Quay", City: "Tromsø", Zip: ptr("9008"), Geo: Geo{Lat: 69.6, Lng: 18.9}}}
+	must(t, m.Persist(none, zero, full))
+	must(t, m.Flush(h.Ctx))
+
+	read := func(c *Customer) *Customer {
+		t.Helper()
+		got, err := em.FindOneOrFail[Customer](h.Ctx, g.Fork(), query.Eq("id", c.ID))
+		must(t, err)
+		return got
+	}
+	for _, c := range []*Customer{none, zero, full} {
+		if got := read(c); !sameCustomer(got, c) {
+			t.Fatalf("%s read back with ship %+v, want %+v", c.Name, got.Ship, c.Ship)
+		}
+	}
+	names := func(f query.Filter) string {
+		t.Helper()
+		cs, err := em.Find[Customer](h.Ctx, g.Fork(), f, em.OrderBy("name"))
+		must(t, err)
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	if got := names(query.Eq("ship.city", "Tromsø")); got != "Full" {
+		t.Errorf("ship.city = Tromsø: %s", got)
+	}
+	if got := names(query.Eq("ship.city", nil)); got != "None" {
+		t.Errorf("ship.city is NULL: %s", got)
+	}
+	if got := names(query.Gt("ship.geo.lat", 1.0)); got != "Full" {
+		t.Errorf("ship.geo.lat > 1: %s", got)
+	}
+
+	// Set, change inside, clear.
+	m = g.Fork()
+	gn, err := em.FindOneOrFail[Customer](h.Ctx, m, query.Eq("id", none.ID))
+	must(t, err)
+	gf, err := em.FindOneOrFail[Customer](h.Ctx, m, query.Eq("id", full.ID))
+	must(t, err)
+	rec.take()
+	gn.Ship = &Address{City: "Narvik"}
+	gf.Ship.Geo.Lng = 19.0
+	must(t, m.Flush(h.Ctx))
+	got := rec.take()
+	var changed []string
+	for _, c := range got {
+		changed = append(changed, strings.Join(c, " "))
+	}
+	slices.Sort(changed)
+	if strings.Join(changed, "|") != "Ship.Geo.Lng|Ship.Street Ship.City Ship.Geo.Lat Ship.Geo.Lng" {
+		t.Errorf("changed fields: %q", changed)
+	}
+	if r := read(none); r.Ship == nil || r.Ship.City != "Narvik" || r.Ship.Zip != nil {
+		t.Fatalf("after setting the embeddable: %+v", r.Ship)
+	}
+	if r := read(full); r.Ship == nil || r.Ship.Geo.Lng != 19.0 || r.Ship.City != "Tromsø" {
+		t.Fatalf("after a change inside the embeddable: %+v", r.Ship)
+	}
+	before := n.Load()
+	must(t, m.Flush(h.Ctx))
+	if d := n.Load() - before; d != 0 {
+		t.Fatalf("an unchanged flush sent %d statements", d)
+	}
+	gf.Ship = nil
+	must(t, m.Flush(h.Ctx))
+	if r := read(full); r.Ship != nil {
+		t.Fatalf("after clearing the embeddable: %+v", r.Ship)
 	}
 }
