@@ -276,6 +276,13 @@ func (f *Field) LeafAt(pp unsafe.Pointer, alloc bool) unsafe.Pointer {
 	return p
 }
 
+// ClearAt sets the pointer of the nullable embeddable m to nil in the
+// entity at obj; m must be one of the entity's NullableRoots (whose
+// Offset is from the entity's start).
+func (m *Embedded) ClearAt(obj unsafe.Pointer) {
+	*(*unsafe.Pointer)(unsafe.Add(obj, m.Offset)) = nil
+}
+
 // CloneAt replaces the pointer at pp, of the nullable embeddable m, by a
 // deep copy of what it points to (its nested pointers and byte slices
 // copied too), so that a snapshot does not share it with the object.

@@ -158,7 +158,9 @@ type Default struct {
 
 // Ptr returns the address of the field inside the entity at obj, which
 // must point to a whole value of f.Entity.Type (the pointer stays inside
-// that allocation: unsafe.Pointer rule 3). It is the package's only
+// that allocation: unsafe.Pointer rule 3). It and the walks through the
+// pointers of nullable embeddables (LeafAt, Embedded.ClearAt, which stay
+// inside the structs the pointers point to) are the package's only
 // pointer arithmetic.
 func (f *Field) Ptr(obj unsafe.Pointer) unsafe.Pointer { return unsafe.Add(obj, f.Offset) }
 

@@ -309,7 +309,7 @@ func jsonBytesToBSON(f *meta.Field, b []byte) (any, error) {
 // point to the objects sink gives for their keys.
 func (d *driver) decodeDoc(in *entInfo, raw bson.Raw, obj unsafe.Pointer, sink em.Sink, keys refKeys) error {
 	for _, m := range in.nullable {
-		*(*unsafe.Pointer)(unsafe.Add(obj, m.Offset)) = nil
+		m.ClearAt(obj)
 	}
 	for _, f := range in.e.Columns {
 		var rv bson.RawValue

@@ -333,7 +333,9 @@ func (sc *scanner) row(rows Rows) error {
 		}
 	}
 	if sc.embs != nil {
-		clearNullable(sc.roots, obj)
+		for _, m := range sc.roots {
+			m.ClearAt(obj)
+		}
 		for _, d := range sc.embs {
 			d.store(obj)
 		}

@@ -44,11 +44,3 @@ func (d *embDest) store(obj unsafe.Pointer) {
 	}
 	x.SetZero()
 }
-
-// clearNullable sets the outermost nullable embeddables of the entity at
-// obj to nil.
-func clearNullable(roots []*meta.Embedded, obj unsafe.Pointer) {
-	for _, m := range roots {
-		*(*unsafe.Pointer)(unsafe.Add(obj, m.Offset)) = nil
-	}
-}

@@ -217,7 +217,9 @@ func (p *partReader) finish(sink *em.RowSink, obj unsafe.Pointer) (unsafe.Pointe
 		reflect.NewAt(p.e.Type, obj).Elem().Set(reflect.NewAt(p.e.Type, p.scratch).Elem())
 	}
 	if p.embs != nil {
-		clearNullable(p.roots, obj)
+		for _, m := range p.roots {
+			m.ClearAt(obj)
+		}
 		for _, d := range p.embs {
 			d.store(obj)
 		}
