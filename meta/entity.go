@@ -33,8 +33,12 @@ type Entity struct {
 	Collections []*Field
 	// Hooks are the lifecycle hooks the entity's pointer type implements.
 	Hooks Hooks
+	// Embeddeds are the embedded value objects, nested ones after their
+	// parent, in declaration order.
+	Embeddeds []*Embedded
 
 	byName map[string]*Field
+	embeds map[string]*Embedded
 }
 
 // Field returns the property called name: its Go name, its lowerCamel

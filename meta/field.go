@@ -60,6 +60,12 @@ const (
 	// hold the text; a backend may store a native form instead (MongoDB
 	// stores bson.ObjectID as an ObjectID).
 	StoreText
+	// StoreEmbedded: a field of a nullable embeddable (a pointer to a
+	// struct tagged embedded). Field.Ptr is the address of the outermost
+	// pointer, Field.LeafAt reaches the value through the pointers (nil
+	// when one is nil: NULL), and Field.Inner describes the value itself
+	// (its own storage, at offset 0 of the address LeafAt returns).
+	StoreEmbedded
 )
 
 // TextOf returns the text form of the StoreText value at p.
@@ -127,6 +133,16 @@ type Field struct {
 	// RenamedFrom is the column's previous name (`orm:"renamedFrom=old"`):
 	// a schema update renames that column instead of adding a new one.
 	RenamedFrom string
+	// Embed is the embeddable the field is declared in, or nil.
+	Embed *Embedded
+	// Enum is the value set of the field's type, or nil (see Enum).
+	Enum *Enum
+	// Inner describes the value of a StoreEmbedded field, or is nil.
+	Inner *Field
+	leaf  *leafPath
+	// IndexOpts qualify the field's index or unique constraint (partial,
+	// on an expression), or nil.
+	IndexOpts *IndexOptions
 
 	noAutoIncrement bool
 	// kind is the column kind a ColumnKinder value type declared.
@@ -144,12 +160,22 @@ type Default struct {
 
 // Ptr returns the address of the field inside the entity at obj, which
 // must point to a whole value of f.Entity.Type (the pointer stays inside
-// that allocation: unsafe.Pointer rule 3). It is the package's only
+// that allocation: unsafe.Pointer rule 3). It and the walks through the
+// pointers of nullable embeddables (LeafAt, Embedded.ClearAt, which stay
+// inside the structs the pointers point to) are the package's only
 // pointer arithmetic.
 func (f *Field) Ptr(obj unsafe.Pointer) unsafe.Pointer { return unsafe.Add(obj, f.Offset) }
 
-// Value returns the field of the entity at obj as an addressable reflect.Value.
+// Value returns the field of the entity at obj as an addressable
+// reflect.Value. For a StoreEmbedded field whose embeddable is nil it is
+// a detached zero value (to set one, use LeafAt with alloc).
 func (f *Field) Value(obj unsafe.Pointer) reflect.Value {
+	if f.Storage == StoreEmbedded {
+		if p := f.LeafAt(f.Ptr(obj), false); p != nil {
+			return reflect.NewAt(f.GoType, p).Elem()
+		}
+		return reflect.New(f.GoType).Elem()
+	}
 	return reflect.NewAt(f.GoType, f.Ptr(obj)).Elem()
 }
 

@@ -97,7 +97,7 @@ func parseEntity(t reflect.Type, naming NamingStrategy) (*Entity, []pending, err
 func parseStruct(t reflect.Type, name string, naming NamingStrategy) (*Entity, []pending, error) {
 	e := &Entity{Name: name, Type: t, byName: map[string]*Field{}}
 	var pend []pending
-	if err := parseFields(e, t, 0, nil, naming, &pend); err != nil {
+	if err := parseFields(e, t, 0, nil, nil, naming, &pend); err != nil {
 		return nil, nil, err
 	}
 	if e.Table == "" {
@@ -138,7 +138,9 @@ func parseStruct(t reflect.Type, name string, naming NamingStrategy) (*Entity, [
 
 func isInteger(t Type) bool { return t == TypeInt16 || t == TypeInt32 || t == TypeInt64 }
 
-func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, naming NamingStrategy, pend *[]pending) error {
+// parseFields reads the fields of struct t, which lies at base in the
+// entity, inside the embeddable emb (nil at the entity's top level).
+func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embedded, naming NamingStrategy, pend *[]pending) error {
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		tag, hasTag := tagOf(sf)
@@ -166,6 +168,20 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, naming Nam
 			continue
 		}
 		idx := append(append([]int(nil), path...), i)
+		if hasTag {
+			handled, rest, err := embedTag(e, emb, sf, items, base, idx, naming, pend)
+			if err != nil {
+				return err
+			}
+			if handled {
+				continue
+			}
+			items = rest
+		}
+		items, ixo, err := indexOpts(items)
+		if err != nil {
+			return fieldErr(e.Name, fieldPath(emb, sf.Name), "%v", err)
+		}
 		if sf.Anonymous && !hasTag {
 			ft := sf.Type
 			if ft.Kind() == reflect.Pointer {
@@ -173,7 +189,7 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, naming Nam
 			}
 			if ft.Kind() == reflect.Struct && ft != timeType {
 				if _, _, ok := rel.TargetOf(ft); !ok {
-					if err := parseFields(e, ft, base+sf.Offset, idx, naming, pend); err != nil {
+					if err := parseFields(e, ft, base+sf.Offset, idx, emb, naming, pend); err != nil {
 						return err
 					}
 					continue
@@ -186,12 +202,23 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, naming Nam
 			}
 			continue
 		}
-		f := &Field{Entity: e, Name: sf.Name, GoType: sf.Type, Offset: base + sf.Offset, Path: idx}
+		f := &Field{Entity: e, Name: fieldPath(emb, sf.Name), GoType: sf.Type, Offset: base + sf.Offset, Path: idx}
 		if prev, dup := e.byName[strings.ToLower(f.Name)]; dup {
 			return fieldErr(e.Name, f.Name, "duplicate property name (also %s)", prev.Name)
 		}
 		p, err := parseField(e, f, sf, items, naming)
 		if err != nil {
+			return err
+		}
+		if err := enumOf(f); err != nil {
+			return err
+		}
+		if emb != nil {
+			if err := embedField(emb, f); err != nil {
+				return err
+			}
+		}
+		if err := setIndexOpts(f, ixo); err != nil {
 			return err
 		}
 		if p != nil {
@@ -345,7 +372,7 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			return nil, fieldErr(e.Name, f.Name, "unsupported Go type %s (use `orm:\"json\"` or a driver.Valuer)", ft)
 		}
 		if f.Column == "" {
-			f.Column = naming.ColumnName(f.Name)
+			f.Column = naming.ColumnName(sf.Name)
 		}
 		if f.Type == TypeFloat64 && f.Precision > 0 {
 			f.Type = TypeDecimal

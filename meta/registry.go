@@ -54,6 +54,14 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 	if err := r.link(pend); err != nil {
 		return nil, err
 	}
+	if err := checkEnums(r.entities); err != nil {
+		return nil, err
+	}
+	for _, e := range r.entities {
+		if err := checkIndexOpts(e); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -36,6 +37,12 @@ type entInfo struct {
 	path map[*meta.Field]string
 	// arrays are the owning m:n collections.
 	arrays []*meta.Field
+	// nested maps the fields of embeddables to the keys of their path in
+	// the document (["address", "city"]).
+	nested map[*meta.Field][]string
+	// nullable are the outermost nullable embeddables: nil until a
+	// document sets one of their fields.
+	nullable []*meta.Embedded
 	// objectID: the single primary key is a generated string stored as
 	// an ObjectID.
 	objectID bool
@@ -49,6 +56,12 @@ func newEntInfo(e *meta.Entity, naming meta.NamingStrategy) *entInfo {
 			in.path[f] = idField
 		case f.PK:
 			in.path[f] = idField + "." + f.Column
+		case f.Embed != nil:
+			in.path[f] = f.DocPath()
+			if in.nested == nil {
+				in.nested = map[*meta.Field][]string{}
+			}
+			in.nested[f] = strings.Split(in.path[f], ".")
 		default:
 			in.path[f] = f.Column
 		}
@@ -62,6 +75,7 @@ func newEntInfo(e *meta.Entity, naming meta.NamingStrategy) *entInfo {
 	if len(e.PK) == 1 && e.PK[0].Generated && e.PK[0].GoType.Kind() == reflect.String {
 		in.objectID = true
 	}
+	in.nullable = e.NullableRoots()
 	return in
 }
 
@@ -91,12 +105,32 @@ func (d *driver) encodeDoc(in *entInfo, obj unsafe.Pointer, cols []*meta.Field) 
 		if v == nil {
 			continue
 		}
+		if f.Embed != nil {
+			doc = setNested(doc, in.nested[f], v)
+			continue
+		}
 		doc = append(doc, bson.E{Key: in.path[f], Value: v})
 	}
 	if id != nil {
 		doc = append(bson.D{{Key: idField, Value: id}}, doc...)
 	}
 	return doc, nil
+}
+
+// setNested sets the value at the path keys of doc, making the
+// sub-documents on the way: an embeddable's fields become one
+// sub-document.
+func setNested(doc bson.D, keys []string, v any) bson.D {
+	if len(keys) == 1 {
+		return append(doc, bson.E{Key: keys[0], Value: v})
+	}
+	for i := range doc {
+		if sub, ok := doc[i].Value.(bson.D); ok && doc[i].Key == keys[0] {
+			doc[i].Value = setNested(sub, keys[1:], v)
+			return doc
+		}
+	}
+	return append(doc, bson.E{Key: keys[0], Value: setNested(nil, keys[1:], v)})
 }
 
 // idOf returns the _id value of the entity at obj.
@@ -128,6 +162,13 @@ func (d *driver) encodeField(f *meta.Field, obj unsafe.Pointer) (any, error) {
 			return nil, nil
 		}
 		return d.encodeKey(pk, r.ID)
+	}
+	if f.Storage == meta.StoreEmbedded {
+		lp := f.LeafAt(f.Ptr(obj), false)
+		if lp == nil {
+			return nil, nil // the embeddable is nil
+		}
+		return d.encodeGo(f.Inner, reflect.NewAt(f.GoType, lp).Elem())
 	}
 	return d.encodeGo(f, f.Value(obj))
 }
@@ -267,11 +308,16 @@ func jsonBytesToBSON(f *meta.Field, b []byte) (any, error) {
 // decodeDoc fills the entity at obj from the document raw. References
 // point to the objects sink gives for their keys.
 func (d *driver) decodeDoc(in *entInfo, raw bson.Raw, obj unsafe.Pointer, sink em.Sink, keys refKeys) error {
+	for _, m := range in.nullable {
+		m.ClearAt(obj)
+	}
 	for _, f := range in.e.Columns {
 		var rv bson.RawValue
 		var err error
 		if p := in.path[f]; len(in.e.PK) > 1 && f.PK {
 			rv, err = raw.LookupErr(idField, f.Column)
+		} else if f.Embed != nil {
+			rv, err = raw.LookupErr(in.nested[f]...)
 		} else {
 			rv, err = raw.LookupErr(p)
 		}
@@ -320,6 +366,13 @@ func (d *driver) decodeField(f *meta.Field, rv bson.RawValue, obj unsafe.Pointer
 		}
 		r.Ptr, r.ID = sink.Ref(f.Rel.Target, key.UnsafePointer()), nil
 		return nil
+	}
+	if f.Storage == meta.StoreEmbedded {
+		if isNull(rv) {
+			return nil // the embeddable stays nil unless another field is set
+		}
+		lp := f.LeafAt(f.Ptr(obj), true)
+		return d.decodeGo(f.Inner, rv, reflect.NewAt(f.GoType, lp).Elem())
 	}
 	return d.decodeGo(f, rv, f.Value(obj))
 }
@@ -484,6 +537,12 @@ func (d *driver) limits() valcheck.Limits {
 // years 1 to 9999, text that is not UTF-8) and those the server lim
 // describes cannot hold.
 func check(f *meta.Field, obj unsafe.Pointer, lim valcheck.Limits) error {
+	if f.Storage == meta.StoreEmbedded {
+		if lp := f.LeafAt(f.Ptr(obj), false); lp != nil {
+			return check(f.Inner, lp, lim)
+		}
+		return nil
+	}
 	switch f.Storage {
 	case meta.StorePlain, meta.StorePointer:
 	case meta.StoreValuer:
@@ -505,6 +564,11 @@ func check(f *meta.Field, obj unsafe.Pointer, lim valcheck.Limits) error {
 			return nil
 		}
 		v = v.Elem()
+	}
+	if f.Enum != nil {
+		if err := valcheck.CheckEnum(f, v); err != nil {
+			return err
+		}
 	}
 	switch {
 	case f.Type == meta.TypeString && f.Length > 0:

@@ -38,6 +38,9 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkIndexOpts(reg); err != nil {
+		return nil, err
+	}
 	cs, err := connstring.ParseAndValidate(cfg.DSN)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: mongo URI: %w", err)

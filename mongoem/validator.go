@@ -68,8 +68,16 @@ func jsonSchema(in *entInfo) bson.D {
 			{Key: "properties", Value: idProps},
 		}})
 	}
+	var subs *subSchema
 	for _, f := range in.e.Columns {
 		if f.PK && len(in.e.PK) > 1 {
+			continue
+		}
+		if f.Embed != nil {
+			if subs == nil {
+				subs = &subSchema{}
+			}
+			subs.add(in.nested[f], f)
 			continue
 		}
 		props = append(props, bson.E{Key: in.path[f], Value: fieldSchema(f)})
@@ -84,11 +92,69 @@ func jsonSchema(in *entInfo) bson.D {
 		}
 		props = append(props, bson.E{Key: in.path[f], Value: arr})
 	}
+	if subs != nil {
+		for _, k := range subs.keys {
+			sub := subs.sub[k]
+			props = append(props, bson.E{Key: k, Value: sub.schema()})
+			if len(sub.required) > 0 {
+				required = append(required, k)
+			}
+		}
+	}
 	return bson.D{
 		{Key: "bsonType", Value: "object"},
 		{Key: "required", Value: required},
 		{Key: "properties", Value: props},
 	}
+}
+
+// subSchema gathers the $jsonSchema of an embeddable's sub-document.
+type subSchema struct {
+	props    bson.D
+	required bson.A
+	keys     []string // sub-documents in order of appearance
+	sub      map[string]*subSchema
+}
+
+// add adds field f at the path keys below this sub-document.
+func (s *subSchema) add(keys []string, f *meta.Field) {
+	if len(keys) == 1 {
+		s.props = append(s.props, bson.E{Key: keys[0], Value: fieldSchema(f)})
+		if alwaysWritten(f) {
+			s.required = append(s.required, keys[0])
+		}
+		return
+	}
+	if s.sub == nil {
+		s.sub = map[string]*subSchema{}
+	}
+	c := s.sub[keys[0]]
+	if c == nil {
+		c = &subSchema{}
+		s.sub[keys[0]] = c
+		s.keys = append(s.keys, keys[0])
+	}
+	c.add(keys[1:], f)
+}
+
+// schema is the $jsonSchema of the sub-document: an object holding the
+// embeddable's fields and its nested embeddables, those always written
+// required.
+func (s *subSchema) schema() bson.D {
+	props := s.props
+	required := s.required
+	for _, k := range s.keys {
+		c := s.sub[k]
+		props = append(props, bson.E{Key: k, Value: c.schema()})
+		if len(c.required) > 0 {
+			required = append(required, k)
+		}
+	}
+	d := bson.D{{Key: "bsonType", Value: "object"}}
+	if len(required) > 0 {
+		d = append(d, bson.E{Key: "required", Value: required})
+	}
+	return append(d, bson.E{Key: "properties", Value: props})
 }
 
 // alwaysWritten reports whether every document holds field f: a

@@ -194,3 +194,36 @@ func TestValidationPath(t *testing.T) {
 		}
 	}
 }
+
+type vGeo struct{ Lat, Lng float64 }
+
+type vPlace struct {
+	City string `orm:"length=40"`
+	Zip  *string
+	Geo  vGeo `orm:"embedded"`
+}
+
+type vVenue struct {
+	ID    int64  `orm:"pk"`
+	Place vPlace `orm:"embedded,prefix=p_"`
+}
+
+// An embeddable's $jsonSchema is a nested object, its always-written
+// fields required.
+func TestJSONSchemaEmbedded(t *testing.T) {
+	reg, err := meta.NewRegistry(meta.SnakeCase{}, vVenue{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := reg.ByName("vVenue")
+	b, err := bson.MarshalExtJSON(jsonSchema(newEntInfo(e, reg.Naming())), false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"bsonType":"object","required":["_id","place"],"properties":{"_id":{"bsonType":["int","long"]},` +
+		`"place":{"bsonType":"object","required":["city","geo"],"properties":{"city":{"bsonType":"string","maxLength":40},"zip":{"bsonType":["string","null"]},` +
+		`"geo":{"bsonType":"object","required":["lat","lng"],"properties":{"lat":{"bsonType":"double"},"lng":{"bsonType":"double"}}}}}}}`
+	if string(b) != want {
+		t.Errorf("jsonSchema:\n got %s\nwant %s", b, want)
+	}
+}

@@ -47,20 +47,39 @@ func Resolve(e *meta.Entity, f Filter) (Expr, error) {
 	if err != nil || c == nil {
 		return nil, err
 	}
-	return resolveCond(e, c, "")
+	return resolveCond(e, c, "", nil)
 }
 
-// field finds the property name of e; prefix is the path that led to e.
-func field(e *meta.Entity, prefix, name string) (*meta.Field, error) {
+// field finds the property name of e, inside the embeddable emb when it
+// is not nil; prefix is the path that led to e.
+func field(e *meta.Entity, prefix string, emb *meta.Embedded, name string) (*meta.Field, error) {
+	if emb != nil {
+		name = emb.Path + "." + name
+	}
 	f, ok := e.Field(name)
 	if !ok {
+		if m, isEmb := e.Embedded(name); isEmb {
+			return nil, fmt.Errorf("query: %s is an embeddable: compare its properties (%s.%s)", m, lowerPath(m.Path), lowerPath(m.GoType.Field(0).Name))
+		}
 		return nil, &propertyError{entity: e.Name, name: name, path: at(prefix, name)}
 	}
 	return f, nil
 }
 
-// resolveCond resolves a parsed condition on e.
-func resolveCond(e *meta.Entity, c Cond, prefix string) (Expr, error) {
+// lowerPath is path with each segment in lowerCamel form.
+func lowerPath(path string) string {
+	segs := strings.Split(path, ".")
+	for i, s := range segs {
+		if s != "" {
+			segs[i] = strings.ToLower(s[:1]) + s[1:]
+		}
+	}
+	return strings.Join(segs, ".")
+}
+
+// resolveCond resolves a parsed condition on e; emb, when not nil, is the
+// embeddable of e whose properties the condition names.
+func resolveCond(e *meta.Entity, c Cond, prefix string, emb *meta.Embedded) (Expr, error) {
 	switch c := c.(type) {
 	case nil:
 		return AndExpr{}, nil
@@ -69,13 +88,19 @@ func resolveCond(e *meta.Entity, c Cond, prefix string) (Expr, error) {
 			// Parse splits paths; a Cmp here is always one name.
 			return nil, fmt.Errorf("query: internal error: unsplit path %q", c.Path)
 		}
-		f, err := field(e, prefix, c.Path)
+		f, err := field(e, prefix, emb, c.Path)
 		if err != nil {
 			return nil, err
 		}
 		return compare(f, c.Op, c.Value)
 	case RelCond:
-		f, err := field(e, prefix, c.Path)
+		if m, ok := e.Embedded(embPath(emb, c.Path)); ok {
+			if c.C == nil {
+				return nil, fmt.Errorf("query: %s is an embeddable: compare its properties", m)
+			}
+			return resolveCond(e, c.C, prefix, m)
+		}
+		f, err := field(e, prefix, emb, c.Path)
 		if err != nil {
 			return nil, err
 		}
@@ -85,25 +110,25 @@ func resolveCond(e *meta.Entity, c Cond, prefix string) (Expr, error) {
 		if c.C == nil {
 			return RelExpr{f, nil}, nil
 		}
-		inner, err := resolveCond(f.Rel.Target, c.C, at(prefix, c.Path))
+		inner, err := resolveCond(f.Rel.Target, c.C, at(prefix, c.Path), nil)
 		if err != nil {
 			return nil, err
 		}
 		return RelExpr{f, inner}, nil
 	case AndCond:
-		out, err := resolveConds(e, c, prefix)
+		out, err := resolveConds(e, c, prefix, emb)
 		if err != nil {
 			return nil, err
 		}
 		return AndExpr(out), nil
 	case OrCond:
-		out, err := resolveConds(e, c, prefix)
+		out, err := resolveConds(e, c, prefix, emb)
 		if err != nil {
 			return nil, err
 		}
 		return OrExpr(out), nil
 	case NotCond:
-		inner, err := resolveCond(e, c.C, prefix)
+		inner, err := resolveCond(e, c.C, prefix, emb)
 		if err != nil {
 			return nil, err
 		}
@@ -116,21 +141,30 @@ func resolveCond(e *meta.Entity, c Cond, prefix string) (Expr, error) {
 			}
 			return nil, fmt.Errorf("query: a typed condition on %s applied to %s%s", c.Type.Name(), e.Name, where)
 		}
-		return resolveCond(e, c.C, prefix)
+		return resolveCond(e, c.C, prefix, emb)
 	}
 	return nil, fmt.Errorf("query: unsupported condition type %T", c)
 }
 
-func resolveConds(e *meta.Entity, cs []Cond, prefix string) ([]Expr, error) {
+func resolveConds(e *meta.Entity, cs []Cond, prefix string, emb *meta.Embedded) ([]Expr, error) {
 	out := make([]Expr, len(cs))
 	for i, c := range cs {
-		x, err := resolveCond(e, c, prefix)
+		x, err := resolveCond(e, c, prefix, emb)
 		if err != nil {
 			return nil, err
 		}
 		out[i] = x
 	}
 	return out, nil
+}
+
+// embPath is the property path of name inside the embeddable emb (or at
+// the top level when emb is nil).
+func embPath(emb *meta.Embedded, name string) string {
+	if emb == nil {
+		return name
+	}
+	return emb.Path + "." + name
 }
 
 // nestedOnScalar resolves a nested map or path under a property that is

@@ -287,7 +287,8 @@ func selectedField(et, vt reflect.Type, sel func(unsafe.Pointer) unsafe.Pointer)
 }
 
 // fieldAt finds the field of type vt at offset in struct t, looking into
-// embedded structs, and returns its name.
+// embedded structs, and returns its name: a dotted path for a field of a
+// struct-typed field (an embeddable's "Address.City").
 func fieldAt(t reflect.Type, vt reflect.Type, offset uintptr) (string, bool) {
 	for i := range t.NumField() {
 		f := t.Field(i)
@@ -302,6 +303,12 @@ func fieldAt(t reflect.Type, vt reflect.Type, offset uintptr) (string, bool) {
 		}
 		if f.Offset == offset && f.Type == vt {
 			return f.Name, true
+		}
+		if f.IsExported() && f.Type.Kind() == reflect.Struct {
+			// A field of an embeddable: its dotted path.
+			if n, ok := fieldAt(f.Type, vt, offset-f.Offset); ok {
+				return f.Name + "." + n, true
+			}
 		}
 	}
 	return "", false

@@ -117,16 +117,19 @@ func (g *Generator) CreateSQL() []string {
 			pk[i] = q(f.Column)
 		}
 		cols = append(cols, "CONSTRAINT "+q(Name("pk", e.Table))+" PRIMARY KEY ("+strings.Join(pk, ", ")+")")
+		for _, c := range g.enumChecks(e) {
+			cols = append(cols, "CONSTRAINT "+q(c.name)+" CHECK ("+c.expr+")")
+		}
 		var entityIndexes []string
 		for _, k := range uniqueGroups(e) {
-			if uniqueIdx {
-				entityIndexes = append(entityIndexes, "CREATE UNIQUE INDEX "+q(k.name)+" ON "+q(e.Table)+" ("+g.columnList(k.fields)+")")
+			if uniqueIdx || k.qualified {
+				entityIndexes = append(entityIndexes, g.createIndex(k, e.Table, true))
 				continue
 			}
 			cols = append(cols, "CONSTRAINT "+q(k.name)+" UNIQUE ("+g.columnList(k.fields)+")")
 		}
 		for _, k := range indexGroups(e) {
-			entityIndexes = append(entityIndexes, "CREATE INDEX "+q(k.name)+" ON "+q(e.Table)+" ("+g.columnList(k.fields)+")")
+			entityIndexes = append(entityIndexes, g.createIndex(k, e.Table, false))
 		}
 		for _, f := range e.Columns {
 			if f.Storage != meta.StoreRef {

@@ -113,19 +113,12 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 			pk[i] = colOf(t, f.Column)
 		}
 		t.SetPrimaryKey(aschema.NewPrimaryKey(pk...).SetName(Name("pk", e.Table)))
+		g.addChecks(e, t)
 		for _, k := range uniqueGroups(e) {
-			idx := aschema.NewUniqueIndex(k.name)
-			for _, f := range k.fields {
-				idx.AddColumns(colOf(t, f.Column))
-			}
-			t.AddIndexes(idx)
+			t.AddIndexes(g.atlasIndex(k, t, true))
 		}
 		for _, k := range indexGroups(e) {
-			idx := aschema.NewIndex(k.name)
-			for _, f := range k.fields {
-				idx.AddColumns(colOf(t, f.Column))
-			}
-			t.AddIndexes(idx)
+			t.AddIndexes(g.atlasIndex(k, t, false))
 		}
 		for _, f := range e.Columns {
 			if f.Storage != meta.StoreRef {
@@ -178,16 +171,20 @@ func onDelete(s string) aschema.ReferenceOption {
 type group struct {
 	name   string
 	fields []*meta.Field
+	// where is the condition of a partial index; qualified is set when
+	// the fields have where= or expr= options (see qualified).
+	where     string
+	qualified bool
 }
 
 // uniqueGroups lists an entity's unique constraints as CreateSQL names them.
 func uniqueGroups(e *meta.Entity) []group {
-	return fieldGroups(e, func(f *meta.Field) (string, bool) {
+	return qualified(fieldGroups(e, func(f *meta.Field) (string, bool) {
 		if f.UniqueName != "" {
 			return f.UniqueName, f.Unique
 		}
 		return Name("uq", e.Table, f.Column), f.Unique
-	})
+	}))
 }
 
 // fieldGroups groups the columns of e that name returns ok for by the
@@ -215,12 +212,12 @@ func fieldGroups(e *meta.Entity, name func(*meta.Field) (string, bool)) []group 
 // declared ones, then one per foreign key that no key, unique constraint
 // or index leads with.
 func indexGroups(e *meta.Entity) []group {
-	out := fieldGroups(e, func(f *meta.Field) (string, bool) {
+	out := qualified(fieldGroups(e, func(f *meta.Field) (string, bool) {
 		if f.IndexName != "" {
 			return f.IndexName, f.Indexed
 		}
 		return Name("idx", e.Table, f.Column), f.Indexed
-	})
+	}))
 	for _, f := range e.Columns {
 		if f.Storage != meta.StoreRef || f.Unique || f.Indexed || (len(e.PK) > 0 && e.PK[0] == f) {
 			continue

@@ -114,6 +114,7 @@ func (s *Syncer) DiffFrom(ctx context.Context, live *aschema.Schema, opts Option
 	// Schema-level options (MySQL's default character set) are the
 	// database's, not the entities'.
 	want.Attrs = live.Attrs
+	reconcileIndexes(live, want)
 	renames := s.renames(live)
 	changes, err := s.drv.SchemaDiff(live, want)
 	if err != nil {

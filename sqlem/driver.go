@@ -257,6 +257,10 @@ type scanner struct {
 	cols  []scanCol
 	dests []any
 	extra *keyDest
+	// embs are the columns of nullable embeddables, roots those
+	// embeddables (nil when there are none).
+	embs  []*embDest
+	roots []*meta.Embedded
 }
 
 // scanCol is how one column is scanned: into the field itself (typ is
@@ -282,10 +286,17 @@ func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
 			sc.dests[i] = c.key
 		case encoded(f):
 			c.json = true
+		case f.Storage == meta.StoreEmbedded:
+			d := newEmbDest(f)
+			sc.embs = append(sc.embs, d)
+			sc.dests[i] = d.dest()
 		default:
 			c.typ = typeWord(f.GoType)
 		}
 		sc.cols[i] = c
+	}
+	if sc.embs != nil {
+		sc.roots = e.NullableRoots()
 	}
 	if extra != nil {
 		sc.extra = newKeyDest(extra.GoType)
@@ -324,6 +335,14 @@ func (sc *scanner) row(rows Rows) error {
 			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fk.UnsafePointer())
 		case c.key != nil && c.key.valid:
 			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.key.v.UnsafePointer())
+		}
+	}
+	if sc.embs != nil {
+		for _, m := range sc.roots {
+			m.ClearAt(obj)
+		}
+		for _, d := range sc.embs {
+			d.store(obj)
 		}
 	}
 	managed, err := sc.sink.Row(sc.e, obj)

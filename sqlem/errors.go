@@ -44,7 +44,8 @@ func fieldOf(e *meta.Entity, constraint, column string) *meta.Field {
 			continue
 		}
 		for _, f := range e.Columns {
-			if f.Column == rest {
+			// A partial or expression index's name ends with a hash.
+			if f.Column == rest || f.IndexOpts != nil && strings.HasPrefix(rest, f.Column+"_") && len(rest) == len(f.Column)+9 {
 				return f
 			}
 		}

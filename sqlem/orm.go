@@ -28,6 +28,9 @@ func Open(cfg gomikro.Config, d Dialect, pool Pool) (*ORM, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkIndexOpts(reg, d); err != nil {
+		return nil, err
+	}
 	drv := &driver{d: d, pool: pool, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams)}
 	core, err := em.New(reg, drv, cfg)
 	if err != nil {

@@ -40,6 +40,10 @@ type partReader struct {
 	scratch  unsafe.Pointer
 	cols     []qcol
 	dests    []any
+	// embs are the columns of nullable embeddables, roots those
+	// embeddables (nil when there are none).
+	embs  []*embDest
+	roots []*meta.Embedded
 }
 
 // qcol is how one column is scanned.
@@ -78,6 +82,10 @@ func newRowReader(pl *selPlan, sink *em.RowSink) *rowReader {
 			case f.Storage == meta.StoreRef:
 				c.key = newKeyDest(f.Rel.Target.PK[0].GoType)
 				pr.dests[k] = c.key
+			case f.Storage == meta.StoreEmbedded:
+				d := newEmbDest(f)
+				pr.embs = append(pr.embs, d)
+				pr.dests[k] = d.dest()
 			case encoded(f) && pr.direct:
 				c.json = true
 			case encoded(f):
@@ -91,6 +99,9 @@ func newRowReader(pl *selPlan, sink *em.RowSink) *rowReader {
 				pr.dests[k] = reflect.NewAt(f.GoType, f.Ptr(pr.scratch)).Interface()
 			}
 			pr.cols = append(pr.cols, c)
+		}
+		if pr.embs != nil {
+			pr.roots = p.e.NullableRoots()
 		}
 		rr.parts = append(rr.parts, pr)
 		if p.j != nil && p.j.field.Rel.Collection && p.parent >= 0 {
@@ -204,6 +215,14 @@ func (p *partReader) finish(sink *em.RowSink, obj unsafe.Pointer) (unsafe.Pointe
 		}
 		obj = sink.Alloc(p.e)
 		reflect.NewAt(p.e.Type, obj).Elem().Set(reflect.NewAt(p.e.Type, p.scratch).Elem())
+	}
+	if p.embs != nil {
+		for _, m := range p.roots {
+			m.ClearAt(obj)
+		}
+		for _, d := range p.embs {
+			d.store(obj)
+		}
 	}
 	for k := range p.cols {
 		c := &p.cols[k]

@@ -147,11 +147,22 @@ func (s *qbState) newScope(parent *scope) (*scope, error) {
 	return sc, nil
 }
 
+// rootEmbedded reports whether path, whose first segment is first, names
+// a property of an embeddable of the root entity ("address.city") rather
+// than a property of the alias first.
+func (sc *scope) rootEmbedded(first, path string) bool {
+	if _, known := sc.lookup(first); known {
+		return false
+	}
+	f, ok := sc.rootE.Field(path)
+	return ok && f.Embed != nil
+}
+
 // column resolves a property path ("b.title", or "title" on the root) to
 // its quoted column.
 func (sc *scope) column(b *builder, path, clause string) (string, *meta.Field, error) {
 	alias, name := sc.root, path
-	if a, n, ok := strings.Cut(path, "."); ok {
+	if a, n, ok := strings.Cut(path, "."); ok && !sc.rootEmbedded(a, path) {
 		alias, name = a, n
 		if _, known := sc.lookup(alias); !known {
 			if f, ok := sc.rootE.Field(alias); ok && f.Rel != nil {
@@ -161,10 +172,10 @@ func (sc *scope) column(b *builder, path, clause string) (string, *meta.Field, e
 		}
 	}
 	e, _ := sc.lookup(alias)
-	if strings.Contains(name, ".") {
+	f, ok := e.Field(name)
+	if strings.Contains(name, ".") && (!ok || f.Embed == nil) {
 		return "", nil, fmt.Errorf("gomikro: query builder %s: %q crosses a relation: join it and use the join's alias", clause, path)
 	}
-	f, ok := e.Field(name)
 	if !ok {
 		return "", nil, fmt.Errorf("gomikro: query builder %s: %s has no property %q: %w", clause, e.Name, name, query.ErrUnknownProperty)
 	}

@@ -64,6 +64,12 @@ func (v values) value(f *meta.Field, obj unsafe.Pointer) (any, error) {
 		return f.TextOf(p)
 	case meta.StoreRef:
 		return refValue(f, p)
+	case meta.StoreEmbedded:
+		lp := f.LeafAt(p, false)
+		if lp == nil {
+			return nil, nil // the embeddable is nil
+		}
+		return v.value(f.Inner, lp)
 	}
 	return nil, fmt.Errorf("%s has no column", f)
 }
@@ -107,6 +113,11 @@ func limitsOf(d Dialect) valcheck.Limits {
 func (v values) check(f *meta.Field, x reflect.Value) error {
 	if err := checkLength(f, x); err != nil {
 		return err
+	}
+	if f.Enum != nil {
+		if err := valcheck.CheckEnum(f, x); err != nil {
+			return err
+		}
 	}
 	switch x.Kind() {
 	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Slice,

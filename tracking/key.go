@@ -152,6 +152,14 @@ func SetPK(e *meta.Entity, obj unsafe.Pointer, v any) error {
 // Assign converts v to the Go type of the scalar field f and stores it in
 // the entity at obj.
 func Assign(f *meta.Field, obj unsafe.Pointer, v any) error {
+	if f.Storage == meta.StoreEmbedded {
+		// Allocates the embeddable, unless the value is NULL.
+		p := f.LeafAt(f.Ptr(obj), v != nil)
+		if p == nil {
+			return nil
+		}
+		return Assign(f.Inner, p, v)
+	}
 	dst := f.Value(obj)
 	if v == nil {
 		dst.SetZero()

@@ -24,6 +24,7 @@ const (
 	cmpEqual                 // other comparable types (sql.Null*, valuers): reflect equality
 	cmpJSON                  // JSON: compare encodings, kept beside the snapshot
 	cmpRef                   // ref.Ref: compare the foreign key
+	cmpLeaf                  // a field of a nullable embeddable: through its pointers, then inner
 )
 
 type colShape struct {
@@ -31,6 +32,8 @@ type colShape struct {
 	kind cmpKind
 	size uintptr
 	slot int // index into Entry.json for cmpJSON
+	// inner compares the value of a cmpLeaf column.
+	inner *colShape
 }
 
 // layout is the compiled comparison plan of one entity type. It never
@@ -47,6 +50,9 @@ type layout struct {
 	size        uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
+	// nullable are the outermost nullable embeddables, deep-copied into
+	// the snapshot.
+	nullable []*meta.Embedded
 	// spans are byte ranges of the columns whose bits, when equal to the
 	// snapshot's, prove the value unchanged (plain memory, strings, times,
 	// the key part of references); deep are the other columns.
@@ -96,6 +102,9 @@ func newLayout(e *meta.Entity) *layout {
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {
+		case f.Storage == meta.StoreEmbedded:
+			c.kind = cmpLeaf
+			c.inner = leafShape(f.Inner)
 		case f.Storage == meta.StoreRef:
 			c.kind = cmpRef
 		case f.Storage == meta.StoreJSON:
@@ -135,6 +144,7 @@ func newLayout(e *meta.Entity) *layout {
 			s.zeroJSON[c.slot], _ = encodeJSON(c.f, c.f.Ptr(s.zero))
 		}
 	}
+	s.nullable = e.NullableRoots()
 	for i, c := range s.cols {
 		n := c.size
 		switch c.kind {
@@ -190,6 +200,9 @@ func (s *shape) takeSnapshot(en *Entry) error {
 	}
 	for _, i := range s.deep {
 		s.cols[i].deepCopy(en.Snap)
+	}
+	for _, m := range s.nullable {
+		m.CloneAt(unsafe.Add(en.Snap, m.Offset))
 	}
 	if s.nJSON > 0 {
 		if en.json == nil {

@@ -126,6 +126,20 @@ func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
 			return false, err
 		}
 		return bytes.Equal(cur, (*en.json)[c.slot]), nil
+	case cmpLeaf:
+		la, lb := c.f.LeafAt(pa, false), c.f.LeafAt(pb, false)
+		switch {
+		case la == nil && lb == nil:
+			return true, nil
+		case la == nil || lb == nil:
+			// NULL either way when the field that is there is a nil pointer.
+			p := la
+			if p == nil {
+				p = lb
+			}
+			return c.inner.kind == cmpPtr && *(*unsafe.Pointer)(p) == nil, nil
+		}
+		return c.inner.equal(en, la, lb)
 	case cmpRef:
 		ra, rb := rel.RefAt(pa), rel.RefAt(pb)
 		if ra.Ptr == rb.Ptr && ra.Ptr != nil {

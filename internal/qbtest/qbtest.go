@@ -210,6 +210,7 @@ var tests = []test{
 	{"Immutable", immutable},
 	{"GlobalRefusedAndUntyped", globalRefusedAndUntyped},
 	{"TextFormKeys", textFormKeys},
+	{"Embeddables", embeddables},
 }
 
 func titles(bs []*QBook) []string {

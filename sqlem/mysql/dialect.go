@@ -65,6 +65,8 @@ func (Dialect) ColumnType(f *meta.Field) string {
 		return "DECIMAL(" + strconv.Itoa(f.Precision) + "," + strconv.Itoa(f.Scale) + ")"
 	case meta.TypeString:
 		switch {
+		case f.Enum != nil:
+			return enumType(f.Enum)
 		case f.Length > 0:
 			return "VARCHAR(" + strconv.Itoa(f.Length) + ")"
 		case f.Unique || f.Indexed || f.Storage == meta.StoreRef || isKey(f):

@@ -109,3 +109,8 @@ func (Dialect) AtlasGenerated(_ *aschema.Table, c *aschema.Column) bool {
 	}
 	return false
 }
+
+// AtlasIndexPredicate implements schema.PartialIndexes.
+func (Dialect) AtlasIndexPredicate(where string) aschema.Attr {
+	return &apg.IndexPredicate{P: where}
+}

@@ -115,3 +115,8 @@ func (Dialect) AtlasGenerated(t *aschema.Table, c *aschema.Column) bool {
 	return t.PrimaryKey != nil && len(t.PrimaryKey.Parts) == 1 && t.PrimaryKey.Parts[0].C == c &&
 		strings.EqualFold(c.Type.Raw, "integer")
 }
+
+// AtlasIndexPredicate implements schema.PartialIndexes.
+func (Dialect) AtlasIndexPredicate(where string) aschema.Attr {
+	return &asqlite.IndexPredicate{P: where}
+}
