@@ -12,10 +12,10 @@ import (
 )
 
 type Member struct {
-	ID    int64  `orm:"pk"`
-	Email string `orm:"unique,length=100"`
-	Name  string `orm:"length=100"`
-	Plan  string `orm:"default=free,length=20"`
+	ID    int64   `orm:"pk"`
+	Email string  `orm:"unique,length=100"`
+	Name  string  `orm:"length=100"`
+	Plan  *string `orm:"nullable=false,default=free,length=20"` // a pointer: nil takes the default
 }
 
 // Upsert inserts or updates by the unique key and returns managed
@@ -35,7 +35,7 @@ func ExampleUpsert() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(ann.ID, ann.Name, ann.Plan) // inserted: key and default read back
+	fmt.Println(ann.ID, ann.Name, *ann.Plan) // inserted: key and default read back
 
 	again, err := em.Upsert(ctx, m, &Member{Email: "ann@example.com", Name: "Ann B."})
 	if err != nil {
@@ -43,7 +43,8 @@ func ExampleUpsert() {
 	}
 	fmt.Println(again == ann, ann.ID, ann.Name) // updated: the managed object took the row
 
-	ann.Plan = "pro" // managed: Flush writes an UPDATE
+	pro := "pro"
+	ann.Plan = &pro // managed: Flush writes an UPDATE
 	if err := m.Flush(ctx); err != nil {
 		panic(err)
 	}
@@ -55,7 +56,7 @@ func ExampleUpsert() {
 		panic(err)
 	}
 	for _, x := range all {
-		fmt.Println(x.ID, x.Name, x.Plan)
+		fmt.Println(x.ID, x.Name, *x.Plan)
 	}
 	// Output:
 	// 1 Ann free

@@ -135,7 +135,7 @@ type embBadPtr struct {
 type embBadPtrDefault struct {
 	ID int64 `orm:"pk"`
 	A  *struct {
-		N int `orm:"default=3"`
+		N *int `orm:"default=3"`
 	} `orm:"embedded"`
 }
 
