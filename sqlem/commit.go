@@ -31,7 +31,11 @@ func (drv *driver) commit(ctx context.Context, x Executor, tx *txState) error {
 		drv.abort(ctx, x, "ROLLBACK")
 		return fmt.Errorf("gomikro: not committed: %w", err)
 	}
-	_, err := x.Exec(ctx, "COMMIT")
+	cctx := ctx
+	if inProcess(drv.d) {
+		cctx = context.WithoutCancel(ctx) // see InProcess
+	}
+	_, err := x.Exec(cctx, "COMMIT")
 	if err == nil {
 		return nil
 	}

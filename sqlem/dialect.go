@@ -121,6 +121,24 @@ type InsertIDs interface {
 	InsertIDStep() int64
 }
 
+// InProcess is implemented by dialects whose database runs inside the
+// process (SQLite). Their driver may report the context's error for a
+// statement that completed (modernc's SQLite driver does, when the
+// context ends while the statement runs), so a flush's only statement
+// runs inside BEGIN ... COMMIT like any other flush, and COMMIT itself is
+// not cut short by the context: it cannot hang on a network (it waits at
+// most the busy timeout), and finishing it is the only way to know what
+// became of it. A context that ended before COMMIT still rolls back.
+type InProcess interface {
+	InProcess() bool
+}
+
+// inProcess reports whether d is an InProcess dialect.
+func inProcess(d Dialect) bool {
+	p, ok := d.(InProcess)
+	return ok && p.InProcess()
+}
+
 // FailureClassifier is implemented by dialects whose driver errors tell
 // whether a failed statement surely took no effect: the server answered
 // with an error, or the driver never sent the statement. A COMMIT (or a

@@ -30,7 +30,7 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 		fx.x = s.drv.log.wrap(c)
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips
 		// (unless a version check must be able to undo it).
-		fx.single = p.Statements() == 1 && fx.singleStatement()
+		fx.single = p.Statements() == 1 && fx.singleStatement() && !inProcess(s.drv.d)
 		if !fx.single {
 			fx.begin, fx.abort = beginSQL(s.drv.d), "ROLLBACK"
 			fx.tx = &txState{}

@@ -185,8 +185,8 @@ type Account struct {
 	Login   string `orm:"unique,length=50"`
 	Email   string `orm:"unique,length=100"`
 	Balance int
-	Plan    string `orm:"default=free,length=20"`
-	Version int    `orm:"version"`
+	Plan    *string `orm:"nullable=false,default=free,length=20"`
+	Version int     `orm:"version"`
 	// Hooks records the upsert hooks that ran.
 	Hooks []string `orm:"-"`
 }

@@ -58,7 +58,7 @@ type Ticket struct {
 // past; the schema tests check the DDL.
 func EnumValuesAreChecked(t *testing.T, h *Harness) {
 	n := &atomic.Int64{}
-	g := h.Open(gomikro.Config{Entities: []any{Ticket{}}, Logger: slog.New(counter{n, &atomic.Pointer[func()]{}})})
+	g := h.Open(gomikro.Config{Entities: []any{Ticket{}}, Logger: slog.New(counter{n: n, on: &atomic.Pointer[func()]{}})})
 	m := g.Fork()
 	a := &Ticket{Title: "a", Status: StatusOpen, Priority: PriorityHigh}
 	b := &Ticket{Title: "b", Status: StatusOnHold, Priority: PriorityLow, Previous: ptr(StatusClosed)}

@@ -72,18 +72,45 @@ func (h *Harness) Count() int64 { return h.Queries.Load() }
 type counter struct {
 	n  *atomic.Int64
 	on *atomic.Pointer[func()]
+	// data, when set, counts only the statements that read or write (not
+	// BEGIN, COMMIT, ROLLBACK or savepoints).
+	data *atomic.Int64
 }
 
 func (c counter) Enabled(context.Context, slog.Level) bool { return true }
 func (c counter) Handle(_ context.Context, r slog.Record) error {
 	if r.Message == qlog.Message {
 		c.n.Add(1)
+		if c.data != nil && !txControl(r) {
+			c.data.Add(1)
+		}
 		if fn := c.on.Load(); fn != nil {
 			(*fn)()
 		}
 	}
 	return nil
 }
+
+// txControl reports whether r logs BEGIN, COMMIT, ROLLBACK or a
+// savepoint, which a dialect may or may not send around a flush's only
+// statement (SQLite does; see sqlem.InProcess).
+func txControl(r slog.Record) bool {
+	ctl := false
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "sql" {
+			s := strings.ToUpper(strings.TrimSpace(a.Value.String()))
+			for _, p := range []string{"BEGIN", "START TRANSACTION", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"} {
+				if strings.HasPrefix(s, p) {
+					ctl = true
+				}
+			}
+			return false
+		}
+		return true
+	})
+	return ctl
+}
+
 func (c counter) WithAttrs([]slog.Attr) slog.Handler { return c }
 func (c counter) WithGroup(string) slog.Handler      { return c }
 
@@ -102,7 +129,7 @@ func Run(t *testing.T, b Backend) {
 			rec := &Recorder{}
 			cfg := gomikro.Config{
 				Entities:    Entities(),
-				Logger:      slog.New(counter{n, on}),
+				Logger:      slog.New(counter{n: n, on: on}),
 				Subscribers: []any{rec},
 			}
 			g := b.Open(t, cfg)

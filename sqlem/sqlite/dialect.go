@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"context"
 	"errors"
 	"regexp"
 	"strconv"
@@ -224,11 +223,15 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 	return "", column, kind
 }
 
-// NotApplied implements sqlem.FailureClassifier. SQLite runs in the
-// process: a statement it failed (an interrupt for a cancelled context
-// included) was rolled back, and a call whose context had ended never
-// reached it.
+// InProcess implements sqlem.InProcess: modernc's driver answers the
+// context's error for a statement that may have completed, so a flush
+// runs every statement in a transaction and finishes its COMMIT.
+func (Dialect) InProcess() bool { return true }
+
+// NotApplied implements sqlem.FailureClassifier: an error of SQLite's own
+// ended the statement without effect. The context's error is not one: the
+// driver reports it also for a statement that completed (see InProcess).
 func (Dialect) NotApplied(err error) bool {
 	var se *sqlite3.Error
-	return errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+	return errors.As(err, &se)
 }
