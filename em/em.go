@@ -23,6 +23,8 @@ type core struct {
 	// layouts are the entity types' change-tracking layouts, built once
 	// and shared by every fork.
 	layouts tracking.Layouts
+	// types holds what auto flush needs to know of each entity type.
+	types map[*meta.Entity]*typeInfo
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -43,6 +45,11 @@ type EntityManager struct {
 	inDoubt error
 	ld      *rel.Loaders
 	g       guard
+	// flushMode is m's own flush mode (0: the ORM's).
+	flushMode gomikro.FlushMode
+	// pending is a bit set of the entity types (by typeInfo.ord) with new
+	// or removed entities not flushed yet (nil: none marked so far).
+	pending []uint64
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -57,7 +64,10 @@ func (m *EntityManager) manager() *EntityManager { return m }
 // New returns the global EntityManager of a backend. Backends call it from
 // their Open; applications get it from the ORM.
 func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, error) {
-	c := &core{reg: reg, driver: d, cfg: cfg}
+	if err := checkFlushMode(cfg.FlushMode); err != nil {
+		return nil, fmt.Errorf("gomikro: Config.FlushMode: %w", err)
+	}
+	c := &core{reg: reg, driver: d, cfg: cfg, types: buildTypeInfo(reg)}
 	for i, s := range cfg.Subscribers {
 		ok := false
 		if b, is := s.(BeforeFlushSubscriber); is {
@@ -88,10 +98,15 @@ func (m *EntityManager) Driver() Driver { return m.c.driver }
 func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 
 // Fork returns a new EntityManager with an empty identity map, sharing the
-// connection pool and configuration. Fork one per request.
-func (m *EntityManager) Fork() *EntityManager {
-	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts)}
+// connection pool and configuration. Fork one per request. The fork
+// inherits m's flush mode unless an option sets its own
+// (ForkFlushMode).
+func (m *EntityManager) Fork(opts ...ForkOption) *EntityManager {
+	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts), flushMode: m.flushMode}
 	f.ld = &rel.Loaders{Loader: &loader{m: f}}
+	for _, o := range opts {
+		o(f)
+	}
 	return f
 }
 
@@ -184,6 +199,7 @@ func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Ent
 		return nil, err
 	}
 	m.attach(e, p, true)
+	m.markNew(e)
 	return en, nil
 }
 
@@ -227,6 +243,7 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 		m.t.Detach(en)
 	default:
 		en.State = tracking.StateRemoved
+		m.markRemoved(e)
 	}
 	for _, f := range e.Relations {
 		if f.Rel.Cascade&meta.CascadeRemove == 0 {
@@ -269,6 +286,7 @@ func (m *EntityManager) Contains(entity any) bool {
 // again.
 func (m *EntityManager) Clear() {
 	m.t.Clear()
+	m.flushedAll()
 	m.inDoubt = nil
 }
 

@@ -86,6 +86,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	if plan.Empty() {
 		plan.Restore()
 		m.commitCollections()
+		m.flushedAll()
 		return nil
 	}
 	if len(m.c.on)+len(m.c.after) > 0 || afterHooks(plan) {
@@ -110,6 +111,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	if err := plan.Committed(); err != nil {
 		return err
 	}
+	m.flushedAll()
 	m.unlinkDeleted(plan)
 	m.commitCollections()
 	for _, cs := range ev.ChangeSets {
