@@ -227,6 +227,9 @@ func (m *EntityManager) pendingOnPath(e *meta.Entity, path string) (bool, error)
 // on the request's fork when m is the global EntityManager, and in m's
 // transaction when it has one.
 func (m *EntityManager) AutoFlush(ctx context.Context, mode gomikro.FlushMode, touched ...*meta.Entity) error {
+	if m.global && FromContext(ctx) == nil && !m.c.cfg.AllowGlobalContext {
+		return nil // the global EntityManager holds no unit of work then
+	}
 	mm, err := m.use(ctx, "query")
 	if err != nil {
 		return err

@@ -91,10 +91,15 @@ func CollectionOf[T any](m *EntityManager) (*mongo.Collection, error) {
 // collection of entity (a struct value, a pointer to one, or its
 // reflect.Type) and decodes the results into results, a pointer to a
 // slice of any type the BSON decoder fills. It runs in m's transaction
-// when m is in one. The results are not managed.
+// when m is in one. The results are not managed. The flush mode applies
+// as to a find of entity (other collections a $lookup reads are not
+// looked at: flush first, or use gomikro.FlushAlways, when they matter).
 func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any, results any) error {
 	e, err := m.entityOf(entity)
 	if err != nil {
+		return err
+	}
+	if err := m.EntityManager.AutoFlush(ctx, 0, e); err != nil {
 		return err
 	}
 	r := m.runner()
@@ -136,6 +141,9 @@ func AggregateAs[R, E any](ctx context.Context, m *EntityManager, pipeline any) 
 func AggregateEntities[T any](ctx context.Context, m *EntityManager, pipeline any) ([]*T, error) {
 	sink, e, err := em.RowSinkFor[T](ctx, m, "AggregateEntities", false)
 	if err != nil {
+		return nil, err
+	}
+	if err := sink.Manager().AutoFlush(ctx, 0, e); err != nil {
 		return nil, err
 	}
 	r := runnerOf(m.drv, sink.Manager().Session())
