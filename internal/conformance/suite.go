@@ -120,7 +120,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, hooks, concurrency, failures, roundTrips, badInput} {
+	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, hooks, concurrency, failures, roundTrips, badInput} {
 		out = append(out, group...)
 	}
 	return out
@@ -193,7 +193,7 @@ func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) 
 		if isFerretDB {
 			server = "FerretDB"
 		}
-		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction"} {
+		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction", "AutoFlushRunsInTransaction"} {
 			skip[s] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
 		}
 	}
