@@ -50,12 +50,15 @@ func FindOneByKeyFromIdentityMap(t *testing.T, h *Harness) {
 	if got.Title != "Go (unflushed)" {
 		t.Fatalf("the managed object lost its unflushed change: %q", got.Title)
 	}
-	if n := h.queries(t, func() { got, err = em.FindOneOrFail[Book](h.Ctx, m, query.M{"id": b1.ID}, em.WithFlushMode(gomikro.FlushCommit)) }); n != 0 || err != nil || got != b1 {
+	if n := h.queries(t, func() {
+		got, err = em.FindOneOrFail[Book](h.Ctx, m, query.M{"id": b1.ID}, em.WithFlushMode(gomikro.FlushCommit))
+	}); n != 0 || err != nil || got != b1 {
 		t.Fatalf("FindOneOrFail by id: %d statements, err %v", n, err)
 	}
 	if n := h.queries(t, func() { got, err = repo.Of[Book](m).FindOne(h.Ctx, query.Eq("id", int32(b1.ID))) }); n != 0 || err != nil || got != b1 {
 		t.Fatalf("Repository.FindOne by id (int32): %d statements, err %v", n, err)
 	}
+	b1.Tags.Add(&Tag{Name: "go"})
 	must(t, m.Flush(h.Ctx))
 	// Not the key alone: a query.
 	if n := h.queries(t, func() { got, err = em.FindOne[Book](h.Ctx, m, query.M{"id": b1.ID, "year": 2015}) }); n != 1 || err != nil || got != b1 {
@@ -67,7 +70,9 @@ func FindOneByKeyFromIdentityMap(t *testing.T, h *Harness) {
 	}
 	// A removed entity is not found, and nothing is asked.
 	must(t, m.Remove(b2))
-	if n := h.queries(t, func() { got, err = em.FindOne[Book](h.Ctx, m, query.Eq("id", b2.ID), em.WithFlushMode(gomikro.FlushCommit)) }); n != 0 || err != nil || got != nil {
+	if n := h.queries(t, func() {
+		got, err = em.FindOne[Book](h.Ctx, m, query.Eq("id", b2.ID), em.WithFlushMode(gomikro.FlushCommit))
+	}); n != 0 || err != nil || got != nil {
 		t.Fatalf("FindOne of a removed book: %d statements, err %v, got %v; want 0, nil, nil", n, err, got)
 	}
 	if _, err := em.FindOneOrFail[Book](h.Ctx, m, query.Eq("id", b2.ID), em.WithFlushMode(gomikro.FlushCommit)); !errors.Is(err, gomikro.ErrNotFound) {
