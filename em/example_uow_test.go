@@ -69,7 +69,7 @@ func ExampleFindOne_identityMap() {
 	orm := open(ctx)
 	defer orm.Close()
 	m := orm.EM().Fork()
-	p, _ := em.FindOne[Player](ctx, m, query.Eq("name", "Ada")) // a query
+	p, _ := em.FindOne[Player](ctx, m, query.Eq("name", "Ada"))  // a query
 	again, _ := em.FindOne[Player](ctx, m, query.Eq("id", p.ID)) // none
 	fmt.Println(again == p, again.Name)
 	// Output: true Ada
