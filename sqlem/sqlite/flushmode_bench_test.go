@@ -52,6 +52,13 @@ func BenchmarkFindAfterNoChange(b *testing.B) {
 			}
 			return err
 		}},
+		{"books-by-id", func(opt em.FindOption) error {
+			res, err := em.Find[sqlbench.BenchBook](ctx, m, query.Eq("id", all[5000].ID), opt)
+			if err == nil && len(res) != 1 {
+				err = fmt.Errorf("%d books", len(res))
+			}
+			return err
+		}},
 		{"authors", func(opt em.FindOption) error {
 			res, err := em.Find[sqlbench.BenchAuthor](ctx, m, query.Eq("name", "A"), opt)
 			if err == nil && len(res) != 1 {
