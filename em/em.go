@@ -48,8 +48,10 @@ type EntityManager struct {
 	// flushMode is m's own flush mode (0: the ORM's).
 	flushMode gomikro.FlushMode
 	// pending is a bit set of the entity types (by typeInfo.ord) with new
-	// or removed entities not flushed yet (nil: none marked so far).
+	// or removed entities not flushed yet (nil: none marked so far); it
+	// uses pendBuf when one word holds every type.
 	pending []uint64
+	pendBuf [1]uint64
 }
 
 // Manager is implemented by *EntityManager and by the backends'

@@ -32,7 +32,7 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	if err := mm.autoFlush(ctx, o.flushMode, e, expr, o.populate); err != nil {
 		return nil, err
 	}
-	objs, err := mm.run(ctx, e, o, expr, order)
+	objs, err := mm.run(ctx, e, &o, expr, order)
 	if err != nil {
 		return nil, err
 	}
@@ -73,13 +73,13 @@ func FindOne[T any](ctx context.Context, m Manager, where query.Filter, opts ...
 		return nil, err
 	}
 	o.limit = 1
-	if p, hit, err := mm.fromMap(ctx, e, o, expr); hit || err != nil {
+	if p, hit, err := mm.fromMap(ctx, e, &o, expr); hit || err != nil {
 		return (*T)(p), err
 	}
 	if err := mm.autoFlush(ctx, o.flushMode, e, expr, o.populate); err != nil {
 		return nil, err
 	}
-	objs, err := mm.run(ctx, e, o, expr, order)
+	objs, err := mm.run(ctx, e, &o, expr, order)
 	if err != nil || len(objs) == 0 {
 		return nil, err
 	}
@@ -169,31 +169,28 @@ func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Fi
 	if err != nil {
 		return nil, err
 	}
-	return m.run(ctx, e, o, expr, order)
+	return m.run(ctx, e, &o, expr, order)
 }
 
 // prepare checks a find's filter and options before anything is sent.
-func prepare(e *meta.Entity, where query.Filter, opts []FindOption) (*findOptions, query.Expr, []Order, error) {
-	o := &findOptions{}
+func prepare(e *meta.Entity, where query.Filter, opts []FindOption) (o findOptions, expr query.Expr, order []Order, err error) {
 	for _, opt := range opts {
-		opt(o)
+		opt(&o)
 	}
-	expr, err := query.Resolve(e, where)
-	if err != nil {
-		return nil, nil, nil, err
+	if expr, err = query.Resolve(e, where); err != nil {
+		return o, nil, nil, err
 	}
-	order, err := o.order(e)
-	if err != nil {
-		return nil, nil, nil, err
+	if order, err = o.order(e); err != nil {
+		return o, nil, nil, err
 	}
 	if o.limit < 0 || o.offset < 0 {
-		return nil, nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("find %s: Limit(%d) and Offset(%d) must not be negative", e.Name, o.limit, o.offset)}
+		return o, nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("find %s: Limit(%d) and Offset(%d) must not be negative", e.Name, o.limit, o.offset)}
 	}
-	if err := checkPopulate(e, o.populate); err != nil {
-		return nil, nil, nil, err
+	if err = checkPopulate(e, o.populate); err != nil {
+		return o, nil, nil, err
 	}
-	if err := checkFlushMode(o.flushMode); err != nil {
-		return nil, nil, nil, err
+	if err = checkFlushMode(o.flushMode); err != nil {
+		return o, nil, nil, err
 	}
 	return o, expr, order, nil
 }

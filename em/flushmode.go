@@ -89,7 +89,7 @@ func (m *EntityManager) markNew(e *meta.Entity) {
 		return
 	}
 	if m.pending == nil {
-		m.pending = make([]uint64, len(ti.reach))
+		m.initPending(len(ti.reach))
 	}
 	for i, w := range ti.reach {
 		m.pending[i] |= w
@@ -103,9 +103,17 @@ func (m *EntityManager) markRemoved(e *meta.Entity) {
 		return
 	}
 	if m.pending == nil {
-		m.pending = make([]uint64, len(ti.reach))
+		m.initPending(len(ti.reach))
 	}
 	m.pending[ti.ord/64] |= 1 << (ti.ord % 64)
+}
+
+func (m *EntityManager) initPending(words int) {
+	if words <= len(m.pendBuf) {
+		m.pending = m.pendBuf[:words]
+		return
+	}
+	m.pending = make([]uint64, words)
 }
 
 // flushedAll forgets the pending marks once a flush wrote everything.
