@@ -63,7 +63,7 @@ func Stream[T any](ctx context.Context, m Manager, where query.Filter, opts ...F
 		s := &streamSink[T]{h: h, ctx: ctx, yield: yield}
 		q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 		err = mm.Session().Find(ctx, q, s)
-		if err != nil && !errors.Is(err, errStreamStopped) && !s.failed {
+		if err != nil && !s.stopped && !errors.Is(err, errStreamStopped) {
 			yield(nil, fmt.Errorf("gomikro: stream %s: %w", e.Name, err))
 		}
 	}
@@ -78,7 +78,9 @@ type streamSink[T any] struct {
 	h      *hydrator
 	ctx    context.Context
 	yield  func(*T, error) bool
-	failed bool // an error was yielded already
+	// stopped: the consumer stopped, or an error was yielded; yield must
+	// not be called again.
+	stopped bool
 }
 
 func (s *streamSink[T]) Alloc(e *meta.Entity) unsafe.Pointer { return s.h.Alloc(e) }
@@ -92,7 +94,7 @@ func (s *streamSink[T]) Link(owner any, obj unsafe.Pointer) {}
 func (s *streamSink[T]) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
 	p, _ := s.h.Row(e, obj)
 	if err := s.h.finish(s.ctx); err != nil {
-		s.failed = true
+		s.stopped = true
 		s.yield(nil, err)
 		return nil, errStreamStopped
 	}
@@ -102,6 +104,7 @@ func (s *streamSink[T]) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer,
 	more := s.yield((*T)(p), nil)
 	m.endUserCode(prev)
 	if !more {
+		s.stopped = true
 		return nil, errStreamStopped
 	}
 	return p, nil
