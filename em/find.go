@@ -29,7 +29,7 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	if err != nil {
 		return nil, err
 	}
-	if err := mm.autoFlush(ctx, o.flushMode, e, expr, o.populate); err != nil {
+	if err := mm.autoFlush(ctx, o.flushMode, e, expr, order, o.populate); err != nil {
 		return nil, err
 	}
 	objs, err := mm.run(ctx, e, &o, expr, order)
@@ -76,7 +76,7 @@ func FindOne[T any](ctx context.Context, m Manager, where query.Filter, opts ...
 	if p, hit, err := mm.fromMap(ctx, e, &o, expr); hit || err != nil {
 		return (*T)(p), err
 	}
-	if err := mm.autoFlush(ctx, o.flushMode, e, expr, o.populate); err != nil {
+	if err := mm.autoFlush(ctx, o.flushMode, e, expr, order, o.populate); err != nil {
 		return nil, err
 	}
 	objs, err := mm.run(ctx, e, &o, expr, order)
@@ -120,7 +120,7 @@ func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fi
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if err := mm.autoFlush(ctx, o.flushMode, e, expr, nil); err != nil {
+	if err := mm.autoFlush(ctx, o.flushMode, e, expr, nil, nil); err != nil {
 		return 0, err
 	}
 	return mm.Session().Count(ctx, &Query{Entity: e, Where: expr})

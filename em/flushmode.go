@@ -123,19 +123,28 @@ func (m *EntityManager) flushedAll() { clear(m.pending) }
 // removed entity marked since the last flush, or a managed entity of e
 // that differs from its snapshot. It looks at e's entities only.
 func (m *EntityManager) pendingFor(e *meta.Entity) (bool, error) {
-	if m.pending != nil {
-		if ti := m.c.types[e]; ti != nil && m.pending[ti.ord/64]&(1<<(ti.ord%64)) != 0 {
-			return true, nil
-		}
+	if m.marked(e) {
+		return true, nil
 	}
 	return m.t.Pending(e)
 }
 
-// autoFlush flushes m before a query on e (with filter where and
+// autoFlush flushes m before a query on e (with filter where, order and
 // populate paths) when the flush mode asks for it: always under
-// FlushAlways, under FlushAuto when a type the query touches has pending
-// changes. mode overrides m's mode when not zero.
-func (m *EntityManager) autoFlush(ctx context.Context, mode gomikro.FlushMode, e *meta.Entity, where query.Expr, populate []string) error {
+// FlushAlways; under FlushAuto when a pending change could change what
+// the query returns. mode overrides m's mode when not zero.
+//
+// What FlushAuto looks at: new and removed entities of e and of the
+// related types the query reaches (marked on Persist and Remove, a bit
+// test each); the entities of e, compared with their snapshots in the
+// fields the query reads only (its filter's columns and relations at the
+// root, its order; not the primary key, which never changes), so that a
+// query by key, or a query with no filter, costs nothing however many
+// entities of e are managed; every managed entity of the related types
+// (whole entities). A change in a field the query does not read cannot
+// change which rows it returns or their order, and the rows it returns
+// that are managed come back as the managed objects, with the change.
+func (m *EntityManager) autoFlush(ctx context.Context, mode gomikro.FlushMode, e *meta.Entity, where query.Expr, order []Order, populate []string) error {
 	if m.flushing {
 		return nil // a query from a hook during a flush
 	}
@@ -151,7 +160,24 @@ func (m *EntityManager) autoFlush(ctx context.Context, mode gomikro.FlushMode, e
 	default:
 		return checkFlushMode(mode)
 	}
-	hit, err := m.pendingFor(e)
+	hit := m.marked(e)
+	var err error
+	if !hit {
+		var buf [8]*meta.Field
+		fields := readFields(buf[:0], e, where)
+		for _, o := range order {
+			if !o.Field.PK {
+				fields = append(fields, o.Field)
+			}
+		}
+		for _, p := range populate {
+			head, _, _ := strings.Cut(p, ".")
+			if f, ok := e.Field(head); ok && f.Rel != nil && f.Rel.Kind == meta.ManyToMany && f.Rel.Owner {
+				fields = append(fields, f) // the pivot rows come from e's collection
+			}
+		}
+		hit, err = m.t.PendingIn(e, fields)
+	}
 	if err == nil && !hit && where != nil {
 		hit, err = m.pendingInExpr(where)
 	}
@@ -169,6 +195,42 @@ func (m *EntityManager) autoFlush(ctx context.Context, mode gomikro.FlushMode, e
 		return m.queryFlush(ctx)
 	}
 	return nil
+}
+
+// marked reports whether e is marked as having new or removed entities.
+func (m *EntityManager) marked(e *meta.Entity) bool {
+	if m.pending == nil {
+		return false
+	}
+	ti := m.c.types[e]
+	return ti != nil && m.pending[ti.ord/64]&(1<<(ti.ord%64)) != 0
+}
+
+// readFields appends the fields of e a filter reads at its root: the
+// columns it compares and the relations it follows (not what it reads of
+// the related entities), the primary key left out.
+func readFields(out []*meta.Field, e *meta.Entity, x query.Expr) []*meta.Field {
+	switch x := x.(type) {
+	case query.FieldCmp:
+		if !x.Field.PK {
+			out = append(out, x.Field)
+		}
+	case query.RelExpr:
+		if !x.Field.PK {
+			out = append(out, x.Field)
+		}
+	case query.AndExpr:
+		for _, y := range x {
+			out = readFields(out, e, y)
+		}
+	case query.OrExpr:
+		for _, y := range x {
+			out = readFields(out, e, y)
+		}
+	case query.NotExpr:
+		out = readFields(out, e, x.E)
+	}
+	return out
 }
 
 // queryFlush is the flush a query runs first.
@@ -270,5 +332,17 @@ func (m *EntityManager) AutoFlush(ctx context.Context, mode gomikro.FlushMode, t
 			}
 		}
 	}
-	return mm.autoFlush(ctx, mode, touched[0], nil, nil)
+	if mode == gomikro.FlushAuto || mode == 0 && mm.FlushMode() == gomikro.FlushAuto {
+		// A query of the backend's own (raw fragments included) may read
+		// any field: every entity of its root type is compared.
+		hit, err := mm.pendingFor(touched[0])
+		if err != nil {
+			return err
+		}
+		if hit {
+			return mm.queryFlush(ctx)
+		}
+		return nil
+	}
+	return mm.autoFlush(ctx, mode, touched[0], nil, nil, nil)
 }

@@ -52,7 +52,7 @@ func Stream[T any](ctx context.Context, m Manager, where query.Filter, opts ...F
 			err = &gomikro.ValidationError{Msg: fmt.Sprintf("Stream[%s]: detached entities cannot be populated; use Find (or Find per batch of keys)", e.Name)}
 		}
 		if err == nil {
-			err = mm.autoFlush(ctx, o.flushMode, e, expr, nil)
+			err = mm.autoFlush(ctx, o.flushMode, e, expr, order, nil)
 		}
 		if err != nil {
 			yield(nil, err)

@@ -40,14 +40,7 @@ func (s *shape) pending(en *Entry, buf []*meta.Field) (bool, error) {
 		return false, nil
 	}
 	for _, f := range s.colls {
-		c := rel.CollectionAt(f.Ptr(en.Obj))
-		if !c.Tracked {
-			if len(c.Items) > 0 {
-				return true, nil
-			}
-			continue
-		}
-		if len(c.Items) != len(c.Snapshot) || len(c.Items) > 0 && &c.Items[0] != &c.Snapshot[0] {
+		if collectionChanged(rel.CollectionAt(f.Ptr(en.Obj))) {
 			return true, nil
 		}
 	}
@@ -59,4 +52,81 @@ func (s *shape) pending(en *Entry, buf []*meta.Field) (bool, error) {
 	}
 	buf, err := s.changed(en, buf)
 	return len(buf) > 0, err
+}
+
+// PendingIn is Pending narrowed to the fields a query reads: it reports
+// whether a managed entity of e differs from its snapshot in one of
+// fields (a column, or a collection whose items changed), or an entity
+// of e with a known key is new or removed. With no fields it looks at
+// nothing and reports false: the caller tracks new and removed entities
+// itself.
+func (t *Tracker) PendingIn(e *meta.Entity, fields []*meta.Field) (bool, error) {
+	if len(fields) == 0 {
+		return false, nil
+	}
+	x := t.byKey[e]
+	if x == nil || len(x.ints)+len(x.strs) == 0 {
+		return false, nil
+	}
+	s := t.shape(e)
+	var colBuf [8]*colShape
+	cols := colBuf[:0]
+	var collBuf [4]*meta.Field
+	colls := collBuf[:0]
+	for _, f := range fields {
+		if f.Rel != nil && f.Rel.Collection {
+			colls = append(colls, f)
+			continue
+		}
+		for i := range s.cols {
+			if s.cols[i].f == f {
+				cols = append(cols, &s.cols[i])
+				break
+			}
+		}
+	}
+	check := func(en *Entry) (bool, error) {
+		switch en.State {
+		case StateNew, StateRemoved:
+			return true, nil
+		case StateManaged:
+		default:
+			return false, nil
+		}
+		for _, f := range colls {
+			if collectionChanged(rel.CollectionAt(f.Ptr(en.Obj))) {
+				return true, nil
+			}
+		}
+		if en.Snap == nil {
+			return false, nil
+		}
+		for _, c := range cols {
+			eq, err := c.equal(en, en.Obj, en.Snap)
+			if err != nil || !eq {
+				return !eq, err
+			}
+		}
+		return false, nil
+	}
+	for _, en := range x.ints {
+		if hit, err := check(en); hit || err != nil {
+			return hit, err
+		}
+	}
+	for _, en := range x.strs {
+		if hit, err := check(en); hit || err != nil {
+			return hit, err
+		}
+	}
+	return false, nil
+}
+
+// collectionChanged reports whether a collection's items differ from its
+// snapshot (or, never snapshotted, whether it has items).
+func collectionChanged(c *rel.Collection) bool {
+	if !c.Tracked {
+		return len(c.Items) > 0
+	}
+	return len(c.Items) != len(c.Snapshot) || len(c.Items) > 0 && &c.Items[0] != &c.Snapshot[0]
 }

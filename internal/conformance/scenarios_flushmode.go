@@ -169,6 +169,24 @@ func FlushModeAutoFindSeesPending(t *testing.T, h *Harness) {
 	if got != a {
 		t.Fatal("Find after a change did not see it")
 	}
+	// A change to a field the query does not read cannot change its
+	// result: no flush, and the managed object comes back with the change.
+	a.Age = ptr(33)
+	if q := h.queries(t, func() { got, err = em.FindOne[Author](h.Ctx, m, query.Eq("name", "Patricia")) }); q != 1 || err != nil || got != a || *got.Age != 33 {
+		t.Fatalf("Find by name after a change of age: %d statements, err %v; want 1 (no flush)", q, err)
+	}
+	if n, err := em.Count[Author](h.Ctx, m, query.Eq("age", 33)); err != nil || n != 1 {
+		t.Fatalf("Count by age after a change of age: %d, %v; want 1 (flushed)", n, err)
+	}
+	// Nor can one to the key's entity when the query is by key, or reads
+	// no field at all (a removal or a new entity is seen, below).
+	a.Active = !a.Active
+	if q := h.queries(t, func() { _, err = em.Find[Author](h.Ctx, m, query.Eq("id", a.ID)) }); q != 1 || err != nil {
+		t.Fatalf("Find by id after a change: %d statements, err %v; want 1", q, err)
+	}
+	if q := h.queries(t, func() { _, err = em.Find[Author](h.Ctx, m, nil, em.OrderBy("active")) }); q <= 1 || err != nil {
+		t.Fatalf("Find ordered by the changed field: %d statements, err %v; want a flush first", q, err)
+	}
 	// A removal.
 	must(t, m.Remove(a))
 	n, err = em.Count[Author](h.Ctx, m, nil)
