@@ -75,9 +75,9 @@ var errStreamStopped = errors.New("gomikro: stream stopped")
 
 // streamSink hands each detached row to the consumer of a Stream.
 type streamSink[T any] struct {
-	h      *hydrator
-	ctx    context.Context
-	yield  func(*T, error) bool
+	h     *hydrator
+	ctx   context.Context
+	yield func(*T, error) bool
 	// stopped: the consumer stopped, or an error was yielded; yield must
 	// not be called again.
 	stopped bool
