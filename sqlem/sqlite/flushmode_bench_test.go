@@ -69,7 +69,7 @@ func BenchmarkFindAfterNoChange(b *testing.B) {
 	}
 	for _, c := range cases {
 		for _, mode := range []gomikro.FlushMode{gomikro.FlushAuto, gomikro.FlushCommit} {
-			b.Run(c.name+"/"+mode.String(), func(b *testing.B) {
+			b.Run(c.name+"/mode="+mode.String(), func(b *testing.B) {
 				opt := em.WithFlushMode(mode)
 				for b.Loop() {
 					if err := c.find(opt); err != nil {
