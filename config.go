@@ -2,6 +2,7 @@ package gomikro
 
 import (
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/gomikro/gomikro/meta"
@@ -31,4 +32,43 @@ type Config struct {
 	MaxConns int
 	// ConnectTimeout bounds Open's first connection (0: 10 seconds).
 	ConnectTimeout time.Duration
+	// FlushMode says when queries flush pending changes first (0:
+	// FlushAuto); forks and single queries can override it.
+	FlushMode FlushMode
+}
+
+// FlushMode says when an EntityManager writes its pending changes without
+// being asked to, as MikroORM's flush modes do. The zero value means
+// "inherit": FlushAuto in Config, the ORM's mode for a fork, the
+// EntityManager's mode for one query.
+type FlushMode uint8
+
+// Flush modes.
+const (
+	// FlushAuto (the default) flushes before a query (Find, FindOne,
+	// Count, a query builder's select, an aggregation) that touches an
+	// entity type with pending changes: new, changed or removed entities
+	// of the queried type or of the types its filter and Populate reach.
+	// Nothing is checked, written or sent when nothing is pending.
+	FlushAuto FlushMode = iota + 1
+	// FlushCommit flushes only on Flush and on commit (Transactional,
+	// Commit): queries do not see pending changes.
+	FlushCommit
+	// FlushAlways flushes before every query.
+	FlushAlways
+)
+
+// String returns AUTO, COMMIT or ALWAYS ("" for the zero value).
+func (f FlushMode) String() string {
+	switch f {
+	case 0:
+		return ""
+	case FlushAuto:
+		return "AUTO"
+	case FlushCommit:
+		return "COMMIT"
+	case FlushAlways:
+		return "ALWAYS"
+	}
+	return "FlushMode(" + strconv.Itoa(int(f)) + ")"
 }

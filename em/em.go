@@ -29,6 +29,8 @@ type core struct {
 	// the passes over the unit of work that could find nothing to do.
 	hooks meta.Hooks
 	colls bool
+	// types holds what auto flush needs to know of each entity type.
+	types map[*meta.Entity]*typeInfo
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -50,6 +52,13 @@ type EntityManager struct {
 	inDoubt error
 	ld      *rel.Loaders
 	g       guard
+	// flushMode is m's own flush mode (0: the ORM's).
+	flushMode gomikro.FlushMode
+	// pending is a bit set of the entity types (by typeInfo.ord) with new
+	// or removed entities not flushed yet (nil: none marked so far); it
+	// uses pendBuf when one word holds every type.
+	pending []uint64
+	pendBuf [1]uint64
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -64,7 +73,10 @@ func (m *EntityManager) manager() *EntityManager { return m }
 // New returns the global EntityManager of a backend. Backends call it from
 // their Open; applications get it from the ORM.
 func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, error) {
-	c := &core{reg: reg, driver: d, cfg: cfg}
+	if err := checkFlushMode(cfg.FlushMode); err != nil {
+		return nil, fmt.Errorf("gomikro: Config.FlushMode: %w", err)
+	}
+	c := &core{reg: reg, driver: d, cfg: cfg, types: buildTypeInfo(reg)}
 	for _, e := range reg.Entities() {
 		c.hooks |= e.Hooks
 		c.colls = c.colls || len(e.Collections) > 0
@@ -103,8 +115,10 @@ func (m *EntityManager) Driver() Driver { return m.c.driver }
 func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 
 // Fork returns a new EntityManager with an empty identity map, sharing the
-// connection pool and configuration. Fork one per request.
-func (m *EntityManager) Fork() *EntityManager {
+// connection pool and configuration. Fork one per request. The fork
+// inherits m's flush mode unless an option sets its own
+// (ForkFlushMode).
+func (m *EntityManager) Fork(opts ...ForkOption) *EntityManager {
 	// One allocation for the EntityManager and its loaders.
 	fk := &struct {
 		m   EntityManager
@@ -112,10 +126,13 @@ func (m *EntityManager) Fork() *EntityManager {
 		lds rel.Loaders
 	}{}
 	f := &fk.m
-	f.c, f.t = m.c, tracking.NewTracker(&m.c.layouts)
+	f.c, f.t, f.flushMode = m.c, tracking.NewTracker(&m.c.layouts), m.flushMode
 	fk.l.m = f
 	fk.lds.Loader = &fk.l
 	f.ld = &fk.lds
+	for _, o := range opts {
+		o(f)
+	}
 	return f
 }
 
@@ -235,6 +252,7 @@ func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Ent
 		return nil, err
 	}
 	m.attach(e, p, true)
+	m.markNew(e)
 	return en, nil
 }
 
@@ -278,6 +296,7 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 		m.t.Detach(en)
 	default:
 		en.State = tracking.StateRemoved
+		m.markRemoved(e)
 	}
 	for _, f := range e.Relations {
 		if f.Rel.Cascade&meta.CascadeRemove == 0 {
@@ -320,6 +339,7 @@ func (m *EntityManager) Contains(entity any) bool {
 // again.
 func (m *EntityManager) Clear() {
 	m.t.Clear()
+	m.flushedAll()
 	m.inDoubt = nil
 }
 

@@ -25,7 +25,14 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	}
 	defer mm.leave(entered)
 	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
-	objs, err := mm.find(ctx, e, where, opts)
+	o, expr, order, err := prepare(e, where, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := mm.autoFlush(ctx, o.flushMode, e, expr, order, o.populate); err != nil {
+		return nil, err
+	}
+	objs, err := mm.run(ctx, e, &o, expr, order)
 	if err != nil {
 		return nil, err
 	}
@@ -42,12 +49,41 @@ func FindAll[T any](ctx context.Context, m Manager, opts ...FindOption) ([]*T, e
 
 // FindOne returns the first entity matching where, or nil (and no error)
 // when none does.
+//
+// A filter that is exactly the primary key's equality (every column of a
+// composite key) is answered from the identity map without a query when
+// the entity is managed, as MikroORM does: the managed object, with its
+// unflushed changes. An entity removed but not flushed yet is not found
+// (nil). Populate still loads the relations named that are not loaded
+// (without querying the entity itself again); Refresh, a lock option or
+// Offset make it query.
 func FindOne[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (*T, error) {
-	res, err := Find[T](ctx, m, where, append(opts, Limit(1))...)
-	if err != nil || len(res) == 0 {
+	mm, e, err := typed[T](ctx, m.manager(), "FindOne")
+	if err != nil {
 		return nil, err
 	}
-	return res[0], nil
+	entered, err := mm.enter("FindOne")
+	if err != nil {
+		return nil, err
+	}
+	defer mm.leave(entered)
+	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
+	o, expr, order, err := prepare(e, where, opts)
+	if err != nil {
+		return nil, err
+	}
+	o.limit = 1
+	if p, hit, err := mm.fromMap(ctx, e, &o, expr); hit || err != nil {
+		return (*T)(p), err
+	}
+	if err := mm.autoFlush(ctx, o.flushMode, e, expr, order, o.populate); err != nil {
+		return nil, err
+	}
+	objs, err := mm.run(ctx, e, &o, expr, order)
+	if err != nil || len(objs) == 0 {
+		return nil, err
+	}
+	return (*T)(objs[0]), nil
 }
 
 // FindOneOrFail is FindOne, with an error matching gomikro.ErrNotFound when
@@ -64,8 +100,9 @@ func FindOneOrFail[T any](ctx context.Context, m Manager, where query.Filter, op
 	return res, nil
 }
 
-// Count counts the entities of type T matching where.
-func Count[T any](ctx context.Context, m Manager, where query.Filter) (int64, error) {
+// Count counts the entities of type T matching where. Of the options,
+// only WithFlushMode applies.
+func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (int64, error) {
 	mm, e, err := typed[T](ctx, m.manager(), "Count")
 	if err != nil {
 		return 0, err
@@ -79,6 +116,13 @@ func Count[T any](ctx context.Context, m Manager, where query.Filter) (int64, er
 	if err != nil {
 		return 0, err
 	}
+	var o findOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := mm.autoFlush(ctx, o.flushMode, e, expr, nil, nil); err != nil {
+		return 0, err
+	}
 	return mm.Session().Count(ctx, &Query{Entity: e, Where: expr})
 }
 
@@ -89,7 +133,7 @@ func FindAndCount[T any](ctx context.Context, m Manager, where query.Filter, opt
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := Count[T](ctx, m, where)
+	n, err := Count[T](ctx, m, where, opts...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -119,29 +163,44 @@ func typed[T any](ctx context.Context, m *EntityManager, op string) (*EntityMana
 	return mm, e, nil
 }
 
+// find runs a find without the flush mode's flush (Refresh, lazy loads).
 func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Filter, opts []FindOption) ([]unsafe.Pointer, error) {
-	var o findOptions
+	o, expr, order, err := prepare(e, where, opts)
+	if err != nil {
+		return nil, err
+	}
+	return m.run(ctx, e, &o, expr, order)
+}
+
+// prepare checks a find's filter and options before anything is sent.
+func prepare(e *meta.Entity, where query.Filter, opts []FindOption) (o findOptions, expr query.Expr, order []Order, err error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	expr, err := query.Resolve(e, where)
-	if err != nil {
-		return nil, err
+	if expr, err = query.Resolve(e, where); err != nil {
+		return o, nil, nil, err
 	}
-	order, err := o.order(e)
-	if err != nil {
-		return nil, err
+	if order, err = o.order(e); err != nil {
+		return o, nil, nil, err
 	}
 	if o.limit < 0 || o.offset < 0 {
-		return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("find %s: Limit(%d) and Offset(%d) must not be negative", e.Name, o.limit, o.offset)}
+		return o, nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("find %s: Limit(%d) and Offset(%d) must not be negative", e.Name, o.limit, o.offset)}
 	}
-	if err := checkPopulate(e, o.populate); err != nil {
-		return nil, err
+	if err = checkPopulate(e, o.populate); err != nil {
+		return o, nil, nil, err
 	}
+	if err = checkFlushMode(o.flushMode); err != nil {
+		return o, nil, nil, err
+	}
+	return o, expr, order, nil
+}
+
+// run sends a prepared find and merges its rows into the identity map.
+func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions, expr query.Expr, order []Order) ([]unsafe.Pointer, error) {
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
-	err = m.Session().Find(ctx, q, h)
+	err := m.Session().Find(ctx, q, h)
 	if err != nil {
 		m.t.IndexPending()
 		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)

@@ -96,6 +96,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		if m.c.colls {
 			m.commitCollections()
 		}
+		m.flushedAll()
 		return nil
 	}
 	if len(m.c.on)+len(m.c.after) > 0 || afterHooks(plan) {
@@ -120,6 +121,7 @@ func (m *EntityManager) flush(ctx context.Context) error {
 	if err := plan.Committed(); err != nil {
 		return err
 	}
+	m.flushedAll()
 	if m.c.colls {
 		m.unlinkDeleted(plan)
 		m.commitCollections()

@@ -26,6 +26,11 @@ type hydrator struct {
 	refE   *meta.Entity
 	refK   tracking.Key
 	refObj unsafe.Pointer
+	// detached: rows become plain objects outside the identity map (see
+	// Stream); keyOnly are the reference objects made for the row being
+	// read, turned into raw keys by Row.
+	detached bool
+	keyOnly  []unsafe.Pointer
 }
 
 type loadedObj struct {
@@ -43,7 +48,12 @@ func (m *EntityManager) hydrator(refresh bool) *hydrator {
 }
 
 // Alloc implements Sink.
-func (h *hydrator) Alloc(e *meta.Entity) unsafe.Pointer { return h.m.t.Alloc(e) }
+func (h *hydrator) Alloc(e *meta.Entity) unsafe.Pointer {
+	if h.detached {
+		return e.New()
+	}
+	return h.m.t.Alloc(e)
+}
 
 // Ref implements Sink.
 func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
@@ -53,6 +63,9 @@ func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
 		h.pending = nil
 	}
 	f := target.PK[0]
+	if h.detached {
+		return h.detachedRef(target, f, pk)
+	}
 	k, _ := tracking.FieldKey(f, pk)
 	if target == h.refE && k == h.refK {
 		return h.refObj
@@ -77,6 +90,9 @@ func (h *hydrator) ref(target *meta.Entity, f *meta.Field, pk unsafe.Pointer, k 
 
 // Row implements Sink.
 func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
+	if h.detached {
+		return h.detachedRow(e, obj), nil
+	}
 	k, ok := tracking.KeyOf(e, obj)
 	if !ok {
 		return nil, fmt.Errorf("gomikro: %s row without a primary key", e.Name)
@@ -142,7 +158,7 @@ func (h *hydrator) finish(ctx context.Context) error {
 		if !e.Hooks.Has(meta.HookOnLoad) {
 			continue
 		}
-		if _, ok := h.m.t.Entry(e, p); !ok {
+		if _, ok := h.m.t.Entry(e, p); !ok && !h.detached {
 			continue
 		}
 		if err := h.m.user(func() error {

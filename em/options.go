@@ -2,6 +2,8 @@ package em
 
 import (
 	"fmt"
+
+	"github.com/gomikro/gomikro"
 	"strings"
 
 	"github.com/gomikro/gomikro/meta"
@@ -18,6 +20,8 @@ type findOptions struct {
 	offset   int
 	refresh  bool
 	lock     any
+	// flushMode overrides the EntityManager's (0: its own).
+	flushMode gomikro.FlushMode
 }
 
 // Populate loads the named relations of the results, nested with dots
@@ -41,6 +45,8 @@ func Offset(n int) FindOption { return func(o *findOptions) { o.offset = n } }
 
 // Refresh overwrites entities already in the identity map with the rows
 // just read (and takes new snapshots), dropping their unflushed changes.
+// With it, FindOne by primary key queries even when the entity is
+// managed.
 func Refresh() FindOption { return func(o *findOptions) { o.refresh = true } }
 
 // WithLock sets a backend-specific lock mode; backends offer typed

@@ -2,7 +2,10 @@ package em
 
 import (
 	"context"
+	"fmt"
 	"unsafe"
+
+	"github.com/gomikro/gomikro"
 
 	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/meta"
@@ -62,6 +65,10 @@ func (s *RowSink) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error
 	return p, err
 }
 
+// Detached reports whether the sink makes detached objects (see
+// DetachedRowSinkFor).
+func (s *RowSink) Detached() bool { return s.h.detached }
+
 // Link implements Sink.
 func (s *RowSink) Link(owner any, obj unsafe.Pointer) { s.h.Link(owner, obj) }
 
@@ -70,7 +77,7 @@ func (s *RowSink) Link(owner any, obj unsafe.Pointer) { s.h.Link(owner, obj) }
 // keep it as it is (no refresh): a backend can then skip hydrating the
 // row. obj is not retained.
 func (s *RowSink) Managed(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, bool) {
-	if s.h.refresh {
+	if s.h.refresh || s.h.detached {
 		return nil, false
 	}
 	k, ok := tracking.KeyOf(e, obj)
@@ -104,6 +111,9 @@ func (s *RowSink) Populate(ctx context.Context, e *meta.Entity, objs []unsafe.Po
 	}
 	if err := checkPopulate(e, paths); err != nil {
 		return err
+	}
+	if s.h.detached {
+		return &gomikro.ValidationError{Msg: fmt.Sprintf("%s: detached entities cannot be populated", e.Name)}
 	}
 	return s.m.populate(ctx, e, objs, paths, s.h.refresh)
 }

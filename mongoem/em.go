@@ -23,9 +23,10 @@ type EntityManager struct {
 	drv *driver
 }
 
-// Fork returns a new MongoDB EntityManager with an empty identity map.
-func (m *EntityManager) Fork() *EntityManager {
-	return &EntityManager{EntityManager: m.EntityManager.Fork(), drv: m.drv}
+// Fork returns a new MongoDB EntityManager with an empty identity map
+// (options as for em.EntityManager.Fork).
+func (m *EntityManager) Fork(opts ...em.ForkOption) *EntityManager {
+	return &EntityManager{EntityManager: m.EntityManager.Fork(opts...), drv: m.drv}
 }
 
 // Transactional runs fn in a transaction on a fork of m and commits after
@@ -99,7 +100,9 @@ func CollectionOf[T any](m *EntityManager) (*mongo.Collection, error) {
 // slice of any type the BSON decoder fills. It runs in m's transaction
 // when m is in one; on the global EntityManager, on the request's fork
 // that ctx carries, as every operation does (em.Resolve). The results are
-// not managed.
+// not managed. The flush mode applies as to a find of entity (other
+// collections a $lookup reads are not looked at: flush first, or use
+// gomikro.FlushAlways, when they matter).
 func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any, results any) error {
 	e, err := m.entityOf(entity)
 	if err != nil {
@@ -107,6 +110,9 @@ func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any,
 	}
 	core, err := em.Resolve(ctx, m, "Aggregate")
 	if err != nil {
+		return err
+	}
+	if err := core.AutoFlush(ctx, 0, e); err != nil {
 		return err
 	}
 	r := runnerOf(m.drv, core.Session())
@@ -148,6 +154,9 @@ func AggregateAs[R, E any](ctx context.Context, m *EntityManager, pipeline any) 
 func AggregateEntities[T any](ctx context.Context, m *EntityManager, pipeline any) ([]*T, error) {
 	sink, e, err := em.RowSinkFor[T](ctx, m, "AggregateEntities", false)
 	if err != nil {
+		return nil, err
+	}
+	if err := sink.Manager().AutoFlush(ctx, 0, e); err != nil {
 		return nil, err
 	}
 	r := runnerOf(m.drv, sink.Manager().Session())

@@ -31,7 +31,8 @@ func (r Repository[T]) FindAll(ctx context.Context, opts ...em.FindOption) ([]*T
 	return em.FindAll[T](ctx, r.m, opts...)
 }
 
-// FindOne returns the first match, or nil without an error.
+// FindOne returns the first match, or nil without an error; by primary
+// key it answers from the identity map when it can (see em.FindOne).
 func (r Repository[T]) FindOne(ctx context.Context, where query.Filter, opts ...em.FindOption) (*T, error) {
 	return em.FindOne[T](ctx, r.m, where, opts...)
 }
@@ -47,9 +48,9 @@ func (r Repository[T]) FindAndCount(ctx context.Context, where query.Filter, opt
 	return em.FindAndCount[T](ctx, r.m, where, opts...)
 }
 
-// Count counts the matches.
-func (r Repository[T]) Count(ctx context.Context, where query.Filter) (int64, error) {
-	return em.Count[T](ctx, r.m, where)
+// Count counts the matches (of the options, em.WithFlushMode applies).
+func (r Repository[T]) Count(ctx context.Context, where query.Filter, opts ...em.FindOption) (int64, error) {
+	return em.Count[T](ctx, r.m, where, opts...)
 }
 
 // GetReference returns the managed object with key id without a query.

@@ -16,9 +16,10 @@ type EntityManager struct {
 	drv *driver
 }
 
-// Fork returns a new SQL EntityManager with an empty identity map.
-func (m *EntityManager) Fork() *EntityManager {
-	return &EntityManager{EntityManager: m.EntityManager.Fork(), drv: m.drv}
+// Fork returns a new SQL EntityManager with an empty identity map
+// (options as for em.EntityManager.Fork).
+func (m *EntityManager) Fork(opts ...em.ForkOption) *EntityManager {
+	return &EntityManager{EntityManager: m.EntityManager.Fork(opts...), drv: m.drv}
 }
 
 // Transactional runs fn in a transaction on a fork of m and commits after

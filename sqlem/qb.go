@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/query"
 )
 
@@ -56,6 +57,10 @@ type qbState struct {
 	all      bool
 	refresh  bool
 	populate []string
+	// flushMode overrides the EntityManager's for this query (0: its own).
+	flushMode gomikro.FlushMode
+	// detached: Iterate yields entities the EntityManager does not manage.
+	detached bool
 }
 
 type qbOp uint8
@@ -379,6 +384,27 @@ func (qb *QueryBuilder[T]) ForUpdate() *QueryBuilder[T] { return qb.SetLock(Lock
 func (qb *QueryBuilder[T]) Refresh() *QueryBuilder[T] {
 	c := qb.clone()
 	c.refresh = true
+	return c
+}
+
+// FlushMode sets the flush mode of this query, overriding the
+// EntityManager's: under gomikro.FlushAuto a select flushes first when
+// the root entity or a joined one has pending changes (tables reached
+// only by raw fragments or sub-queries are not looked at: flush, or use
+// gomikro.FlushAlways, when they matter).
+func (qb *QueryBuilder[T]) FlushMode(mode gomikro.FlushMode) *QueryBuilder[T] {
+	c := qb.clone()
+	c.flushMode = mode
+	return c
+}
+
+// Detached makes Iterate yield detached entities, as em.Stream does:
+// plain objects outside the identity map, so that a stream of any length
+// runs in bounded memory. Their references hold the related keys, or the
+// entities of JoinAndSelect (detached too). GetResult refuses it.
+func (qb *QueryBuilder[T]) Detached() *QueryBuilder[T] {
+	c := qb.clone()
+	c.detached = true
 	return c
 }
 

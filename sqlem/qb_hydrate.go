@@ -153,6 +153,12 @@ func (rr *rowReader) row(rows Rows) error {
 		}
 		owner, obj := rr.objs[p.parent], rr.objs[i+1]
 		f := p.j.field
+		if f.Storage == meta.StoreRef && obj != nil && rr.sink.Detached() {
+			// Detached rows are not linked through the identity map.
+			r := refAt(f, owner)
+			r.Ptr, r.ID = obj, nil
+			continue
+		}
 		if f.Storage == meta.StoreNone && !f.Rel.Collection {
 			// Inverse 1:1: the joined row is the owner's other side.
 			r := refAt(f, owner)

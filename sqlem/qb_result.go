@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/meta"
 )
 
 // sessionExecutor returns where the statements of a core EntityManager
@@ -63,6 +64,9 @@ func (s *qbState) query(ctx context.Context, core *em.EntityManager, mode selMod
 	b := newBuilder(s.m.drv.d)
 	pl, err := s.selectSQL(b, nil, mode)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := core.AutoFlush(ctx, s.flushMode, pl.sc.touched()...); err != nil {
 		return nil, nil, err
 	}
 	x, err := sessionExecutor(core)
@@ -129,6 +133,9 @@ func (qb *QueryBuilder[T]) GetResult(ctx context.Context) ([]*T, error) {
 	if reflect.TypeFor[T]().Kind() == reflect.Interface {
 		return nil, &gomikro.ValidationError{Msg: "GetResult needs the entity type: use sqlem.QB[T], or GetEntities on a CreateQueryBuilder"}
 	}
+	if qb.detached {
+		return nil, &gomikro.ValidationError{Msg: "query builder: Detached applies to Iterate; GetResult returns managed entities"}
+	}
 	sink, _, err := em.RowSinkFor[T](ctx, qb.m, "QueryBuilder.GetResult", qb.refresh)
 	if err != nil {
 		return nil, err
@@ -149,6 +156,9 @@ func (qb *QueryBuilder[T]) GetEntities(ctx context.Context) ([]any, error) {
 	e, err := qb.rootEntity()
 	if err != nil {
 		return nil, err
+	}
+	if qb.detached {
+		return nil, &gomikro.ValidationError{Msg: "query builder: Detached applies to Iterate; GetEntities returns managed entities"}
 	}
 	sink, err := em.NewRowSink(ctx, qb.m, "QueryBuilder.GetEntities", qb.refresh)
 	if err != nil {
@@ -215,9 +225,9 @@ func (s *qbState) load(ctx context.Context, sink *em.RowSink) ([]unsafe.Pointer,
 }
 
 // Iterate runs the query and yields its entities one by one as their rows
-// arrive, managed as with GetResult; the rows are never all in memory at
-// once (the identity map keeps the entities yielded: Clear it, or use a
-// fork, between batches of a very long stream). Stop early by breaking
+// arrive, managed as with GetResult: the identity map keeps every entity
+// yielded. With Detached, the entities are not managed and a stream of
+// any length runs in bounded memory (see em.Stream). Stop early by breaking
 // out of the loop. The connection is busy until the loop ends, so inside
 // a transaction the loop body cannot query. Joined collections and
 // Populate need every row first and are refused.
@@ -238,7 +248,14 @@ func (qb *QueryBuilder[T]) Iterate(ctx context.Context) iter.Seq2[*T, error] {
 			yield(nil, err)
 			return
 		}
-		sink, e, err := em.RowSinkFor[T](ctx, qb.m, "QueryBuilder.Iterate", qb.refresh)
+		var sink *em.RowSink
+		var e *meta.Entity
+		var err error
+		if qb.detached {
+			sink, e, err = em.DetachedRowSinkFor[T](ctx, qb.m, "QueryBuilder.Iterate")
+		} else {
+			sink, e, err = em.RowSinkFor[T](ctx, qb.m, "QueryBuilder.Iterate", qb.refresh)
+		}
 		if err != nil {
 			yield(nil, err)
 			return

@@ -42,6 +42,17 @@ func (sc *scope) sqlName(b *builder, alias string) string {
 	return b.q(alias)
 }
 
+// touched returns the entity types the query reads: its root first, then
+// the joined ones.
+func (sc *scope) touched() []*meta.Entity {
+	out := make([]*meta.Entity, 0, 1+len(sc.joins))
+	out = append(out, sc.rootE)
+	for _, j := range sc.joins {
+		out = append(out, j.target)
+	}
+	return out
+}
+
 func (sc *scope) lookup(alias string) (*meta.Entity, bool) {
 	for s := sc; s != nil; s = s.parent {
 		if e, ok := s.byAlias[alias]; ok {

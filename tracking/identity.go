@@ -71,6 +71,25 @@ func (x *index) get(k Key) (*Entry, bool) {
 	return en, ok
 }
 
+// any reports whether fn answers true (or an error) for an indexed
+// entry, stopping at the first that does.
+func (x *index) any(fn func(*Entry) (bool, error)) (bool, error) {
+	if x.one != nil {
+		return fn(x.one)
+	}
+	for _, en := range x.ints {
+		if hit, err := fn(en); hit || err != nil {
+			return hit, err
+		}
+	}
+	for _, en := range x.strs {
+		if hit, err := fn(en); hit || err != nil {
+			return hit, err
+		}
+	}
+	return false, nil
+}
+
 // spill moves the entry in one to the maps.
 func (x *index) spill() {
 	if x.one != nil {

@@ -147,7 +147,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums} {
+	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums} {
 		out = append(out, group...)
 	}
 	return out
@@ -223,7 +223,7 @@ func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) 
 		}
 		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction", "ScopeMiddlewareRollsBackBegin",
 			"UpsertInTransaction", "PropagationInsideTransaction", "RequiresNewCommitsIndependently", "NotSupportedRunsOutside",
-			"NestedFlushFailureKeepsOuter", "TransactionEventsInOrder", "ReadOnlyRefusesWrites"} {
+			"NestedFlushFailureKeepsOuter", "TransactionEventsInOrder", "ReadOnlyRefusesWrites", "AutoFlushRunsInTransaction"} {
 			skip[s] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
 		}
 	}

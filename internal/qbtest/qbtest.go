@@ -206,6 +206,8 @@ var tests = []test{
 	{"MaskedErrors", maskedErrors},
 	{"InsertUpsert", insertUpsert},
 	{"Iterate", iterate},
+	{"IterateDetached", iterateDetached},
+	{"FlushMode", qbFlushMode},
 	{"Lock", lock},
 	{"Immutable", immutable},
 	{"GlobalRefusedAndUntyped", globalRefusedAndUntyped},
