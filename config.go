@@ -27,6 +27,9 @@ type Config struct {
 	// of em.BeforeFlushSubscriber, em.OnFlushSubscriber and
 	// em.AfterFlushSubscriber.
 	Subscribers []any
+	// Filters are the named global filters (see Filter); the built-in
+	// SoftDeleteFilter needs no entry.
+	Filters []Filter
 	// MaxConns caps the connection pool (0: the driver's default).
 	MaxConns int
 	// ConnectTimeout bounds Open's first connection (0: 10 seconds).

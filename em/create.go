@@ -259,7 +259,7 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 		return &gomikro.ValidationError{Msg: fmt.Sprintf("Refresh(%s): composite primary keys are not supported", e.Name)}
 	}
 	id := e.PK[0].Value(p).Interface()
-	objs, err := mm.find(ctx, e, pkFilter(e, id), []FindOption{Refresh()})
+	objs, err := mm.find(ctx, e, pkFilter(e, id), []FindOption{Refresh(), WithoutFilters()})
 	if err != nil {
 		return err
 	}

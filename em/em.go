@@ -23,6 +23,9 @@ type core struct {
 	// layouts are the entity types' change-tracking layouts, built once
 	// and shared by every fork.
 	layouts tracking.Layouts
+	// filters are the registered filters (Config.Filters and the
+	// built-in soft-delete filter).
+	filters []*filterDef
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -43,6 +46,11 @@ type EntityManager struct {
 	inDoubt error
 	ld      *rel.Loaders
 	g       guard
+	// fs is what this EntityManager changed of the filters (nil: none).
+	fs *filterState
+	// soft are removed entities with a soft-delete field, whose removal
+	// the next flush writes as an update.
+	soft []*tracking.Entry
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -73,6 +81,11 @@ func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, erro
 			return nil, fmt.Errorf("gomikro: Config.Subscribers[%d] (%T) implements none of BeforeFlush, OnFlush, AfterFlush", i, s)
 		}
 	}
+	fs, err := newFilters(reg, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.filters = fs
 	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true}
 	m.ld = &rel.Loaders{Loader: &loader{m: m}}
 	return m, nil
@@ -90,7 +103,7 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // connection pool and configuration. Fork one per request.
 func (m *EntityManager) Fork() *EntityManager {
-	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts)}
+	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts), fs: m.fs.clone()}
 	f.ld = &rel.Loaders{Loader: &loader{m: f}}
 	return f
 }
@@ -225,8 +238,16 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 		return nil
 	case tracking.StateNew:
 		m.t.Detach(en)
+	case tracking.StateRef:
+		if e.SoftDelete != nil {
+			return &gomikro.ValidationError{Msg: fmt.Sprintf("cannot soft-delete a %s reference that is not loaded: load it first (its %s is set by the flush)", e.Name, e.SoftDelete.Name)}
+		}
+		en.State = tracking.StateRemoved
 	default:
 		en.State = tracking.StateRemoved
+		if e.SoftDelete != nil {
+			m.soft = append(m.soft, en)
+		}
 	}
 	for _, f := range e.Relations {
 		if f.Rel.Cascade&meta.CascadeRemove == 0 {
@@ -270,6 +291,7 @@ func (m *EntityManager) Contains(entity any) bool {
 func (m *EntityManager) Clear() {
 	m.t.Clear()
 	m.inDoubt = nil
+	m.soft = nil
 }
 
 // Len returns the number of objects in the identity map.

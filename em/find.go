@@ -64,8 +64,9 @@ func FindOneOrFail[T any](ctx context.Context, m Manager, where query.Filter, op
 	return res, nil
 }
 
-// Count counts the entities of type T matching where.
-func Count[T any](ctx context.Context, m Manager, where query.Filter) (int64, error) {
+// Count counts the entities of type T matching where. Of opts, only the
+// filter options (Filter, WithoutFilters, WithDeleted) apply.
+func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (int64, error) {
 	mm, e, err := typed[T](ctx, m.manager(), "Count")
 	if err != nil {
 		return 0, err
@@ -75,7 +76,11 @@ func Count[T any](ctx context.Context, m Manager, where query.Filter) (int64, er
 		return 0, err
 	}
 	defer mm.leave(entered)
-	expr, err := query.Resolve(e, where)
+	var o findOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	expr, err := mm.resolveWhere(e, where, o.filters)
 	if err != nil {
 		return 0, err
 	}
@@ -89,7 +94,7 @@ func FindAndCount[T any](ctx context.Context, m Manager, where query.Filter, opt
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := Count[T](ctx, m, where)
+	n, err := Count[T](ctx, m, where, opts...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -124,7 +129,7 @@ func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Fi
 	for _, opt := range opts {
 		opt(&o)
 	}
-	expr, err := query.Resolve(e, where)
+	expr, err := m.resolveWhere(e, where, o.filters)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +155,7 @@ func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Fi
 		return nil, err
 	}
 	if len(o.populate) > 0 {
-		if err := m.populate(ctx, e, h.out, o.populate, o.refresh); err != nil {
+		if err := m.populate(ctx, e, h.out, o.populate, o.refresh, o.filters); err != nil {
 			return nil, err
 		}
 	}

@@ -38,7 +38,7 @@ func (m *EntityManager) Flush(ctx context.Context) error {
 	return mm.flush(ctx)
 }
 
-func (m *EntityManager) flush(ctx context.Context) error {
+func (m *EntityManager) flush(ctx context.Context) (err error) {
 	if m.flushing {
 		return &gomikro.ValidationError{Msg: "Flush called during a flush (from a lifecycle hook or subscriber). " +
 			"Change the entity in the hook instead: changes made in Before* hooks and BeforeFlush are written by the running flush; " +
@@ -57,6 +57,15 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		if err := m.user(func() error { return s.BeforeFlush(hctx, ev) }); err != nil {
 			return fmt.Errorf("gomikro: BeforeFlush: %w", err)
 		}
+	}
+	// Removed entities with a soft-delete field are written as updates;
+	// a flush that surely failed puts them back as they were.
+	if sd := m.softDeletes(); sd != nil {
+		defer func() {
+			if err != nil && m.inDoubt == nil {
+				m.undoSoftDeletes(sd)
+			}
+		}()
 	}
 	if err := m.cascadePersist(); err != nil {
 		return err

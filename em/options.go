@@ -17,6 +17,7 @@ type findOptions struct {
 	offset   int
 	refresh  bool
 	lock     any
+	filters  *queryFilters // nil: the EntityManager's filters as they are
 }
 
 // Populate loads the named relations of the results, nested with dots

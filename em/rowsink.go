@@ -105,7 +105,7 @@ func (s *RowSink) Populate(ctx context.Context, e *meta.Entity, objs []unsafe.Po
 	if err := checkPopulate(e, paths); err != nil {
 		return err
 	}
-	return s.m.populate(ctx, e, objs, paths, s.h.refresh)
+	return s.m.populate(ctx, e, objs, paths, s.h.refresh, nil)
 }
 
 // Finish runs the OnLoad hooks of the entities loaded since the last

@@ -91,7 +91,9 @@ func CollectionOf[T any](m *EntityManager) (*mongo.Collection, error) {
 // collection of entity (a struct value, a pointer to one, or its
 // reflect.Type) and decodes the results into results, a pointer to a
 // slice of any type the BSON decoder fills. It runs in m's transaction
-// when m is in one. The results are not managed.
+// when m is in one. The results are not managed. The active filters of
+// the entity (see gomikro.Filter; soft delete too) come first, as a
+// $match stage; switch them off with DisableFilter on the EntityManager.
 func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any, results any) error {
 	e, err := m.entityOf(entity)
 	if err != nil {
@@ -99,6 +101,10 @@ func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any,
 	}
 	r := m.runner()
 	coll := m.drv.info[e].coll
+	pipeline, err = r.filteredPipeline(ctx, filterCore(ctx, m), e, pipeline)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	cur, err := r.d.db.Collection(coll).Aggregate(r.ctx(ctx), pipeline)
 	if err != nil {
@@ -140,6 +146,10 @@ func AggregateEntities[T any](ctx context.Context, m *EntityManager, pipeline an
 	}
 	r := runnerOf(m.drv, sink.Manager().Session())
 	in := m.drv.info[e]
+	pipeline, err = r.filteredPipeline(ctx, sink.Manager(), e, pipeline)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	cur, err := r.d.db.Collection(in.coll).Aggregate(r.ctx(ctx), pipeline)
 	if err != nil {

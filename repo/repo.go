@@ -47,9 +47,9 @@ func (r Repository[T]) FindAndCount(ctx context.Context, where query.Filter, opt
 	return em.FindAndCount[T](ctx, r.m, where, opts...)
 }
 
-// Count counts the matches.
-func (r Repository[T]) Count(ctx context.Context, where query.Filter) (int64, error) {
-	return em.Count[T](ctx, r.m, where)
+// Count counts the matches; of opts, only the filter options apply.
+func (r Repository[T]) Count(ctx context.Context, where query.Filter, opts ...em.FindOption) (int64, error) {
+	return em.Count[T](ctx, r.m, where, opts...)
 }
 
 // GetReference returns the managed object with key id without a query.

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/query"
 )
 
@@ -56,6 +57,7 @@ type qbState struct {
 	all      bool
 	refresh  bool
 	populate []string
+	filters  []em.FindOption // filter options of a select (em.Filter, em.WithoutFilters, ...)
 }
 
 type qbOp uint8
@@ -101,6 +103,8 @@ type qbCond struct {
 	op     string // columns: the operator
 	sub    Subquery
 	not    bool
+	expr   query.Expr
+	group  []qbCond
 }
 
 type condKind uint8
@@ -111,6 +115,8 @@ const (
 	condIn
 	condExists
 	condColumns
+	condExpr  // expr: a resolved condition on the root entity (the active filters)
+	condGroup // group: conditions in parentheses
 )
 
 // setItem is one assignment of an UPDATE: a value, or a raw expression.
@@ -164,6 +170,7 @@ func (qb *QueryBuilder[T]) clone() *QueryBuilder[T] {
 	c.set = slices.Clip(c.set)
 	c.rows = slices.Clip(c.rows)
 	c.populate = slices.Clip(c.populate)
+	c.filters = slices.Clip(c.filters)
 	return &c
 }
 

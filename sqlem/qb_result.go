@@ -62,6 +62,10 @@ func (s *qbState) query(ctx context.Context, core *em.EntityManager, mode selMod
 	if s.op != opSelect {
 		return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("query builder: this is an %s; run it with Execute", s.op)}
 	}
+	s, err := s.filtered(core)
+	if err != nil {
+		return nil, nil, err
+	}
 	b := newBuilder(s.m.drv.d)
 	pl, err := s.selectSQL(b, nil, mode)
 	if err != nil {

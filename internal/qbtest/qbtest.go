@@ -210,6 +210,7 @@ var tests = []test{
 	{"Immutable", immutable},
 	{"GlobalRefusedAndUntyped", globalRefusedAndUntyped},
 	{"TextFormKeys", textFormKeys},
+	{"GlobalFilters", globalFilters},
 }
 
 func titles(bs []*QBook) []string {
