@@ -23,9 +23,9 @@ var filters = []Scenario{
 
 // Folder holds documents of one tenant; it is soft-deleted.
 type Folder struct {
-	ID        int64  `orm:"pk"`
-	Tenant    string `orm:"length=20"`
-	Name      string `orm:"length=100"`
+	ID        int64                 `orm:"pk"`
+	Tenant    string                `orm:"length=20"`
+	Name      string                `orm:"length=100"`
 	Docs      ref.Collection[Doc]   `orm:"mappedBy=Folder"`
 	Labels    ref.Collection[Label] `orm:"m:n"`
 	DeletedAt *time.Time            `orm:"softDelete"`
@@ -33,16 +33,16 @@ type Folder struct {
 
 // Doc is a tenant's document in a folder; it is soft-deleted.
 type Doc struct {
-	ID        int64  `orm:"pk"`
-	Tenant    string `orm:"length=20"`
-	Title     string `orm:"length=100"`
+	ID        int64           `orm:"pk"`
+	Tenant    string          `orm:"length=20"`
+	Title     string          `orm:"length=100"`
 	Folder    ref.Ref[Folder] `orm:"nullable"`
 	DeletedAt *time.Time      `orm:"softDelete"`
 }
 
 // Label tags folders (m:n); it has no tenant, and is soft-deleted.
 type Label struct {
-	ID        int64  `orm:"pk"`
+	ID        int64      `orm:"pk"`
 	Name      string     `orm:"length=50,unique"`
 	DeletedAt *time.Time `orm:"softDelete"`
 }

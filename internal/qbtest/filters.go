@@ -14,9 +14,9 @@ import (
 
 // QMemo is a tenant's memo, soft-deleted.
 type QMemo struct {
-	ID        int64  `orm:"pk"`
-	Tenant    string `orm:"length=10"`
-	Title     string `orm:"length=50"`
+	ID        int64      `orm:"pk"`
+	Tenant    string     `orm:"length=10"`
+	Title     string     `orm:"length=50"`
 	DeletedAt *time.Time `orm:"softDelete"`
 }
 
