@@ -52,6 +52,11 @@ func (r Repository[T]) Count(ctx context.Context, where query.Filter, opts ...em
 	return em.Count[T](ctx, r.m, where, opts...)
 }
 
+// FindByCursor returns a page by cursor pagination (see em.FindByCursor).
+func (r Repository[T]) FindByCursor(ctx context.Context, where query.Filter, c em.CursorOptions, opts ...em.FindOption) (*em.Page[T], error) {
+	return em.FindByCursor[T](ctx, r.m, where, c, opts...)
+}
+
 // GetReference returns the managed object with key id without a query.
 func (r Repository[T]) GetReference(id any) (*T, error) {
 	return em.GetReference[T](r.m, id)

@@ -105,7 +105,7 @@ func folderFixture(t *testing.T, h *Harness, g *em.EntityManager) (fa, fb *Folde
 // skip such rows unless WithDeleted; a new entity removed before any
 // flush is just forgotten.
 func SoftDeleteRemoveWritesTimestamp(t *testing.T, h *Harness) {
-	g := h.Open(gomikro.Config{Entities: filterEntities()})
+	g := h.openCounted(gomikro.Config{Entities: filterEntities()})
 	folderFixture(t, h, g)
 	m := g.Fork()
 	d, err := em.FindOneOrFail[Doc](h.Ctx, m, query.Eq("title", "a2"))
@@ -219,7 +219,7 @@ func SoftDeleteRemoveWritesTimestamp(t *testing.T, h *Harness) {
 // SoftDeletePopulate: populate and lazy loads skip soft-deleted rows
 // (1:m, m:n and m:1), unless the query says WithDeleted.
 func SoftDeletePopulate(t *testing.T, h *Harness) {
-	g := h.Open(gomikro.Config{Entities: filterEntities()})
+	g := h.openCounted(gomikro.Config{Entities: filterEntities()})
 	fa, fb := folderFixture(t, h, g)
 	m := g.Fork()
 	d, err := em.FindOneOrFail[Doc](h.Ctx, m, query.Eq("title", "a1"))
@@ -294,7 +294,7 @@ func SoftDeletePopulate(t *testing.T, h *Harness) {
 // query's parameters winning; a missing parameter is an error naming the
 // filter; an unknown filter name is an error.
 func FiltersWithParameters(t *testing.T, h *Harness) {
-	g := h.Open(gomikro.Config{Entities: filterEntities(), Filters: []gomikro.Filter{tenantFilter}})
+	g := h.openCounted(gomikro.Config{Entities: filterEntities(), Filters: []gomikro.Filter{tenantFilter}})
 	folderFixture(t, h, g)
 
 	m := g.Fork()
@@ -379,7 +379,7 @@ func FiltersDefaultAndPerEntity(t *testing.T, h *Harness) {
 			return query.Ne("title", "a3"), nil
 		},
 	}
-	g := h.Open(gomikro.Config{Entities: filterEntities(), Filters: []gomikro.Filter{visible, tenantFilter}})
+	g := h.openCounted(gomikro.Config{Entities: filterEntities(), Filters: []gomikro.Filter{visible, tenantFilter}})
 	folderFixture(t, h, g)
 	m := g.Fork()
 	all, err := em.FindAll[Doc](h.Ctx, m)
