@@ -18,6 +18,10 @@ type Config struct {
 	// Logger, when set, receives every statement at Debug level with its
 	// parameters, duration and rows affected.
 	Logger *slog.Logger
+	// SlowQuery, when positive, logs the statements that take this long
+	// or longer at Warn level (with slow=true), so a handler at Warn
+	// level shows only them (and failures). It needs Logger.
+	SlowQuery time.Duration
 	// MaskParams hides statement parameters in the log.
 	MaskParams bool
 	// AllowGlobalContext lets the global EntityManager (ORM.EM()) persist

@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/qlog"
 	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/tracking"
@@ -51,6 +52,8 @@ type EntityManager struct {
 	// soft are removed entities with a soft-delete field, whose removal
 	// the next flush writes as an update.
 	soft []*tracking.Entry
+	// stats counts the statements m sends (QueryCount).
+	stats *qlog.Stats
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -86,7 +89,7 @@ func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, erro
 		return nil, err
 	}
 	c.filters = fs
-	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true}
+	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true, stats: &qlog.Stats{}}
 	m.ld = &rel.Loaders{Loader: &loader{m: m}}
 	return m, nil
 }
@@ -103,7 +106,7 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // connection pool and configuration. Fork one per request.
 func (m *EntityManager) Fork() *EntityManager {
-	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts), fs: m.fs.clone()}
+	f := &EntityManager{c: m.c, t: tracking.NewTracker(&m.c.layouts), fs: m.fs.clone(), stats: &qlog.Stats{}}
 	f.ld = &rel.Loaders{Loader: &loader{m: f}}
 	return f
 }

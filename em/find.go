@@ -84,7 +84,7 @@ func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fi
 	if err != nil {
 		return 0, err
 	}
-	return mm.Session().Count(ctx, &Query{Entity: e, Where: expr})
+	return mm.Session().Count(mm.counted(ctx), &Query{Entity: e, Where: expr})
 }
 
 // FindAndCount returns one page of results and the count of all matches
@@ -125,6 +125,7 @@ func typed[T any](ctx context.Context, m *EntityManager, op string) (*EntityMana
 }
 
 func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Filter, opts []FindOption) ([]unsafe.Pointer, error) {
+	ctx = m.counted(ctx)
 	var o findOptions
 	for _, opt := range opts {
 		opt(&o)

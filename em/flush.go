@@ -39,6 +39,7 @@ func (m *EntityManager) Flush(ctx context.Context) error {
 }
 
 func (m *EntityManager) flush(ctx context.Context) (err error) {
+	ctx = m.counted(ctx)
 	if m.flushing {
 		return &gomikro.ValidationError{Msg: "Flush called during a flush (from a lifecycle hook or subscriber). " +
 			"Change the entity in the hook instead: changes made in Before* hooks and BeforeFlush are written by the running flush; " +

@@ -176,6 +176,7 @@ func (l *loader) Initialized(target reflect.Type, p unsafe.Pointer) bool {
 
 func (l *loader) LoadRef(ctx context.Context, r *rel.Ref, target reflect.Type) error {
 	m := l.m
+	ctx = m.counted(ctx)
 	entered, err := m.enter("Ref.Load")
 	if err != nil {
 		return err
@@ -223,5 +224,5 @@ func (l *loader) LoadCollection(ctx context.Context, c *rel.Collection) error {
 		return err
 	}
 	defer l.m.leave(entered)
-	return l.m.populateField(ctx, f, []unsafe.Pointer{c.Owner}, false, nil)
+	return l.m.populateField(l.m.counted(ctx), f, []unsafe.Pointer{c.Owner}, false, nil)
 }

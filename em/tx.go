@@ -20,6 +20,7 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	if fn == nil {
 		return &gomikro.ValidationError{Msg: "Transactional: nil function"}
 	}
+	ctx = mm.counted(ctx)
 	var t Tx
 	if mm.tx != nil {
 		t, err = mm.tx.Begin(ctx)
@@ -30,7 +31,7 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 		return fmt.Errorf("gomikro: begin: %w", err)
 	}
 	f := mm.Fork()
-	f.tx = t
+	f.tx, f.stats = t, mm.stats
 	done := false
 	defer func() {
 		if done {
@@ -64,6 +65,7 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 // Begin starts a transaction on m (a savepoint when m is in one already):
 // flushes and finds run in it until Commit or Rollback.
 func (m *EntityManager) Begin(ctx context.Context) error {
+	ctx = m.counted(ctx)
 	mm, err := m.use(ctx, "Begin")
 	if err != nil {
 		return err
@@ -92,6 +94,7 @@ func (m *EntityManager) Begin(ctx context.Context) error {
 
 // Commit flushes pending changes and commits the transaction Begin started.
 func (m *EntityManager) Commit(ctx context.Context) error {
+	ctx = m.counted(ctx)
 	entered, err := m.enter("Commit")
 	if err != nil {
 		return err
@@ -118,6 +121,7 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 // Rollback rolls back the transaction Begin started. Entities flushed in it
 // no longer match the database, so the identity map is cleared.
 func (m *EntityManager) Rollback(ctx context.Context) error {
+	ctx = m.counted(ctx)
 	entered, err := m.enter("Rollback")
 	if err != nil {
 		return err

@@ -101,10 +101,12 @@ func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any,
 	}
 	r := m.runner()
 	coll := m.drv.info[e].coll
-	pipeline, err = r.filteredPipeline(ctx, filterCore(ctx, m), e, pipeline)
+	core := filterCore(ctx, m)
+	pipeline, err = r.filteredPipeline(ctx, core, e, pipeline)
 	if err != nil {
 		return err
 	}
+	ctx = core.CountingContext(ctx)
 	start := time.Now()
 	cur, err := r.d.db.Collection(coll).Aggregate(r.ctx(ctx), pipeline)
 	if err != nil {
@@ -150,6 +152,7 @@ func AggregateEntities[T any](ctx context.Context, m *EntityManager, pipeline an
 	if err != nil {
 		return nil, err
 	}
+	ctx = sink.Manager().CountingContext(ctx)
 	start := time.Now()
 	cur, err := r.d.db.Collection(in.coll).Aggregate(r.ctx(ctx), pipeline)
 	if err != nil {

@@ -43,6 +43,9 @@ func TestAggregateFilters(t *testing.T) {
 	if len(got) != 2 || got[0].Title != "a1" || got[1].Title != "b1" {
 		t.Fatalf("AggregateEntities without the soft-deleted one: %d", len(got))
 	}
+	if f.QueryCount() != 1 {
+		t.Fatalf("QueryCount after AggregateEntities: %d", f.QueryCount())
+	}
 	var raw []bson.M
 	must(t, f.Aggregate(ctx, conformance.Doc{}, bson.A{bson.D{{Key: "$sort", Value: bson.D{{Key: "title", Value: 1}}}}}, &raw))
 	if len(raw) != 2 {

@@ -75,7 +75,7 @@ func (s *qbState) query(ctx context.Context, core *em.EntityManager, mode selMod
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := x.Query(ctx, b.String(), b.args...)
+	rows, err := x.Query(core.CountingContext(ctx), b.String(), b.args...)
 	if err != nil {
 		return nil, nil, s.m.drv.wrapErr(err, pl.sc.rootE, "select")
 	}
@@ -108,11 +108,12 @@ func (qb *QueryBuilder[T]) Execute(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	x, err := sessionExecutor(qb.coreFor(ctx))
+	core := qb.coreFor(ctx)
+	x, err := sessionExecutor(core)
 	if err != nil {
 		return 0, err
 	}
-	n, err := x.Exec(ctx, b.String(), b.args...)
+	n, err := x.Exec(core.CountingContext(ctx), b.String(), b.args...)
 	if err != nil {
 		e, _ := qb.rootEntity()
 		return 0, qb.m.drv.wrapErr(err, e, qb.op.String())

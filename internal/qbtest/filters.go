@@ -59,7 +59,14 @@ func globalFilters(e *env) {
 	}
 	f := orm.EM().Fork()
 	base := sqlem.QB[QMemo](f, "m").OrderBy("m.title")
+	before := f.QueryCount()
 	titles("soft delete", base, "a1", "a3", "b1")
+	if _, err := f.Execute(e.ctx, "UPDATE q_memo SET title = title WHERE 1 = 0"); err != nil {
+		e.t.Fatal(err)
+	}
+	if got := f.QueryCount() - before; got != 2 {
+		e.t.Fatalf("QueryCount after a query builder select and an Execute: %d, want 2", got)
+	}
 	titles("WithDeleted", base.FilterOptions(em.WithDeleted()), "a1", "a2", "a3", "b1")
 	// The filter is ANDed with the whole WHERE: (a2 OR b1) leaves b1.
 	titles("filter AND (x OR y)", base.Where(query.Eq("title", "a2")).OrWhere(query.Eq("title", "b1")), "b1")
