@@ -240,7 +240,8 @@ func (m *EntityManager) relatedFrom(f *meta.Field, v any) (unsafe.Pointer, error
 }
 
 // Refresh reloads entity from the database, dropping its unflushed
-// changes. It fails with gomikro.ErrNotFound when the row is gone.
+// changes. It fails with gomikro.ErrNotFound when the row is gone. Filters
+// do not apply: a soft-deleted entity is refreshed too.
 func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	mm, err := m.use(ctx, "Refresh")
 	if err != nil {
