@@ -59,15 +59,6 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 			return fmt.Errorf("gomikro: BeforeFlush: %w", err)
 		}
 	}
-	// Removed entities with a soft-delete field are written as updates;
-	// a flush that surely failed puts them back as they were.
-	if sd := m.softDeletes(); sd != nil {
-		defer func() {
-			if err != nil && m.inDoubt == nil {
-				m.undoSoftDeletes(sd)
-			}
-		}()
-	}
 	if err := m.cascadePersist(); err != nil {
 		return err
 	}
@@ -81,6 +72,16 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 	// Hooks may have persisted more.
 	if err := m.cascadePersist(); err != nil {
 		return err
+	}
+	// Removed entities with a soft-delete field are written as updates (after
+	// hooks and orphan removal, which may remove more);
+	// a flush that surely failed puts them back as they were.
+	if sd := m.softDeletes(); sd != nil {
+		defer func() {
+			if err != nil && m.inDoubt == nil {
+				m.undoSoftDeletes(sd)
+			}
+		}()
 	}
 	plan, err := m.t.Build()
 	if err != nil {
