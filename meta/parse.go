@@ -294,6 +294,8 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			}
 		case "version":
 			f.Version = true
+		case "hidden":
+			// Left out of JSON by ref's marshalling; nothing to store.
 		case "softDelete", "softdelete":
 			f.SoftDelete = true
 		case "column":

@@ -127,7 +127,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, hooks, concurrency, failures, roundTrips, badInput, filters, cursors, insight} {
+	for _, group := range [][]Scenario{unitOfWork, relations, queries, keyLists, transactions, hooks, concurrency, failures, roundTrips, badInput, filters, cursors, insight, serialization} {
 		out = append(out, group...)
 	}
 	return out
