@@ -19,6 +19,10 @@ type Config struct {
 	// Logger, when set, receives every statement at Debug level with its
 	// parameters, duration and rows affected.
 	Logger *slog.Logger
+	// SlowQuery, when positive, logs the statements that take this long
+	// or longer at Warn level (with slow=true), so a handler at Warn
+	// level shows only them (and failures). It needs Logger.
+	SlowQuery time.Duration
 	// MaskParams hides statement parameters in the log.
 	MaskParams bool
 	// AllowGlobalContext lets the global EntityManager (ORM.EM()) persist
@@ -28,6 +32,9 @@ type Config struct {
 	// of em.BeforeFlushSubscriber, em.OnFlushSubscriber and
 	// em.AfterFlushSubscriber.
 	Subscribers []any
+	// Filters are the named global filters (see Filter); the built-in
+	// SoftDeleteFilter needs no entry.
+	Filters []Filter
 	// MaxConns caps the connection pool (0: the driver's default).
 	MaxConns int
 	// ConnectTimeout bounds Open's first connection (0: 10 seconds).

@@ -337,7 +337,9 @@ func (m *EntityManager) relatedFrom(f *meta.Field, v any) (unsafe.Pointer, error
 }
 
 // Refresh reloads entity from the database (by its primary key, composite
-// keys included), dropping its unflushed changes. It fails with gomikro.ErrNotFound when the row is gone.
+// keys included), dropping its unflushed changes. It fails with
+// gomikro.ErrNotFound when the row is gone. Filters do not apply: a
+// soft-deleted entity is refreshed too.
 func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	mm, err := m.use(ctx, "Refresh")
 	if err != nil {
@@ -356,7 +358,7 @@ func (m *EntityManager) Refresh(ctx context.Context, entity any) error {
 	if err != nil {
 		return err
 	}
-	objs, err := mm.find(ctx, e, where, []FindOption{Refresh()})
+	objs, err := mm.find(ctx, e, where, []FindOption{Refresh(), WithoutFilters()})
 	if err != nil {
 		return err
 	}

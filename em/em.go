@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/qlog"
 	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/tracking"
@@ -31,6 +32,9 @@ type core struct {
 	colls bool
 	// types holds what auto flush needs to know of each entity type.
 	types map[*meta.Entity]*typeInfo
+	// filters are the registered filters (Config.Filters and the
+	// built-in soft-delete filter).
+	filters []*filterDef
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -59,6 +63,13 @@ type EntityManager struct {
 	// uses pendBuf when one word holds every type.
 	pending []uint64
 	pendBuf [1]uint64
+	// fs is what this EntityManager changed of the filters (nil: none).
+	fs *filterState
+	// soft are removed entities with a soft-delete field, whose removal
+	// the next flush writes as an update.
+	soft []*tracking.Entry
+	// stats counts the statements m sends (QueryCount).
+	stats *qlog.Stats
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -100,7 +111,12 @@ func New(reg *meta.Registry, d Driver, cfg gomikro.Config) (*EntityManager, erro
 				"and the transaction events (BeforeTransactionStart, ...)", i, s)
 		}
 	}
-	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true}
+	fs, err := newFilters(reg, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.filters = fs
+	m := &EntityManager{c: c, t: tracking.NewTracker(&c.layouts), global: true, stats: &qlog.Stats{}}
 	m.ld = &rel.Loaders{Loader: &loader{m: m}}
 	return m, nil
 }
@@ -117,16 +133,18 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // Fork returns a new EntityManager with an empty identity map, sharing the
 // connection pool and configuration. Fork one per request. The fork
 // inherits m's flush mode unless an option sets its own
-// (ForkFlushMode).
+// (ForkFlushMode), and m's filter settings.
 func (m *EntityManager) Fork(opts ...ForkOption) *EntityManager {
-	// One allocation for the EntityManager and its loaders.
+	// One allocation for the EntityManager, its loaders and statistics.
 	fk := &struct {
 		m   EntityManager
 		l   loader
 		lds rel.Loaders
+		st  qlog.Stats
 	}{}
 	f := &fk.m
 	f.c, f.t, f.flushMode = m.c, tracking.NewTracker(&m.c.layouts), m.flushMode
+	f.fs, f.stats = m.fs.clone(), &fk.st
 	fk.l.m = f
 	fk.lds.Loader = &fk.l
 	f.ld = &fk.lds
@@ -294,9 +312,18 @@ func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
 		return nil
 	case tracking.StateNew:
 		m.t.Detach(en)
+	case tracking.StateRef:
+		if e.SoftDelete != nil {
+			return &gomikro.ValidationError{Msg: fmt.Sprintf("cannot soft-delete a %s reference that is not loaded: load it first (its %s is set by the flush)", e.Name, e.SoftDelete.Name)}
+		}
+		en.State = tracking.StateRemoved
+		m.markRemoved(e)
 	default:
 		en.State = tracking.StateRemoved
 		m.markRemoved(e)
+		if e.SoftDelete != nil {
+			m.soft = append(m.soft, en)
+		}
 	}
 	for _, f := range e.Relations {
 		if f.Rel.Cascade&meta.CascadeRemove == 0 {
@@ -341,6 +368,7 @@ func (m *EntityManager) Clear() {
 	m.t.Clear()
 	m.flushedAll()
 	m.inDoubt = nil
+	m.soft = nil
 }
 
 // Len returns the number of objects in the identity map.

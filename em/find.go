@@ -25,7 +25,7 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 	}
 	defer mm.leave(entered)
 	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
-	o, expr, order, err := prepare(e, where, opts)
+	o, expr, order, err := mm.prepare(e, where, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +68,7 @@ func FindOne[T any](ctx context.Context, m Manager, where query.Filter, opts ...
 	}
 	defer mm.leave(entered)
 	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
-	o, expr, order, err := prepare(e, where, opts)
+	o, expr, order, err := mm.prepare(e, where, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -100,8 +100,9 @@ func FindOneOrFail[T any](ctx context.Context, m Manager, where query.Filter, op
 	return res, nil
 }
 
-// Count counts the entities of type T matching where. Of the options,
-// only WithFlushMode applies.
+// Count counts the entities of type T matching where. Of opts, only
+// WithFlushMode and the filter options (Filter, WithoutFilters,
+// WithDeleted) apply.
 func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (int64, error) {
 	mm, e, err := typed[T](ctx, m.manager(), "Count")
 	if err != nil {
@@ -112,18 +113,18 @@ func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fi
 		return 0, err
 	}
 	defer mm.leave(entered)
-	expr, err := query.Resolve(e, where)
-	if err != nil {
-		return 0, err
-	}
 	var o findOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
+	expr, err := mm.resolveWhere(e, where, o.filters)
+	if err != nil {
+		return 0, err
+	}
 	if err := mm.autoFlush(ctx, o.flushMode, e, expr, nil, nil); err != nil {
 		return 0, err
 	}
-	return mm.Session().Count(ctx, &Query{Entity: e, Where: expr})
+	return mm.Session().Count(mm.counted(ctx), &Query{Entity: e, Where: expr})
 }
 
 // FindAndCount returns one page of results and the count of all matches
@@ -165,19 +166,20 @@ func typed[T any](ctx context.Context, m *EntityManager, op string) (*EntityMana
 
 // find runs a find without the flush mode's flush (Refresh, lazy loads).
 func (m *EntityManager) find(ctx context.Context, e *meta.Entity, where query.Filter, opts []FindOption) ([]unsafe.Pointer, error) {
-	o, expr, order, err := prepare(e, where, opts)
+	o, expr, order, err := m.prepare(e, where, opts)
 	if err != nil {
 		return nil, err
 	}
 	return m.run(ctx, e, &o, expr, order)
 }
 
-// prepare checks a find's filter and options before anything is sent.
-func prepare(e *meta.Entity, where query.Filter, opts []FindOption) (o findOptions, expr query.Expr, order []Order, err error) {
+// prepare checks a find's filter and options before anything is sent; the
+// active filters are joined to the filter.
+func (m *EntityManager) prepare(e *meta.Entity, where query.Filter, opts []FindOption) (o findOptions, expr query.Expr, order []Order, err error) {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	if expr, err = query.Resolve(e, where); err != nil {
+	if expr, err = m.resolveWhere(e, where, o.filters); err != nil {
 		return o, nil, nil, err
 	}
 	if order, err = o.order(e); err != nil {
@@ -197,6 +199,7 @@ func prepare(e *meta.Entity, where query.Filter, opts []FindOption) (o findOptio
 
 // run sends a prepared find and merges its rows into the identity map.
 func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions, expr query.Expr, order []Order) ([]unsafe.Pointer, error) {
+	ctx = m.counted(ctx)
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
@@ -209,7 +212,7 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 		return nil, err
 	}
 	if len(o.populate) > 0 {
-		if err := m.populate(ctx, e, h.out, o.populate, o.refresh); err != nil {
+		if err := m.populate(ctx, e, h.out, o.populate, o.refresh, o.filters); err != nil {
 			return nil, err
 		}
 	}

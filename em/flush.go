@@ -38,7 +38,8 @@ func (m *EntityManager) Flush(ctx context.Context) error {
 	return mm.flush(ctx)
 }
 
-func (m *EntityManager) flush(ctx context.Context) error {
+func (m *EntityManager) flush(ctx context.Context) (err error) {
+	ctx = m.counted(ctx)
 	if m.flushing {
 		return &gomikro.ValidationError{Msg: "Flush called during a flush (from a lifecycle hook or subscriber). " +
 			"Change the entity in the hook instead: changes made in Before* hooks and BeforeFlush are written by the running flush; " +
@@ -62,7 +63,6 @@ func (m *EntityManager) flush(ctx context.Context) error {
 		return err
 	}
 	var pivots []pivotOp
-	var err error
 	if m.c.colls {
 		if pivots, err = m.syncCollections(); err != nil {
 			return err
@@ -79,6 +79,16 @@ func (m *EntityManager) flush(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	// Removed entities with a soft-delete field are written as updates (after
+	// hooks and orphan removal, which may remove more);
+	// a flush that surely failed puts them back as they were.
+	if sd := m.softDeletes(); sd != nil {
+		defer func() {
+			if err != nil && m.inDoubt == nil {
+				m.undoSoftDeletes(sd)
+			}
+		}()
 	}
 	plan, err := m.t.Build()
 	if err != nil {

@@ -209,6 +209,7 @@ func (l *loader) Initialized(target reflect.Type, p unsafe.Pointer) bool {
 
 func (l *loader) LoadRef(ctx context.Context, r *rel.Ref, target reflect.Type) error {
 	m := l.m
+	ctx = m.counted(ctx)
 	entered, err := m.enter("Ref.Load")
 	if err != nil {
 		return err
@@ -220,7 +221,7 @@ func (l *loader) LoadRef(ctx context.Context, r *rel.Ref, target reflect.Type) e
 	}
 	if p, ok := r.ID.(*rel.Pending); ok {
 		// Inverse 1:1: ask for the row that points back to the owner.
-		return m.populateField(ctx, p.Field.(*meta.Field), []unsafe.Pointer{p.Owner}, false)
+		return m.populateField(ctx, p.Field.(*meta.Field), []unsafe.Pointer{p.Owner}, false, nil)
 	}
 	var id any
 	if r.Ptr != nil {
@@ -256,5 +257,5 @@ func (l *loader) LoadCollection(ctx context.Context, c *rel.Collection) error {
 		return err
 	}
 	defer l.m.leave(entered)
-	return l.m.populateField(ctx, f, []unsafe.Pointer{c.Owner}, false)
+	return l.m.populateField(l.m.counted(ctx), f, []unsafe.Pointer{c.Owner}, false, nil)
 }

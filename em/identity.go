@@ -34,7 +34,7 @@ func (m *EntityManager) fromMap(ctx context.Context, e *meta.Entity, o *findOpti
 		if err := m.autoFlushPaths(ctx, o.flushMode, e, o.populate); err != nil {
 			return nil, true, err
 		}
-		if err := m.populate(ctx, e, []unsafe.Pointer{en.Obj}, o.populate, false); err != nil {
+		if err := m.populate(ctx, e, []unsafe.Pointer{en.Obj}, o.populate, false, o.filters); err != nil {
 			return nil, true, err
 		}
 	}

@@ -22,6 +22,7 @@ type findOptions struct {
 	lock     any
 	// flushMode overrides the EntityManager's (0: its own).
 	flushMode gomikro.FlushMode
+	filters   *queryFilters // nil: the EntityManager's filters as they are
 }
 
 // Populate loads the named relations of the results, nested with dots

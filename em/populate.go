@@ -37,7 +37,7 @@ func (m *EntityManager) keyChunks(f *meta.Field, keys []any) [][]any {
 }
 
 // populate loads the relations named by paths for objs (entities of e).
-func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []unsafe.Pointer, paths []string, refresh bool) error {
+func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []unsafe.Pointer, paths []string, refresh bool, qf *queryFilters) error {
 	tree := map[string][]string{}
 	var order []string
 	for _, p := range paths {
@@ -56,13 +56,13 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []uns
 		if !ok || f.Rel == nil {
 			return fmt.Errorf("gomikro: Populate(%q): %s has no relation %q", head, e.Name, head)
 		}
-		if err := m.populateField(ctx, f, objs, refresh); err != nil {
+		if err := m.populateField(ctx, f, objs, refresh, qf); err != nil {
 			return err
 		}
 		if sub := tree[head]; len(sub) > 0 {
 			related := relatedObjects(f, objs)
 			if len(related) > 0 {
-				if err := m.populate(ctx, f.Rel.Target, related, sub, refresh); err != nil {
+				if err := m.populate(ctx, f.Rel.Target, related, sub, refresh, qf); err != nil {
 					return err
 				}
 			}
@@ -94,8 +94,12 @@ func relatedObjects(f *meta.Field, objs []unsafe.Pointer) []unsafe.Pointer {
 }
 
 // populateField loads relation f of the owners objs in batches.
-func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs []unsafe.Pointer, refresh bool) error {
+func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs []unsafe.Pointer, refresh bool, qf *queryFilters) error {
 	target := f.Rel.Target
+	fx, err := m.withFilters(target, nil, qf)
+	if err != nil {
+		return err
+	}
 	switch {
 	case f.Storage == meta.StoreRef:
 		// m:1 or owning 1:1: load the referenced rows not loaded yet.
@@ -129,12 +133,12 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 				keys = append(keys, target.PK[0].Value(r.Ptr).Interface())
 			}
 		}
-		return m.loadIn(ctx, target, target.PK[0], keys, refresh, nil)
+		return m.loadIn(ctx, target, target.PK[0], keys, refresh, fx, nil)
 	case f.Rel.Kind == meta.OneToOne:
 		// Inverse 1:1: the FK lives on the target.
 		owner := f.Rel.MappedBy
 		keys, byKey := ownerKeys(f.Entity, objs)
-		err := m.loadIn(ctx, target, owner, keys, refresh, func(child unsafe.Pointer) {
+		err := m.loadIn(ctx, target, owner, keys, refresh, fx, func(child unsafe.Pointer) {
 			p := rel.RefAt(owner.Ptr(child)).Ptr
 			if p == nil {
 				return
@@ -161,7 +165,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		pending := unloaded(f, objs, refresh)
 		keys, byKey := ownerKeys(f.Entity, pending)
 		items := map[unsafe.Pointer][]unsafe.Pointer{}
-		err := m.loadIn(ctx, target, owner, keys, refresh, func(child unsafe.Pointer) {
+		err := m.loadIn(ctx, target, owner, keys, refresh, fx, func(child unsafe.Pointer) {
 			p := rel.RefAt(owner.Ptr(child)).Ptr
 			if p == nil {
 				return
@@ -186,7 +190,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		items := map[unsafe.Pointer][]unsafe.Pointer{}
 		for _, chunk := range m.keyChunks(f.Entity.PK[0], keys) {
 			h := m.hydrator(refresh)
-			q := &Query{Entity: target, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}}
+			q := &Query{Entity: target, Where: fx, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}}
 			if err := m.Session().Find(ctx, q, h); err != nil {
 				return fmt.Errorf("gomikro: populate %s: %w", f, err)
 			}
@@ -244,12 +248,13 @@ func ownerKeys(e *meta.Entity, objs []unsafe.Pointer) ([]any, map[tracking.Key]u
 	return keys, byKey
 }
 
-// loadIn loads the rows of e whose field f is in keys, in batches, calling
-// each (if set) with every managed row in key order.
-func (m *EntityManager) loadIn(ctx context.Context, e *meta.Entity, f *meta.Field, keys []any, refresh bool, each func(unsafe.Pointer)) error {
+// loadIn loads the rows of e whose field f is in keys (and that match
+// the filter condition fx), in batches, calling each (if set) with every
+// managed row in key order.
+func (m *EntityManager) loadIn(ctx context.Context, e *meta.Entity, f *meta.Field, keys []any, refresh bool, fx query.Expr, each func(unsafe.Pointer)) error {
 	for _, chunk := range m.keyChunks(f, keys) {
 		h := m.hydrator(refresh)
-		q := &Query{Entity: e, Where: query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}, OrderBy: []Order{{Field: e.PK[0]}}}
+		q := &Query{Entity: e, Where: andExpr(fx, query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}), OrderBy: []Order{{Field: e.PK[0]}}}
 		if err := m.Session().Find(ctx, q, h); err != nil {
 			return fmt.Errorf("gomikro: populate %s: %w", f, err)
 		}

@@ -115,7 +115,7 @@ func (s *RowSink) Populate(ctx context.Context, e *meta.Entity, objs []unsafe.Po
 	if s.h.detached {
 		return &gomikro.ValidationError{Msg: fmt.Sprintf("%s: detached entities cannot be populated", e.Name)}
 	}
-	return s.m.populate(ctx, e, objs, paths, s.h.refresh)
+	return s.m.populate(ctx, e, objs, paths, s.h.refresh, nil)
 }
 
 // Finish runs the OnLoad hooks of the entities loaded since the last

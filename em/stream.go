@@ -47,7 +47,7 @@ func Stream[T any](ctx context.Context, m Manager, where query.Filter, opts ...F
 			return
 		}
 		defer mm.leave(entered)
-		o, expr, order, err := prepare(e, where, opts)
+		o, expr, order, err := mm.prepare(e, where, opts)
 		if err == nil && len(o.populate) > 0 {
 			err = &gomikro.ValidationError{Msg: fmt.Sprintf("Stream[%s]: detached entities cannot be populated; use Find (or Find per batch of keys)", e.Name)}
 		}

@@ -32,6 +32,7 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 	if fn == nil {
 		return &gomikro.ValidationError{Msg: "Transactional: nil function"}
 	}
+	ctx = mm.counted(ctx)
 	c, err := txOptions("Transactional", opts)
 	if err != nil {
 		return err
@@ -69,6 +70,7 @@ func (m *EntityManager) withoutTx(ctx context.Context, c txConfig, fn func(conte
 		return &gomikro.ValidationError{Msg: fmt.Sprintf("Transactional: %v runs without a transaction here: an isolation level or read-only mode has nothing to apply to", c.prop)}
 	}
 	f := m.Fork()
+	f.stats = m.stats // counted as m's
 	if err := fn(WithContext(ctx, f), f); err != nil {
 		return err
 	}
@@ -98,7 +100,7 @@ func (m *EntityManager) newTx(ctx context.Context, c txConfig, fn func(context.C
 	if err != nil {
 		return err
 	}
-	f.tx = t
+	f.tx, f.stats = t, m.stats
 	done := false
 	defer func() {
 		if done {
@@ -153,6 +155,7 @@ func (m *EntityManager) rollbackTx(ctx context.Context, t Tx, ev *TransactionEve
 // with ErrTransactionExists inside a transaction); the others describe
 // running a function with or without a transaction: use Transactional.
 func (m *EntityManager) Begin(ctx context.Context, opts ...TxOption) error {
+	ctx = m.counted(ctx)
 	mm, err := m.use(ctx, "Begin")
 	if err != nil {
 		return err
@@ -213,6 +216,7 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 	if err := m.ownTx(ctx, "Commit"); err != nil {
 		return err
 	}
+	ctx = m.counted(ctx)
 	entered, err := m.enter("Commit")
 	if err != nil {
 		return err
@@ -247,6 +251,7 @@ func (m *EntityManager) Rollback(ctx context.Context) error {
 	if err := m.ownTx(ctx, "Rollback"); err != nil {
 		return err
 	}
+	ctx = m.counted(ctx)
 	entered, err := m.enter("Rollback")
 	if err != nil {
 		return err

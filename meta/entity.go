@@ -27,6 +27,11 @@ type Entity struct {
 	PK []*Field
 	// Version is the optimistic-lock field, or nil.
 	Version *Field
+	// SoftDelete is the soft-delete field (`orm:"softDelete"` on a
+	// *time.Time), or nil: removing the entity sets it instead of deleting
+	// the row, and the built-in "softDelete" filter hides rows where it
+	// is set.
+	SoftDelete *Field
 	// Relations are the relation fields (Ref and Collection).
 	Relations []*Field
 	// Collections are the ref.Collection fields among Relations.

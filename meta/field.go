@@ -128,6 +128,8 @@ type Field struct {
 	Default *Default
 	// Version marks the optimistic-lock field.
 	Version bool
+	// SoftDelete marks the soft-delete timestamp (see Entity.SoftDelete).
+	SoftDelete bool
 	// Rel describes a relation field; nil for scalars.
 	Rel *Relation
 	// RenamedFrom is the column's previous name (`orm:"renamedFrom=old"`):

@@ -260,6 +260,30 @@ type BoolVersion struct {
 	Rev bool  `orm:"version"`
 }
 
+type BadSoftDelete struct {
+	ID      int64     `orm:"pk"`
+	Removed time.Time `orm:"softDelete"`
+}
+
+type TwoSoftDeletes struct {
+	ID int64      `orm:"pk"`
+	A  *time.Time `orm:"softDelete"`
+	B  *time.Time `orm:"softDelete"`
+}
+
+type SoftDeleted struct {
+	ID        int64      `orm:"pk"`
+	DeletedAt *time.Time `orm:"softDelete"`
+}
+
+func TestSoftDeleteField(t *testing.T) {
+	reg := mustRegistry(t, nil, SoftDeleted{})
+	e := reg.Entities()[0]
+	if e.SoftDelete == nil || e.SoftDelete.Name != "DeletedAt" || !e.SoftDelete.SoftDelete || !e.SoftDelete.Nullable {
+		t.Fatalf("SoftDelete = %+v", e.SoftDelete)
+	}
+}
+
 type TwoVersions struct {
 	ID int64 `orm:"pk"`
 	V1 int   `orm:"version"`
@@ -313,6 +337,8 @@ func TestNewRegistryErrors(t *testing.T) {
 		{"version on sql.NullInt64", []any{NullVersion{}}, "NullVersion.Rev", "not sql.NullInt64"},
 		{"version on a bool", []any{BoolVersion{}}, "BoolVersion.Rev", "version field must be a plain integer"},
 		{"two version fields", []any{TwoVersions{}}, "TwoVersions.V2", "V1"},
+		{"softDelete on a time.Time", []any{BadSoftDelete{}}, "BadSoftDelete.Removed", "must be a *time.Time"},
+		{"two softDelete fields", []any{TwoSoftDeletes{}}, "TwoSoftDeletes.B", "A"},
 		{"duplicate column via column=", []any{DupColumn{}}, "DupColumn.Label", `"name"`},
 		{"scale without precision", []any{BadScale{}}, "BadScale.Price", "precision"},
 		{"default=now on a string", []any{BadNow{}}, "BadNow.Stamp", "default=now: "},

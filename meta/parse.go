@@ -234,6 +234,12 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 			}
 			e.Version = f
 		}
+		if f.SoftDelete {
+			if e.SoftDelete != nil {
+				return fieldErr(e.Name, f.Name, "a second softDelete field (the first is %s)", e.SoftDelete.Name)
+			}
+			e.SoftDelete = f
+		}
 		if f.Rel != nil {
 			e.Relations = append(e.Relations, f)
 			if f.Rel.Collection {
@@ -315,6 +321,10 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			}
 		case "version":
 			f.Version = true
+		case "hidden":
+			// Left out of JSON by ref's marshalling; nothing to store.
+		case "softDelete", "softdelete":
+			f.SoftDelete = true
 		case "column":
 			if it.val == "" {
 				err = fmt.Errorf("column= needs a name")
@@ -386,6 +396,9 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 		if f.Version && (!isInteger(f.Type) || f.Storage != StorePlain || !IsIntKind(ft.Kind())) {
 			return nil, fieldErr(e.Name, f.Name, "a version field must be a plain integer (int, int8 to int64, uint, uint8 to uint64), not %s", ft)
 		}
+		if f.SoftDelete && ft != reflect.TypeFor[*time.Time]() {
+			return nil, fieldErr(e.Name, f.Name, "a softDelete field must be a *time.Time, not %s", ft)
+		}
 		if f.Default != nil {
 			if err := checkDefault(f); err != nil {
 				v := f.Default.Value
@@ -405,8 +418,8 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 		if f.Rel.Collection && f.PK {
 			return nil, fieldErr(e.Name, f.Name, "a collection cannot be a primary key")
 		}
-		if f.Default != nil || f.Version || f.Length > 0 || f.ColumnType != "" {
-			return nil, fieldErr(e.Name, f.Name, "default, version, length and type do not apply to relations")
+		if f.Default != nil || f.Version || f.SoftDelete || f.Length > 0 || f.ColumnType != "" {
+			return nil, fieldErr(e.Name, f.Name, "default, version, softDelete, length and type do not apply to relations")
 		}
 		if f.Column != "" {
 			if f.Rel.Collection {

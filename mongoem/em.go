@@ -102,7 +102,9 @@ func CollectionOf[T any](m *EntityManager) (*mongo.Collection, error) {
 // that ctx carries, as every operation does (em.Resolve). The results are
 // not managed. The flush mode applies as to a find of entity (other
 // collections a $lookup reads are not looked at: flush first, or use
-// gomikro.FlushAlways, when they matter).
+// gomikro.FlushAlways, when they matter). The active filters of the
+// entity (see gomikro.Filter; soft delete too) come first, as a $match
+// stage; switch them off with DisableFilter on the EntityManager.
 func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any, results any) error {
 	e, err := m.entityOf(entity)
 	if err != nil {
@@ -117,6 +119,11 @@ func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any,
 	}
 	r := runnerOf(m.drv, core.Session())
 	coll := m.drv.info[e].coll
+	pipeline, err = r.filteredPipeline(ctx, core, e, pipeline)
+	if err != nil {
+		return err
+	}
+	ctx = core.CountingContext(ctx)
 	start := time.Now()
 	cur, err := r.d.db.Collection(coll).Aggregate(r.ctx(ctx), pipeline)
 	if err != nil {
@@ -161,6 +168,11 @@ func AggregateEntities[T any](ctx context.Context, m *EntityManager, pipeline an
 	}
 	r := runnerOf(m.drv, sink.Manager().Session())
 	in := m.drv.info[e]
+	pipeline, err = r.filteredPipeline(ctx, sink.Manager(), e, pipeline)
+	if err != nil {
+		return nil, err
+	}
+	ctx = sink.Manager().CountingContext(ctx)
 	start := time.Now()
 	cur, err := r.d.db.Collection(in.coll).Aggregate(r.ctx(ctx), pipeline)
 	if err != nil {

@@ -140,7 +140,10 @@ func (r runner) findVia(ctx context.Context, q *em.Query, sink em.Sink) error {
 		if err != nil || len(targets) == 0 {
 			return err
 		}
-		tf := bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: targets}}}}
+		tf, err := r.andWhere(ctx, q, bson.D{{Key: idField, Value: bson.D{{Key: "$in", Value: targets}}}})
+		if err != nil {
+			return err
+		}
 		_, err = r.stream(ctx, q.Entity, tf, options.Find().SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
 			for _, o := range links[keyString(raw.Lookup(idField))] {
 				sink.Link(o, ptrOf(obj))
@@ -161,7 +164,10 @@ func (r runner) findVia(ctx context.Context, q *em.Query, sink em.Sink) error {
 	for i, id := range ids {
 		wanted[keyString(mustRaw(id))] = q.Owners[i]
 	}
-	filter := bson.D{{Key: arr, Value: bson.D{{Key: "$in", Value: ids}}}}
+	filter, err := r.andWhere(ctx, q, bson.D{{Key: arr, Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return err
+	}
 	_, err = r.stream(ctx, q.Entity, filter, options.Find().SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
 		vals, err := arrayValues(raw.Lookup(arr))
 		if err != nil {
@@ -175,6 +181,18 @@ func (r runner) findVia(ctx context.Context, q *em.Query, sink em.Sink) error {
 		return nil
 	})
 	return err
+}
+
+// andWhere adds q.Where (the active filters of a populate) to filter.
+func (r runner) andWhere(ctx context.Context, q *em.Query, filter bson.D) (bson.D, error) {
+	if q.Where == nil {
+		return filter, nil
+	}
+	w, err := r.filter(ctx, q.Entity, q.Where)
+	if err != nil || len(w) == 0 {
+		return filter, err
+	}
+	return bson.D{{Key: "$and", Value: bson.A{filter, w}}}, nil
 }
 
 // count counts the documents matching q.

@@ -74,7 +74,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("gomikro: mongo: connect: %s: %w", connReason(cs.Hosts, timeout, err), err)
 	}
-	drv := &driver{client: client, db: db, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams),
+	drv := &driver{client: client, db: db, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams, cfg.SlowQuery),
 		tx: tx, ferret: ferret, info: map[*meta.Entity]*entInfo{},
 		arrayOf: map[*meta.Pivot]*meta.Field{}, refsTo: map[*meta.Entity][]*meta.Field{}}
 	for _, e := range reg.Entities() {

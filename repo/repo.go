@@ -48,9 +48,15 @@ func (r Repository[T]) FindAndCount(ctx context.Context, where query.Filter, opt
 	return em.FindAndCount[T](ctx, r.m, where, opts...)
 }
 
-// Count counts the matches (of the options, em.WithFlushMode applies).
+// Count counts the matches; of opts, em.WithFlushMode and the filter
+// options apply.
 func (r Repository[T]) Count(ctx context.Context, where query.Filter, opts ...em.FindOption) (int64, error) {
 	return em.Count[T](ctx, r.m, where, opts...)
+}
+
+// FindByCursor returns a page by cursor pagination (see em.FindByCursor).
+func (r Repository[T]) FindByCursor(ctx context.Context, where query.Filter, c em.CursorOptions, opts ...em.FindOption) (*em.Page[T], error) {
+	return em.FindByCursor[T](ctx, r.m, where, c, opts...)
 }
 
 // GetReference returns the managed object with key id without a query.

@@ -56,7 +56,7 @@ func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (i
 	if err != nil {
 		return 0, err
 	}
-	n, err := x.Exec(ctx, sql, args...)
+	n, err := x.Exec(m.CountingContext(ctx), sql, args...)
 	if err != nil {
 		if constraint, _, kind := m.drv.d.Classify(err); kind != nil {
 			err = &gomikro.ConstraintError{Kind: kind, Constraint: constraint, Err: err}

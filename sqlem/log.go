@@ -11,21 +11,26 @@ import (
 )
 
 // queryLogger logs statements in the query log; a nil *queryLogger logs
-// nothing and adds no wrapper.
+// nothing, and its wrapper only counts statements (see note).
 type queryLogger struct{ *qlog.Logger }
 
-func newQueryLogger(l *slog.Logger, mask bool) *queryLogger {
+func newQueryLogger(l *slog.Logger, mask bool, slow time.Duration) *queryLogger {
 	q := qlog.New(l, mask)
 	if q == nil {
 		return nil
 	}
+	q.Slow = slow
 	return &queryLogger{q}
 }
 
 // wrap returns x, logging through q when q is set.
 func (q *queryLogger) wrap(x Executor) Executor {
 	if q == nil {
-		return x
+		cx := &countedExec{x: x}
+		if p, ok := x.(Pipeliner); ok {
+			return &countedPipeline{countedExec: cx, p: p}
+		}
+		return cx
 	}
 	lx := &loggedExec{x: x, q: q}
 	if p, ok := x.(Pipeliner); ok {
@@ -35,6 +40,7 @@ func (q *queryLogger) wrap(x Executor) Executor {
 }
 
 func (q *queryLogger) log(ctx context.Context, sql string, args []any, start time.Time, rows int64, err error) {
+	note(ctx, sql)
 	attrs := make([]slog.Attr, 1, 5)
 	attrs[0] = slog.String("sql", sql)
 	if len(args) > 0 {
@@ -151,4 +157,56 @@ func (r *loggedRows) Columns() ([]string, error) {
 		return c.Columns()
 	}
 	return nil, errNoColumns
+}
+
+// note counts a statement in the EntityManager statistics its context
+// carries, if any.
+func note(ctx context.Context, sql string) {
+	if st := qlog.StatsOf(ctx); st != nil {
+		st.Note(sql)
+	}
+}
+
+// countedExec counts statements (note) without logging them.
+type countedExec struct{ x Executor }
+
+func (c *countedExec) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
+	note(ctx, sql)
+	return c.x.Query(ctx, sql, args...)
+}
+
+func (c *countedExec) Exec(ctx context.Context, sql string, args ...any) (int64, error) {
+	note(ctx, sql)
+	return c.x.Exec(ctx, sql, args...)
+}
+
+// ExecID implements IDExecutor when the wrapped executor does.
+func (c *countedExec) ExecID(ctx context.Context, sql string, args ...any) (int64, int64, error) {
+	ix, ok := c.x.(IDExecutor)
+	if !ok {
+		return 0, 0, errNoInsertID
+	}
+	note(ctx, sql)
+	return ix.ExecID(ctx, sql, args...)
+}
+
+type countedPipeline struct {
+	*countedExec
+	p Pipeliner
+}
+
+// Pipeline counts the statements that ran, as loggedPipeline logs them.
+func (c *countedPipeline) Pipeline(ctx context.Context, stmts []*Stmt) error {
+	err := c.p.Pipeline(ctx, stmts)
+	ran := len(stmts)
+	var se *StmtError
+	if err != nil && errors.As(err, &se) {
+		if i := slices.Index(stmts, se.Stmt); i >= 0 {
+			ran = i + 1
+		}
+	}
+	for _, st := range stmts[:ran] {
+		note(ctx, st.SQL)
+	}
+	return err
 }

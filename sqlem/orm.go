@@ -31,7 +31,7 @@ func Open(cfg gomikro.Config, d Dialect, pool Pool) (*ORM, error) {
 	if err := checkIndexOpts(reg, d); err != nil {
 		return nil, err
 	}
-	drv := &driver{d: d, pool: pool, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams)}
+	drv := &driver{d: d, pool: pool, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams, cfg.SlowQuery)}
 	core, err := em.New(reg, drv, cfg)
 	if err != nil {
 		return nil, err

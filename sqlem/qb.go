@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/query"
 )
 
@@ -61,6 +62,7 @@ type qbState struct {
 	flushMode gomikro.FlushMode
 	// detached: Iterate yields entities the EntityManager does not manage.
 	detached bool
+	filters  []em.FindOption // filter options of a select (em.Filter, em.WithoutFilters, ...)
 }
 
 type qbOp uint8
@@ -106,6 +108,8 @@ type qbCond struct {
 	op     string // columns: the operator
 	sub    Subquery
 	not    bool
+	expr   query.Expr
+	group  []qbCond
 }
 
 type condKind uint8
@@ -116,6 +120,8 @@ const (
 	condIn
 	condExists
 	condColumns
+	condExpr  // expr: a resolved condition on the root entity (the active filters)
+	condGroup // group: conditions in parentheses
 )
 
 // setItem is one assignment of an UPDATE: a value, or a raw expression.
@@ -169,6 +175,7 @@ func (qb *QueryBuilder[T]) clone() *QueryBuilder[T] {
 	c.set = slices.Clip(c.set)
 	c.rows = slices.Clip(c.rows)
 	c.populate = slices.Clip(c.populate)
+	c.filters = slices.Clip(c.filters)
 	return &c
 }
 

@@ -61,6 +61,10 @@ func (s *qbState) query(ctx context.Context, core *em.EntityManager, mode selMod
 	if s.lock != LockNone && !core.InTransaction() {
 		return nil, nil, lockOutsideTx("the query builder's select")
 	}
+	s, err := s.filtered(core)
+	if err != nil {
+		return nil, nil, err
+	}
 	b := newBuilder(s.m.drv.d)
 	pl, err := s.selectSQL(b, nil, mode)
 	if err != nil {
@@ -73,7 +77,7 @@ func (s *qbState) query(ctx context.Context, core *em.EntityManager, mode selMod
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := x.Query(ctx, b.String(), b.args...)
+	rows, err := x.Query(core.CountingContext(ctx), b.String(), b.args...)
 	if err != nil {
 		return nil, nil, s.m.drv.wrapErr(err, pl.sc.rootE, "select")
 	}
@@ -114,7 +118,7 @@ func (qb *QueryBuilder[T]) Execute(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := x.Exec(ctx, b.String(), b.args...)
+	n, err := x.Exec(core.CountingContext(ctx), b.String(), b.args...)
 	if err != nil {
 		e, _ := qb.rootEntity()
 		return 0, qb.m.drv.wrapErr(err, e, qb.op.String())

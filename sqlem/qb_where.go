@@ -114,6 +114,10 @@ func (sc *scope) cond(b *builder, c qbCond, clause string) (truth, error) {
 		return sc.filter(b, pc, clause)
 	case condRaw:
 		return maybe, rawFragment(b, c.sql, c.args)
+	case condExpr:
+		return sc.render(b, sc.root, c.expr)
+	case condGroup:
+		return sc.conds(b, c.group, clause)
 	case condColumns:
 		if !columnOps[c.op] {
 			return maybe, fmt.Errorf("gomikro: query builder %s: WhereColumns: unsupported operator %q", clause, c.op)
@@ -239,6 +243,11 @@ func (sc *scope) resolved(b *builder, e *meta.Entity, alias string, c query.Cond
 	if err != nil {
 		return maybe, fmt.Errorf("gomikro: query builder %s: %w", clause, err)
 	}
+	return sc.render(b, alias, x)
+}
+
+// render writes the resolved condition x on the entity aliased alias.
+func (sc *scope) render(b *builder, alias string, x query.Expr) (truth, error) {
 	name := b.q(alias)
 	for s := sc; s != nil; s = s.parent {
 		if _, ok := s.byAlias[alias]; ok {

@@ -303,9 +303,12 @@ func (s *qbState) render() (*builder, *selPlan, error) {
 	if err := s.ready(); err != nil {
 		return nil, nil, err
 	}
+	s, err := s.filtered(s.m.EntityManager)
+	if err != nil {
+		return nil, nil, err
+	}
 	b := newBuilder(s.m.drv.d)
 	var pl *selPlan
-	var err error
 	switch s.op {
 	case opSelect:
 		mode := selEntities

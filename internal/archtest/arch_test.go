@@ -39,7 +39,9 @@ var layers = map[string][]string{
 
 	"tracking/...": {".", "meta/...", "ref/...", "query/..."},
 	"em/...":       {".", "meta/...", "ref/...", "query/...", "tracking/..."},
-	"repo/...":     {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/..."},
+	// Test helpers over an EntityManager.
+	"em/emtest": {".", "meta/...", "ref/...", "query/...", "tracking/...", "em"},
+	"repo/...":  {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/..."},
 
 	// schema reads metadata and declares what it needs of a dialect itself.
 	"schema/...": {"meta/..."},

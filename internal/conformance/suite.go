@@ -62,6 +62,13 @@ type Harness struct {
 	onQuery *atomic.Pointer[func()]
 }
 
+// openCounted is Open with the harness's statement counter as the
+// logger, so that Count sees the new ORM's statements.
+func (h *Harness) openCounted(cfg gomikro.Config) *em.EntityManager {
+	cfg.Logger = slog.New(counter{n: h.Queries, on: h.onQuery})
+	return h.Open(cfg)
+}
+
 // EM returns a new fork.
 func (h *Harness) EM() *em.EntityManager { return h.Global.Fork() }
 
@@ -147,7 +154,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums} {
+	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums, filters, cursors, insight, serialization} {
 		out = append(out, group...)
 	}
 	return out

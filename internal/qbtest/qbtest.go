@@ -213,6 +213,7 @@ var tests = []test{
 	{"GlobalRefusedAndUntyped", globalRefusedAndUntyped},
 	{"TextFormKeys", textFormKeys},
 	{"Embeddables", embeddables},
+	{"GlobalFilters", globalFilters},
 }
 
 func titles(bs []*QBook) []string {

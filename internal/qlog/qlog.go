@@ -1,6 +1,6 @@
 // Package qlog writes the query log of every backend: one slog record per
 // statement or operation, with the message "gomikro query", at Debug
-// level (Warn when it failed), carrying the backend's own attributes (the
+// level (Warn when it failed or took Slow or longer), carrying the backend's own attributes (the
 // SQL and its parameters, or the MongoDB operation and collection), then
 // its duration, the rows or documents it returned or affected, and its
 // error.
@@ -24,6 +24,9 @@ type Logger struct {
 	// Mask hides parameter values: backends log how many there are, or
 	// nothing, instead, and error messages are redacted.
 	Mask bool
+	// Slow, when positive, is the duration from which a statement is
+	// logged at Warn level, with the attribute slow=true.
+	Slow time.Duration
 }
 
 // New returns a Logger on l, or nil when l is nil.
@@ -46,11 +49,16 @@ func (q *Logger) LogParams(ctx context.Context, start time.Time, rows int64, err
 	if q == nil {
 		return
 	}
-	attrs = append(attrs, slog.Duration("duration", time.Since(start)))
+	d := time.Since(start)
+	attrs = append(attrs, slog.Duration("duration", d))
 	if rows >= 0 {
 		attrs = append(attrs, slog.Int64("rows", rows))
 	}
 	level := slog.LevelDebug
+	if q.Slow > 0 && d >= q.Slow {
+		level = slog.LevelWarn
+		attrs = append(attrs, slog.Bool("slow", true))
+	}
 	if err != nil {
 		level = slog.LevelWarn
 		msg := err.Error()
