@@ -31,8 +31,10 @@ import (
 // the loop ends, so inside a transaction the loop body cannot query.
 //
 //	for b, err := range em.Stream[Book](ctx, m, query.Gt("year", 2000)) {
-//		if err != nil { return err }
-//		...
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(b.Title)
 //	}
 func Stream[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {

@@ -8,18 +8,20 @@ import (
 )
 
 // Enum is the declared set of values of a field whose Go type is an
-// enumeration: a named string or integer type with a method
+// enumeration: a named string or integer type with a method listing
+// every value the type may hold, such as
 //
-//	func (T) Values() []T
+//	type Status string
 //
-// listing every value the type may hold. A flush refuses a value outside
-// the set before anything is sent, and the schema holds the set (a
-// PostgreSQL enum type, a MySQL ENUM column, a CHECK constraint on
-// SQLite).
+//	func (Status) Values() []Status { return []Status{"open", "closed"} }
+//
+// A flush refuses a value outside the set before anything is sent, and
+// the schema holds the set (an ENUM column for a string type on MySQL, a
+// CHECK constraint elsewhere).
 type Enum struct {
 	// Type is the Go type (never a pointer).
 	Type reflect.Type
-	// Name is the type's name in snake_case (the PostgreSQL type's name).
+	// Name is the type's name in snake_case.
 	Name string
 	// Values are the declared values in declaration order: strings for a
 	// string type, int64 for an integer type.

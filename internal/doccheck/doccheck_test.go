@@ -56,6 +56,7 @@ var knownImports = map[string]string{
 	"slog":        "log/slog",
 	"os":          "os",
 	"sql":         "database/sql",
+	"driver":      "database/sql/driver",
 	"strconv":     "strconv",
 	"strings":     "strings",
 	"testing":     "testing",

@@ -31,7 +31,7 @@ func TestFilterConfigErrors(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			orm, err := sqlite.Open(context.Background(), gomikro.Config{
 				DSN:      filepath.Join(t.TempDir(), "f.db"),
-				Entities: []any{conformance.Folder{}, conformance.Doc{}, conformance.Label{}},
+				Entities: []any{conformance.Folder{}, conformance.Doc{}, conformance.Marker{}},
 				Filters:  c.filters,
 			})
 			if err == nil {
