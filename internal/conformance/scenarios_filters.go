@@ -23,12 +23,12 @@ var filters = []Scenario{
 
 // Folder holds documents of one tenant; it is soft-deleted.
 type Folder struct {
-	ID        int64                 `orm:"pk"`
-	Tenant    string                `orm:"length=20"`
-	Name      string                `orm:"length=100"`
-	Docs      ref.Collection[Doc]   `orm:"mappedBy=Folder"`
+	ID        int64                  `orm:"pk"`
+	Tenant    string                 `orm:"length=20"`
+	Name      string                 `orm:"length=100"`
+	Docs      ref.Collection[Doc]    `orm:"mappedBy=Folder"`
 	Labels    ref.Collection[Marker] `orm:"m:n"`
-	DeletedAt *time.Time            `orm:"softDelete"`
+	DeletedAt *time.Time             `orm:"softDelete"`
 }
 
 // Doc is a tenant's document in a folder; it is soft-deleted.
