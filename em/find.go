@@ -55,8 +55,9 @@ func FindAll[T any](ctx context.Context, m Manager, opts ...FindOption) ([]*T, e
 // the entity is managed, as MikroORM does: the managed object, with its
 // unflushed changes. An entity removed but not flushed yet is not found
 // (nil). Populate still loads the relations named that are not loaded
-// (without querying the entity itself again); Refresh, a lock option or
-// Offset make it query.
+// (without querying the entity itself again); Refresh, a lock option,
+// Offset or an active filter of the entity's type (soft delete included)
+// make it query.
 func FindOne[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (*T, error) {
 	mm, e, err := typed[T](ctx, m.manager(), "FindOne")
 	if err != nil {

@@ -124,11 +124,13 @@ type InsertIDs interface {
 // InProcess is implemented by dialects whose database runs inside the
 // process (SQLite). Their driver may report the context's error for a
 // statement that completed (modernc's SQLite driver does, when the
-// context ends while the statement runs), so a flush's only statement
-// runs inside BEGIN ... COMMIT like any other flush, and COMMIT itself is
-// not cut short by the context: it cannot hang on a network (it waits at
-// most the busy timeout), and finishing it is the only way to know what
-// became of it. A context that ended before COMMIT still rolls back.
+// context ends while the statement runs), so a context is not allowed to
+// cut a statement whose answer must be the truth: a flush's only
+// statement (run without a transaction) and COMMIT run to their end once
+// started — they cannot hang on a network, and wait for a lock at most
+// the busy timeout. A context that ended before they start still means
+// "not committed"; statements inside a flush's transaction stay
+// cancellable, since a failure there is rolled back.
 type InProcess interface {
 	InProcess() bool
 }

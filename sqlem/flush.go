@@ -30,7 +30,16 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 		fx.x = s.drv.log.wrap(c)
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips
 		// (unless a version check must be able to undo it).
-		fx.single = p.Statements() == 1 && fx.singleStatement() && !inProcess(s.drv.d)
+		fx.single = p.Statements() == 1 && fx.singleStatement()
+		if fx.single && inProcess(s.drv.d) {
+			// See InProcess: once started, the statement runs to its end
+			// (one batch; lock waits bounded by the busy timeout), so its
+			// answer is the truth.
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("gomikro: not committed: %w", err)
+			}
+			ctx = context.WithoutCancel(ctx)
+		}
 		if !fx.single {
 			fx.begin, fx.abort = beginSQL(s.drv.d), "ROLLBACK"
 			fx.tx = &txState{}

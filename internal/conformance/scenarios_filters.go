@@ -129,6 +129,12 @@ func SoftDeleteRemoveWritesTimestamp(t *testing.T, h *Harness) {
 		t.Fatalf("a flush after the soft delete sent %d statements", h.Count()-n)
 	}
 
+	// The unit of work that soft-deleted it still holds it, but a find by
+	// key goes through the filter, not the identity map.
+	if same, err := em.FindOne[Doc](h.Ctx, m, query.Eq("id", d.ID)); err != nil || same != nil {
+		t.Fatalf("FindOne by key of the soft-deleted entity in its own unit of work: %+v, %v; want nil", same, err)
+	}
+
 	r := g.Fork()
 	all, err := em.FindAll[Doc](h.Ctx, r)
 	wantTitles(t, "FindAll", all, err, "a1", "a3", "b1")

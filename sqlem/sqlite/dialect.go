@@ -224,8 +224,8 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 }
 
 // InProcess implements sqlem.InProcess: modernc's driver answers the
-// context's error for a statement that may have completed, so a flush
-// runs every statement in a transaction and finishes its COMMIT.
+// context's error for a statement that may have completed, so a flush's
+// only statement and COMMIT are not cut short by the context.
 func (Dialect) InProcess() bool { return true }
 
 // NotApplied implements sqlem.FailureClassifier: an error of SQLite's own
