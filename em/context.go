@@ -3,6 +3,7 @@ package em
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 )
 
@@ -80,6 +81,32 @@ func (m *EntityManager) forkOf(ctx context.Context) *EntityManager {
 func Middleware(m Manager) func(http.Handler) http.Handler {
 	base := m.manager()
 	return MiddlewareFunc(func() Manager { return base.Fork() })
+}
+
+// Scoped is a backend's FromContext: it returns the fork in ctx whose
+// driver is a D (the backend's driver type), as the backend's manager
+// type M — the one stored if it is an M already, otherwise wrap of its
+// core and driver. When ctx carries none, the error matches ErrNoScope
+// and names the backend ("an SQL", "a MongoDB").
+func Scoped[M Manager, D Driver](ctx context.Context, backend string, wrap func(*EntityManager, D) M) (M, error) {
+	var zero M
+	if ctx == nil {
+		return zero, fmt.Errorf("%w: nil context", ErrNoScope)
+	}
+	found, ok := Lookup(ctx, func(m Manager) bool {
+		_, ok := Core(m).Driver().(D)
+		return ok
+	})
+	if !ok {
+		return zero, fmt.Errorf("%w of %s ORM: serve the handler through orm.Middleware(), "+
+			"or put a fork in the context with em.WithContext(ctx, orm.EM().Fork())", ErrNoScope, backend)
+	}
+	if m, ok := found.(M); ok {
+		return m, nil
+	}
+	core := Core(found)
+	d, _ := core.Driver().(D)
+	return wrap(core, d), nil
 }
 
 // MiddlewareFunc returns HTTP middleware that calls fork for every request

@@ -2,7 +2,6 @@ package mongoem
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/gomikro/gomikro/em"
@@ -41,20 +40,7 @@ func (o *ORM) Middleware() func(http.Handler) http.Handler {
 // with its context, gets its unit of work. When ctx carries none, the
 // error matches em.ErrNoScope and says how to get one.
 func FromContext(ctx context.Context) (*EntityManager, error) {
-	if ctx == nil {
-		return nil, fmt.Errorf("%w: nil context", em.ErrNoScope)
-	}
-	found, ok := em.Lookup(ctx, func(m em.Manager) bool {
-		_, ok := em.Core(m).Driver().(*driver)
-		return ok
+	return em.Scoped(ctx, "a MongoDB", func(core *em.EntityManager, d *driver) *EntityManager {
+		return &EntityManager{EntityManager: core, drv: d}
 	})
-	if !ok {
-		return nil, fmt.Errorf("%w of a MongoDB ORM: serve the handler through orm.Middleware(), "+
-			"or put a fork in the context with em.WithContext(ctx, orm.EM().Fork())", em.ErrNoScope)
-	}
-	if m, ok := found.(*EntityManager); ok {
-		return m, nil
-	}
-	core := em.Core(found)
-	return &EntityManager{EntityManager: core, drv: core.Driver().(*driver)}, nil
 }
