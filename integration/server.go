@@ -291,18 +291,31 @@ func common(b Backend, o *options, port string) []testcontainers.ContainerCustom
 }
 
 // startContainer runs the backend's container and waits until it answers.
+// A reused container is named, and test processes running side by side
+// (go test runs packages in parallel) may create or replace it at the
+// same moment, which testcontainers reports as a missing or conflicting
+// container: such a start is tried again, up to three times.
 func startContainer(ctx context.Context, b Backend, o *options) (*Server, error) {
 	var (
 		s   *Server
 		err error
 	)
-	switch b {
-	case BackendPostgres:
-		s, err = startPostgres(ctx, o)
-	case BackendMySQL:
-		s, err = startMySQL(ctx, o)
-	default:
-		s, err = startMongo(ctx, o)
+	for attempt := 1; ; attempt++ {
+		switch b {
+		case BackendPostgres:
+			s, err = startPostgres(ctx, o)
+		case BackendMySQL:
+			s, err = startMySQL(ctx, o)
+		default:
+			s, err = startMongo(ctx, o)
+		}
+		if err == nil || !o.reused() || attempt == 3 || ctx.Err() != nil {
+			break
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * 500 * time.Millisecond):
+		}
 	}
 	if s != nil {
 		s.reused = o.reused()
