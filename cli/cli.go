@@ -13,6 +13,7 @@ import (
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/mongoem"
 	"github.com/gomikro/gomikro/schema"
+	"github.com/gomikro/gomikro/seed"
 	"github.com/gomikro/gomikro/sqlem"
 )
 
@@ -52,6 +53,12 @@ type Config struct {
 	// Name is the program's name in help texts (the binary's name when
 	// empty).
 	Name string
+	// Seeders are the application's seeders by name, for seeder:run
+	// (--class Name) and schema:fresh --seed.
+	Seeders seed.Registry
+	// DefaultSeeder names the seeder run when none is named
+	// (seed.DefaultName, "DatabaseSeeder", when empty).
+	DefaultSeeder string
 }
 
 // Main runs the command of os.Args and exits with its code.
@@ -80,6 +87,8 @@ type opts struct {
 	validators, dropValidators         bool
 	name, out, pkg                     string
 	to                                 int64
+	class                              string   // seeder:run --class
+	seed                               seedFlag // schema:fresh --seed
 }
 
 // env is what a command runs with.
@@ -124,7 +133,10 @@ func commands() []*command {
 			fs.BoolVar(&o.dropValidators, "drop-validators", false, "MongoDB: remove the collections' validators (unless --validators)")
 		}, run: schemaUpdate},
 		{name: "schema:drop", summary: "drop the tables of the entities", flags: runDump, run: schemaDrop},
-		{name: "schema:fresh", summary: "drop the tables of the entities and create them again", flags: runDumpValidators, run: schemaFresh},
+		{name: "schema:fresh", summary: "drop the tables of the entities and create them again (--seed: then run the default seeder, --seed=Name another)", flags: func(fs *flag.FlagSet, o *opts) {
+			runDumpValidators(fs, o)
+			fs.Var(&o.seed, "seed", "run the default seeder after creating the tables (--seed=Name: the seeder of that name)")
+		}, run: schemaFresh},
 		{name: "migration:create", summary: "write a migration with the statements of the current diff (up) and their way back (down)", flags: func(fs *flag.FlagSet, o *opts) {
 			fs.BoolVar(&o.blank, "blank", false, "write an empty migration, for hand-written statements")
 			fs.StringVar(&o.name, "name", "migration", "the migration's name, after its timestamp")
@@ -141,6 +153,7 @@ func commands() []*command {
 		{name: "migration:pending", summary: "list migrations that have not run", run: migrationPending, sqlOnly: true},
 		{name: "migration:check", summary: "exit 1 when migrations and entities disagree (pending, edited or missing migrations, or changes no migration makes)", run: migrationCheck, sqlOnly: true},
 		{name: "migration:fresh", summary: "drop every table and apply all migrations", run: migrationFresh, sqlOnly: true},
+		{name: "seeder:run", summary: "run the default seeder (or --class Name) in one transaction", flags: seederFlags, run: seederRun},
 		{name: "debug", summary: "show the configuration, the entities as the ORM sees them, and check the connection", run: debug},
 		{name: "generate-entities", summary: "write Go entity structs with tags from the database's tables", flags: func(fs *flag.FlagSet, o *opts) {
 			fs.StringVar(&o.out, "out", "", "the file to write (standard output when empty)")

@@ -92,6 +92,10 @@ func schemaFresh(ctx context.Context, e *env) error {
 	if err := e.runOrDump(); err != nil {
 		return err
 	}
+	s, name, err := freshSeed(e)
+	if err != nil {
+		return err
+	}
 	if e.sql != nil && e.o.dump {
 		e.dumpStatements(e.sql.Schema().DropSQL())
 		e.dumpStatements(e.sql.Schema().CreateSQL())
@@ -100,7 +104,10 @@ func schemaFresh(ctx context.Context, e *env) error {
 	if err := schemaDrop(ctx, e); err != nil {
 		return err
 	}
-	return schemaCreate(ctx, e)
+	if err := schemaCreate(ctx, e); err != nil || s == nil {
+		return err
+	}
+	return e.runSeeder(ctx, s, name)
 }
 
 // dumpValidators prints the collections' validators as extended JSON.

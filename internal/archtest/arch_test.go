@@ -42,6 +42,8 @@ var layers = map[string][]string{
 	// Test helpers over an EntityManager.
 	"em/emtest": {".", "meta/...", "ref/...", "query/...", "tracking/...", "em"},
 	"repo/...":  {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/..."},
+	// Factories and seeders work over the driver-agnostic core only.
+	"seed/...": {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/..."},
 
 	// schema reads metadata and declares what it needs of a dialect itself.
 	"schema/...": {"meta/..."},
@@ -55,7 +57,7 @@ var layers = map[string][]string{
 	// The CLI works over any backend the application opens: it uses the
 	// SQL core and the MongoDB backend, never a SQL dialect package, so
 	// that an application links only the dialect it chose.
-	"cli/...": {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/...", "schema/...", "sqlem", "mongoem/..."},
+	"cli/...": {".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/...", "schema/...", "sqlem", "mongoem/...", "seed/..."},
 
 	// Users' entry points may use anything.
 	"integration/...": {"..."},
@@ -77,7 +79,7 @@ var isolated = map[string]bool{"internal/archtest": true}
 // driverFree lists the packages that must not depend on a database driver
 // or test-server module: only backends and users' entry points talk to a
 // server (DESIGN.md: "dialect packages hold only what differs").
-var driverFree = []string{".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/...", "schema/...", "sqlem"}
+var driverFree = []string{".", "meta/...", "ref/...", "query/...", "tracking/...", "em/...", "repo/...", "seed/...", "schema/...", "sqlem"}
 
 // driverModules are the import-path prefixes of database drivers and
 // test-server modules.

@@ -44,6 +44,7 @@ var knownImports = map[string]string{
 	"postgres":    "github.com/gomikro/gomikro/sqlem/postgres",
 	"mysql":       "github.com/gomikro/gomikro/sqlem/mysql",
 	"mongoem":     "github.com/gomikro/gomikro/mongoem",
+	"seed":        "github.com/gomikro/gomikro/seed",
 	"integration": "github.com/gomikro/gomikro/integration",
 	"bson":        "go.mongodb.org/mongo-driver/v2/bson",
 	"context":     "context",
