@@ -44,20 +44,31 @@ func Call(ctx context.Context, m *em.EntityManager, seeders ...Seeder) error {
 			continue
 		}
 		if err := s.Run(ctx, m); err != nil {
-			return fmt.Errorf("seed: %s: %w", nameOf(s), err)
+			return seedErr(s, err)
 		}
 		if err := m.Flush(ctx); err != nil {
-			return fmt.Errorf("seed: %s: %w", nameOf(s), err)
+			return seedErr(s, err)
 		}
 	}
 	return nil
 }
 
-// nameOf names a seeder in errors: its type's name, or its Registry
-// name when it has one.
+// seedErr wraps a seeder's error with the seeder's name.
+func seedErr(s Seeder, err error) error {
+	if n := nameOf(s); n != "" {
+		return fmt.Errorf("seed: %s: %w", n, err)
+	}
+	return fmt.Errorf("seed: %w", err)
+}
+
+// nameOf names a seeder in errors: its Registry name when it has one,
+// else its type's name ("" for a Func, which has none of its own).
 func nameOf(s Seeder) string {
-	if n, ok := s.(named); ok {
-		return n.name
+	switch s := s.(type) {
+	case named:
+		return s.name
+	case Func:
+		return ""
 	}
 	t := reflect.TypeOf(s)
 	for t.Kind() == reflect.Pointer {
@@ -110,7 +121,7 @@ func Run(ctx context.Context, m em.Manager, s Seeder, opts ...Option) error {
 		return serr
 	}, txOpts...)
 	if err != nil && (serr == nil || !errors.Is(err, serr)) {
-		err = fmt.Errorf("seed: %s: %w", nameOf(s), err)
+		err = seedErr(s, err)
 	}
 	return err
 }
