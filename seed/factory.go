@@ -120,10 +120,10 @@ func (f *Factory[T]) Create(ctx context.Context, m em.Manager, n int, overrides 
 	}
 	c := em.Core(m)
 	if err := c.Persist(all...); err != nil {
-		return nil, fmt.Errorf("seed: Create %d %s: %w", n, typeName[T](), err)
+		return nil, &seedError{name: fmt.Sprintf("Create %d %s", n, typeName[T]()), err: err}
 	}
 	if err := c.Flush(ctx); err != nil {
-		return nil, fmt.Errorf("seed: Create %d %s: %w", n, typeName[T](), err)
+		return nil, &seedError{name: fmt.Sprintf("Create %d %s", n, typeName[T]()), err: err}
 	}
 	return objs, nil
 }

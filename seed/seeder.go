@@ -54,12 +54,32 @@ func Call(ctx context.Context, m *em.EntityManager, seeders ...Seeder) error {
 }
 
 // seedErr wraps a seeder's error with the seeder's name.
-func seedErr(s Seeder, err error) error {
-	if n := nameOf(s); n != "" {
-		return fmt.Errorf("seed: %s: %w", n, err)
-	}
-	return fmt.Errorf("seed: %w", err)
+func seedErr(s Seeder, err error) error { return &seedError{name: nameOf(s), err: err} }
+
+// seedError is an error of the package: what failed (a seeder's name,
+// a Create) and why. Nested ones read as one path: "seed: DatabaseSeeder:
+// TagSeeder: Create 5 Tag: ...".
+type seedError struct {
+	name string // "" for a seeder without a name
+	err  error
 }
+
+func (e *seedError) Error() string { return "seed: " + e.path() }
+
+func (e *seedError) path() string {
+	rest := ""
+	if in, ok := e.err.(*seedError); ok {
+		rest = in.path()
+	} else if e.err != nil {
+		rest = e.err.Error()
+	}
+	if e.name == "" {
+		return rest
+	}
+	return e.name + ": " + rest
+}
+
+func (e *seedError) Unwrap() error { return e.err }
 
 // nameOf names a seeder in errors: its Registry name when it has one,
 // else its type's name ("" for a Func, which has none of its own).
@@ -160,7 +180,17 @@ func (r Registry) Lookup(name string) (Seeder, error) {
 	return nil, fmt.Errorf("%w %q (registered: %s)", ErrUnknownSeeder, name, strings.Join(names, ", "))
 }
 
-// named is a seeder with its Registry name, for errors.
+// Named returns s under a name, which its errors carry (a seeder's type
+// name otherwise; a Func has none): for a DatabaseSeeder that Calls
+// seeders written as functions.
+func Named(name string, s Seeder) Seeder {
+	if s == nil {
+		return nil
+	}
+	return named{Seeder: s, name: name}
+}
+
+// named is a seeder with a name, for errors.
 type named struct {
 	Seeder
 	name string

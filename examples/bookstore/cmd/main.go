@@ -6,6 +6,8 @@
 //	go run ./examples/bookstore/cmd schema:update --run --dsn bookstore.db
 //	go run ./examples/bookstore/cmd migration:up --dsn 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
 //	GOMIKRO_DSN='root@tcp(127.0.0.1:3306)/test' go run ./examples/bookstore/cmd migration:list
+//	go run ./examples/bookstore/cmd schema:fresh --run --seed --dsn bookstore.db
+//	go run ./examples/bookstore/cmd seeder:run --class TagSeeder --dsn bookstore.db
 //
 // The entities are those of ../main.go.
 package main
@@ -53,9 +55,10 @@ func open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 
 func main() {
 	cli.Main(cli.Config{
-		Name: "bookstore",
-		ORM:  gomikro.Config{Entities: model.Entities()},
-		Open: open,
+		Name:    "bookstore",
+		ORM:     gomikro.Config{Entities: model.Entities()},
+		Open:    open,
+		Seeders: seeders,
 		MigrationsFor: func(dsn string) schema.MigrateConfig {
 			d := dialect(dsn)
 			sub, _ := fs.Sub(migrations, "migrations/"+d)
