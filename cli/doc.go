@@ -1,8 +1,9 @@
 // Package cli is gomikro's command line: MikroORM's commands
 // (schema:create, schema:update, schema:drop, schema:fresh,
 // migration:create, migration:up, migration:down, migration:list,
-// migration:pending, migration:check, migration:fresh, debug and
-// generate-entities) over the application's own entities.
+// migration:pending, migration:check, migration:fresh, debug,
+// generate-entities and seeder:run) over the application's own entities
+// and seeders (package seed; schema:fresh --seed seeds after creating).
 //
 // Go cannot load an application's entities at run time, so the CLI is a
 // package the application's main calls with its configuration:

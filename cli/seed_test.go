@@ -205,8 +205,18 @@ func TestSeederMongo(t *testing.T) {
 		}
 		return a, b
 	}
-	if code, out := runIn("schema:fresh", "--run", "--seed"); code != 0 || !strings.Contains(out, "seeded DatabaseSeeder") {
+	probe, err := mongoem.Open(context.Background(), gomikro.Config{DSN: uri, Entities: model.Entities()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx := probe.SupportsTransactions()
+	_ = probe.Close()
+	code, out := runIn("schema:fresh", "--run", "--seed")
+	if code != 0 || !strings.Contains(out, "seeded DatabaseSeeder") {
 		t.Fatalf("schema:fresh --run --seed: %d\n%s", code, out)
+	}
+	if note := strings.Contains(out, "note: this MongoDB server has no transactions"); note == tx {
+		t.Errorf("server with transactions: %v; the output says otherwise:\n%s", tx, out)
 	}
 	if a, b := count(); a != 4 || b != 4 {
 		t.Errorf("%d authors and %d books, want 4 and 4", a, b)

@@ -15,9 +15,9 @@ import (
 )
 
 type Writer struct {
-	ID    int64                `orm:"pk"`
-	Name  string               `orm:"length=100"`
-	Email string               `orm:"unique,length=200"`
+	ID    int64                 `orm:"pk"`
+	Name  string                `orm:"length=100"`
+	Email string                `orm:"unique,length=200"`
 	Books ref.Collection[Novel] `orm:"mappedBy=Writer"`
 }
 

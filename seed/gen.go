@@ -93,7 +93,9 @@ func (g *Gen) Email() string {
 // when xs is empty. Use it to give each object a related entity from a
 // given set:
 //
-//	books.Each(func(g *seed.Gen, b *Book) { b.Author = ref.To(seed.Pick(g, authors)) })
+//	func byAuthorsOf(books *seed.Factory[Book], authors []*Author) *seed.Factory[Book] {
+//		return books.Each(func(g *seed.Gen, b *Book) { b.Author = ref.To(seed.Pick(g, authors)) })
+//	}
 func Pick[E any](g *Gen, xs []E) E {
 	if len(xs) == 0 {
 		var zero E
