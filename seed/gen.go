@@ -53,7 +53,11 @@ func (g *Gen) Time(from, to time.Time) time.Time {
 	if d <= 0 {
 		return from
 	}
-	return from.Add(time.Duration(g.r.Int64N(int64(d)))).Truncate(time.Second)
+	t := from.Add(time.Duration(g.r.Int64N(int64(d)))).Truncate(time.Second)
+	if t.Before(from) {
+		return from
+	}
+	return t
 }
 
 // FirstName returns a first name.
