@@ -95,8 +95,10 @@ func resolveCond(e *meta.Entity, c Cond, prefix string, emb *meta.Embedded) (Exp
 			// Parse splits paths; a Cmp here is always one name.
 			return nil, fmt.Errorf("query: internal error: unsplit path %q", c.Path)
 		}
-		if m, ok := e.Embedded(embPath(emb, c.Path)); ok {
-			return compareEmbedded(m, c.Op, c.Value)
+		if len(e.Embeddeds) > 0 {
+			if m, ok := e.Embedded(embPath(emb, c.Path)); ok {
+				return compareEmbedded(m, c.Op, c.Value)
+			}
 		}
 		f, err := field(e, prefix, emb, c.Path)
 		if err != nil {
