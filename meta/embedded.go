@@ -95,7 +95,7 @@ func (e *Entity) NullableRoots() []*Embedded {
 // with json in place of embedded). A field without the tag is left alone.
 func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagItem, base uintptr, idx []int, naming NamingStrategy, pend *[]pending) (handled bool, rest []tagItem, err error) {
 	embedded, prefixSet, prefix := false, false, ""
-	var others []tagItem
+	var others, json []tagItem
 	for _, it := range items {
 		switch it.key {
 		case "embedded":
@@ -105,6 +105,9 @@ func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagIt
 			embedded = true
 		case "prefix":
 			prefixSet, prefix = true, it.val
+		case "groups", "hidden":
+			// For JSON (ref.Marshal): checked here, nothing to store.
+			json = append(json, it)
 		default:
 			others = append(others, it)
 		}
@@ -116,6 +119,9 @@ func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagIt
 		}
 		return false, items, nil
 	}
+	if err := embedJSONTags(e, name, json); err != nil {
+		return false, nil, err
+	}
 	if !sf.IsExported() {
 		return false, nil, fieldErr(e.Name, name, "unexported fields cannot be persisted; export it or tag it `orm:\"-\"`")
 	}
@@ -125,13 +131,13 @@ func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagIt
 		if prefixSet {
 			return false, nil, fieldErr(e.Name, name, "prefix= applies to an embedded struct; an array of embeddables is one column")
 		}
-		return false, append(others, tagItem{key: "json"}), nil
+		return false, append(append(others, json...), tagItem{key: "json"}), nil
 	case ft.Kind() == reflect.Pointer && isEmbeddable(ft.Elem()):
 	case !isEmbeddable(ft):
 		return false, nil, fieldErr(e.Name, name, "embedded needs a struct of persistent fields or a slice of them, not %s", ft)
 	}
 	if len(others) > 0 {
-		return false, nil, fieldErr(e.Name, name, "tag %q does not apply to an embedded struct (only prefix=)", others[0].key)
+		return false, nil, fieldErr(e.Name, name, "tag %q does not apply to an embedded struct (only prefix=, and groups= or hidden for JSON)", others[0].key)
 	}
 	m := &Embedded{Entity: e, Parent: parent, Name: sf.Name, Path: name, GoType: ft, Offset: base + sf.Offset}
 	inner := m.Offset
@@ -168,6 +174,27 @@ func embedTag(e *Entity, parent *Embedded, sf reflect.StructField, items []tagIt
 		return false, nil, fieldErr(e.Name, name, "the embeddable %s has no persistent fields", m.GoType)
 	}
 	return true, nil, nil
+}
+
+// embedJSONTags checks the JSON tags (groups=, hidden) of the embedded
+// field name.
+func embedJSONTags(e *Entity, name string, items []tagItem) error {
+	hidden, groups := false, false
+	for _, it := range items {
+		switch it.key {
+		case "hidden":
+			hidden = true
+		case "groups":
+			if _, err := parseGroups(it.val); err != nil {
+				return fieldErr(e.Name, name, "tag %q: %v", it.key, err)
+			}
+			groups = true
+		}
+	}
+	if hidden && groups {
+		return fieldErr(e.Name, name, "hidden and groups= together: hidden leaves the field out of every JSON, so its groups would never apply (drop one)")
+	}
+	return nil
 }
 
 // isEmbeddable reports whether t can be embedded: a struct that is not a

@@ -135,6 +135,9 @@ type Field struct {
 	// RenamedFrom is the column's previous name (`orm:"renamedFrom=old"`):
 	// a schema update renames that column instead of adding a new one.
 	RenamedFrom string
+	// Groups are the field's serialization groups (`orm:"groups=a|b"`):
+	// ref.Marshal writes it only when asked for one of them.
+	Groups []string
 	// Embed is the embeddable the field is declared in, or nil.
 	Embed *Embedded
 	// Enum is the value set of the field's type, or nil (see Enum).

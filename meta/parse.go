@@ -7,6 +7,7 @@ import (
 	"encoding"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -282,7 +283,7 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 	} else {
 		classify(f, ft)
 	}
-	jsonForced, nullableTag := false, false
+	jsonForced, nullableTag, hidden := false, false, false
 	for _, it := range items {
 		var err error
 		switch it.key {
@@ -323,6 +324,9 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			f.Version = true
 		case "hidden":
 			// Left out of JSON by ref's marshalling; nothing to store.
+			hidden = true
+		case "groups":
+			f.Groups, err = parseGroups(it.val)
 		case "softDelete", "softdelete":
 			f.SoftDelete = true
 		case "column":
@@ -353,6 +357,9 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 		if err != nil {
 			return nil, fieldErr(e.Name, f.Name, "tag %q: %v", it.key, err)
 		}
+	}
+	if hidden && f.Groups != nil {
+		return nil, fieldErr(e.Name, f.Name, "hidden and groups= together: hidden leaves the field out of every JSON, so its groups would never apply (drop one)")
 	}
 	if f.PK && !nullableTag && f.Storage == StorePlain {
 		f.Nullable = false // a []byte key is never NULL
@@ -754,4 +761,29 @@ func hooksOf(t reflect.Type) (Hooks, error) {
 		h |= hn.h
 	}
 	return h, nil
+}
+
+// parseGroups reads the serialization groups of groups=a|b: names of
+// letters, digits, '_', '-', '.' and ':', each once.
+func parseGroups(v string) ([]string, error) {
+	if strings.TrimSpace(v) == "" {
+		return nil, fmt.Errorf("groups= needs group names (groups=public|admin)")
+	}
+	var out []string
+	for _, g := range strings.Split(v, "|") {
+		g = strings.TrimSpace(g)
+		if g == "" {
+			return nil, fmt.Errorf("an empty group name in %q", v)
+		}
+		for _, r := range g {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("_-.:", r) {
+				return nil, fmt.Errorf("group name %q: use letters, digits, '_', '-', '.' and ':' (names are separated by |)", g)
+			}
+		}
+		if slices.Contains(out, g) {
+			return nil, fmt.Errorf("group %q is listed twice", g)
+		}
+		out = append(out, g)
+	}
+	return out, nil
 }

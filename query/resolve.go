@@ -36,6 +36,13 @@ import (
 //     nil} and false its NotExpr.
 //   - a JSON column compared with a nested map of plain keys: FieldCmp
 //     $eq with the map.
+//   - an embeddable as a whole (Address `orm:"embedded"`): with nil
+//     ($eq, $ne, $exists; a nullable embeddable only) the AND of its
+//     columns' IS NULL tests, or the OR of their negations; with a value
+//     of its struct type (or a pointer to one) the AND of its columns'
+//     $eq comparisons with the value's fields, or the OR of their $ne
+//     ones. Other operators are refused, naming the embeddable and its
+//     properties.
 //
 // Values are kept as given, except entity and reference keys and typed
 // nil pointers, which become nil.
@@ -59,7 +66,7 @@ func field(e *meta.Entity, prefix string, emb *meta.Embedded, name string) (*met
 	f, ok := e.Field(name)
 	if !ok {
 		if m, isEmb := e.Embedded(name); isEmb {
-			return nil, fmt.Errorf("query: %s is an embeddable: compare its properties (%s.%s)", m, lowerPath(m.Path), lowerPath(m.GoType.Field(0).Name))
+			return nil, embeddedErr(m, "no condition goes through it")
 		}
 		return nil, &propertyError{entity: e.Name, name: name, path: at(prefix, name)}
 	}
@@ -88,6 +95,11 @@ func resolveCond(e *meta.Entity, c Cond, prefix string, emb *meta.Embedded) (Exp
 			// Parse splits paths; a Cmp here is always one name.
 			return nil, fmt.Errorf("query: internal error: unsplit path %q", c.Path)
 		}
+		if len(e.Embeddeds) > 0 {
+			if m, ok := e.Embedded(embPath(emb, c.Path)); ok {
+				return compareEmbedded(m, c.Op, c.Value)
+			}
+		}
 		f, err := field(e, prefix, emb, c.Path)
 		if err != nil {
 			return nil, err
@@ -96,7 +108,7 @@ func resolveCond(e *meta.Entity, c Cond, prefix string, emb *meta.Embedded) (Exp
 	case RelCond:
 		if m, ok := e.Embedded(embPath(emb, c.Path)); ok {
 			if c.C == nil {
-				return nil, fmt.Errorf("query: %s is an embeddable: compare its properties", m)
+				return nil, embeddedErr(m, "it is not a relation, so it has no related rows")
 			}
 			return resolveCond(e, c.C, prefix, m)
 		}

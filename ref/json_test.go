@@ -2,6 +2,7 @@ package ref_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -88,5 +89,102 @@ func TestMarshalPopulateExcludeCycles(t *testing.T) {
 	}
 	if _, err := ref.Marshal([]int{1}, ref.JSONOptions{}); err == nil {
 		t.Fatal("Marshal([]int) accepted")
+	}
+}
+
+type gAddr struct {
+	City  string `json:"city"`
+	Phone string `orm:"groups=staff"`
+	Code  string `orm:"hidden"`
+}
+
+type gUser struct {
+	ID      int64                 `orm:"pk" json:"id"`
+	Name    string                `json:"name"`
+	Email   string                `orm:"groups=self|admin" json:"email"`
+	Salary  int                   `orm:"groups=admin"`
+	Home    gAddr                 `orm:"embedded" json:"home"`
+	Ship    *gAddr                `orm:"embedded,groups=self"`
+	Old     []gAddr               `orm:"embedded"`
+	Manager ref.Ref[gUser]        `orm:"nullable,groups=admin"`
+	Posts   ref.Collection[gPost] `orm:"mappedBy=Author" json:"posts"`
+}
+
+type gPost struct {
+	ID     int64 `orm:"pk"`
+	Title  string
+	Draft  bool `orm:"groups=self"`
+	Author ref.Ref[gUser]
+}
+
+func gGraph() *gUser {
+	boss := &gUser{ID: 1, Name: "Boss", Email: "b@x", Salary: 9}
+	u := &gUser{ID: 2, Name: "Ann", Email: "a@x", Salary: 5, Home: gAddr{City: "Oslo", Phone: "1", Code: "c"},
+		Ship: &gAddr{City: "Bergen"}, Old: []gAddr{{City: "Alta", Phone: "2"}}, Manager: ref.To(boss)}
+	u.Posts = ref.NewCollection(&gPost{ID: 10, Title: "Hi", Draft: true, Author: ref.To(u)})
+	boss.Posts = ref.NewCollection(&gPost{ID: 11, Title: "Boss post", Author: ref.To(boss)})
+	return u
+}
+
+func TestMarshalGroups(t *testing.T) {
+	u := gGraph()
+	for _, c := range []struct {
+		name string
+		o    ref.JSONOptions
+		want string
+	}{
+		{"no groups: grouped fields left out, everywhere", ref.JSONOptions{Populate: []string{"posts"}},
+			`{"id":2,"name":"Ann","home":{"city":"Oslo"},"Old":[{"city":"Alta"}],"posts":[{"ID":10,"Title":"Hi","Author":2}]}`},
+		{"an unknown group is not an error", ref.JSONOptions{Groups: []string{"nobody"}},
+			`{"id":2,"name":"Ann","home":{"city":"Oslo"},"Old":[{"city":"Alta"}],"posts":[10]}`},
+		{"self, at every depth", ref.JSONOptions{Groups: []string{"self"}, Populate: []string{"Posts.Author"}},
+			`{"id":2,"name":"Ann","email":"a@x","home":{"city":"Oslo"},"Ship":{"city":"Bergen"},"Old":[{"city":"Alta"}],"posts":[{"ID":10,"Title":"Hi","Draft":true,"Author":2}]}`},
+		{"admin and staff; the manager populated, his posts too", ref.JSONOptions{Groups: []string{"admin", "staff"}, Populate: []string{"Manager.posts"}, Exclude: []string{"Manager.Salary", "home.Phone"}},
+			`{"id":2,"name":"Ann","email":"a@x","Salary":5,"home":{"city":"Oslo"},"Old":[{"city":"Alta","Phone":"2"}],"Manager":{"id":1,"name":"Boss","email":"b@x","home":{"city":"","Phone":""},"Old":null,"Manager":null,"posts":[{"ID":11,"Title":"Boss post","Author":1}]},"posts":[10]}`},
+		{"a populated relation outside the groups asked for is left out", ref.JSONOptions{Groups: []string{"self"}, Populate: []string{"Manager"}},
+			`{"id":2,"name":"Ann","email":"a@x","home":{"city":"Oslo"},"Ship":{"city":"Bergen"},"Old":[{"city":"Alta"}],"posts":[10]}`},
+	} {
+		got, err := ref.Marshal(u, c.o)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if string(got) != c.want {
+			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
+	// encoding/json's nested entities: one level, without grouped fields.
+	got, err := json.Marshal(u.Posts.Items()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"ID":10,"Title":"Hi","Draft":true,"Author":{"id":2,"name":"Ann","home":{"city":"Oslo"},"Old":[{"city":"Alta"}],"posts":[10]}}`; string(got) != want {
+		t.Errorf("json.Marshal:\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestMarshalPathErrors(t *testing.T) {
+	u := gGraph()
+	for _, c := range []struct {
+		o    ref.JSONOptions
+		want string
+	}{
+		{ref.JSONOptions{Populate: []string{"Posts.Auther"}}, `Populate "Posts.Auther": gPost has no field "auther"`},
+		{ref.JSONOptions{Populate: []string{"name"}}, `Populate "name": gUser.Name is not a relation`},
+		{ref.JSONOptions{Exclude: []string{"Name.First"}}, `Exclude "Name.First": gUser.Name is neither a relation nor an embeddable`},
+		{ref.JSONOptions{Exclude: []string{"home.zip"}}, `Exclude "home.zip": gAddr has no field "zip"`},
+	} {
+		_, err := ref.Marshal(u, c.o)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: got %v, want %q", c.o, err, c.want)
+		}
+	}
+	// A field never written may be excluded: nothing to do.
+	if _, err := ref.Marshal(u, ref.JSONOptions{Exclude: []string{"home.Code"}}); err != nil {
+		t.Errorf("excluding a hidden field: %v", err)
+	}
+	paths, err := ref.JSONOptions{Populate: []string{"posts.author.manager", "Manager"}, Groups: []string{"self"}}.Expanded(reflect.TypeFor[gUser]())
+	if err != nil || strings.Join(paths, " ") != "Posts Posts.Author" {
+		t.Errorf("Expanded: %v %v, want [Posts Posts.Author] (Manager is in a group not asked for)", paths, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 var serialization = []Scenario{
 	scenario(JSONOfManagedEntities),
+	scenario(SerializationGroups),
 }
 
 // decode unmarshals JSON into a map.
@@ -20,6 +21,12 @@ func decode(t *testing.T, b []byte) map[string]any {
 	var out map[string]any
 	must(t, json.Unmarshal(b, &out))
 	return out
+}
+
+// decodeInto unmarshals JSON into out.
+func decodeInto(t *testing.T, b []byte, out any) {
+	t.Helper()
+	must(t, json.Unmarshal(b, out))
 }
 
 // JSONOfManagedEntities: json.Marshal of a loaded entity writes a

@@ -213,6 +213,7 @@ var tests = []test{
 	{"GlobalRefusedAndUntyped", globalRefusedAndUntyped},
 	{"TextFormKeys", textFormKeys},
 	{"Embeddables", embeddables},
+	{"EmbeddablesAsAWhole", embeddablesAsAWhole},
 	{"GlobalFilters", globalFilters},
 }
 
