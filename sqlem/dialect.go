@@ -112,13 +112,24 @@ type ValueLimits struct {
 	NoNUL bool
 }
 
-// InsertIDs is implemented by dialects without INSERT ... RETURNING whose
-// driver reports the first key a multi-row insert generated (MySQL's
-// LAST_INSERT_ID). Step returns the distance between the keys of one
+// InsertIDs is implemented by dialects whose driver reports the first key
+// a multi-row insert generated (MySQL's LAST_INSERT_ID, SQLite's
+// last_insert_rowid). Step returns the distance between the keys of one
 // statement's rows, or 0 when they may not be consecutive, in which case
-// rows are inserted one per statement.
+// a dialect without RETURNING inserts rows one per statement, and one
+// with RETURNING uses the insert id for one-row batches only. Where the
+// dialect has RETURNING too, the insert id is used when the generated key
+// is the only value to read back (no result rows to send and decode), and
+// when the dialect's InsertIDKey, if it has one, accepts the key.
 type InsertIDs interface {
 	InsertIDStep() int64
+}
+
+// insertIDKeyer is implemented by InsertIDs dialects whose insert id is
+// the generated key of some key columns only (SQLite: an INTEGER PRIMARY
+// KEY, the rowid).
+type insertIDKeyer interface {
+	InsertIDKey(f *meta.Field) bool
 }
 
 // InProcess is implemented by dialects whose database runs inside the

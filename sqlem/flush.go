@@ -107,7 +107,7 @@ func (fx *flushExec) singleStatement() bool {
 	switch {
 	case len(p.Inserts) == 1:
 		b := p.Inserts[0]
-		if len(b.Return) > 0 && !d.Returning() {
+		if useInsertIDs(d, b) {
 			if len(rereadColumns(b)) > 0 {
 				return false
 			}
@@ -336,7 +336,7 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 	// Without RETURNING, generated keys come from the driver and other
 	// database-chosen values are read back after the stage.
 	var step int64
-	idsOnly := len(b.Return) > 0 && !d.Returning()
+	idsOnly := useInsertIDs(d, b)
 	if idsOnly {
 		ids, ok := d.(InsertIDs)
 		if !ok {
@@ -440,7 +440,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			bl.w(")")
 		}
 	}
-	if len(b.Return) > 0 && d.Returning() {
+	if len(b.Return) > 0 && !genKeys && d.Returning() {
 		bl.w(" RETURNING ")
 		for i, f := range Returning(b) {
 			if i > 0 {
@@ -450,7 +450,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 		}
 	}
 	st := &Stmt{SQL: bl.String(), Args: bl.args}
-	if len(rows) == 1 && len(b.Columns) > 0 {
+	if len(b.Rows) == 1 && len(b.Columns) > 0 {
 		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL)
 	}
 	fx.finishInsert(st, b, rows, genKeys, step)
@@ -460,7 +460,9 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 // cachedInsert returns the text of a one-row insert of b rendered by an
 // earlier flush.
 func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entry) (string, bool) {
-	if len(rows) != 1 {
+	// Only a batch of one row: how a one-row chunk of a bigger batch
+	// reads its keys back (see useInsertIDs) may differ.
+	if len(rows) != 1 || len(b.Rows) != 1 {
 		return "", false
 	}
 	return fx.s.drv.inserts.get(b.Entity, b.Columns, b.Return)
@@ -470,10 +472,10 @@ func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entr
 // and queues it.
 func (fx *flushExec) finishInsert(st *Stmt, b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64) {
 	switch {
-	case len(b.Return) > 0 && fx.s.drv.d.Returning():
-		st.Scan = fx.readBack(b, rows)
 	case genKeys:
 		st.ids = assignIDs(b.Entity, rows, step)
+	case len(b.Return) > 0 && fx.s.drv.d.Returning():
+		st.Scan = fx.readBack(b, rows)
 	}
 	fx.add(st, b.Entity, "insert")
 }
