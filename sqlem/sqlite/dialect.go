@@ -125,7 +125,9 @@ func (Dialect) InsertIDStep() int64 { return 0 }
 // InsertIDKey reports whether the insert id is the value of the generated
 // key f: an INTEGER PRIMARY KEY is the rowid; a key of another column
 // type is not.
-func (d Dialect) InsertIDKey(f *meta.Field) bool { return strings.EqualFold(d.ColumnType(f), "INTEGER") }
+func (d Dialect) InsertIDKey(f *meta.Field) bool {
+	return strings.EqualFold(d.ColumnType(f), "INTEGER")
+}
 
 // BeginSQL implements sqlem.TxStarter.
 func (Dialect) BeginSQL() string { return "BEGIN IMMEDIATE" }
