@@ -75,6 +75,9 @@ type ValueReader interface {
 	// Column returns the values of column f for the rows as a typed slice
 	// (for array parameters).
 	Column(f *meta.Field, rows []*tracking.Entry) (any, error)
+	// Getter returns a reader of column f's driver value (what Value
+	// returns), looked up once for the many rows of a batch.
+	Getter(f *meta.Field) func(row *tracking.Entry) (any, error)
 }
 
 // TxStarter is implemented by dialects whose transactions should start

@@ -387,6 +387,7 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64) error {
 	d := fx.s.drv.d
 	bl := newBuilder(d)
+	var gets []getter
 	if len(b.Columns) == 0 {
 		// Every column defaulted: DEFAULT VALUES takes one row.
 		if len(rows) > 1 {
@@ -398,11 +399,11 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			return nil
 		}
 		bl.w("INSERT INTO ", bl.q(b.Entity.Table), " ", defaultValues(d))
-	} else if sql, ok := fx.cachedInsert(b, rows); ok {
+	} else if sql, cached, ok := fx.cachedInsert(b, rows); ok {
 		// The same one-row INSERT as a previous flush: bind its values.
 		args := make([]any, 0, len(b.Columns))
-		for _, f := range b.Columns {
-			v, err := fx.vals.Value(f, rows[0])
+		for _, g := range cached {
+			v, err := g(rows[0].Obj)
 			if err != nil {
 				return err
 			}
@@ -422,22 +423,9 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			bl.w(bl.q(f.Column))
 		}
 		bl.w(") VALUES ")
-		for i, r := range rows {
-			if i > 0 {
-				bl.w(", ")
-			}
-			bl.w("(")
-			for j, f := range b.Columns {
-				if j > 0 {
-					bl.w(", ")
-				}
-				v, err := fx.vals.Value(f, r)
-				if err != nil {
-					return err
-				}
-				bl.w(bl.param(v))
-			}
-			bl.w(")")
+		gets = fx.vals.getters(b.Columns)
+		if err := fx.insertRows(bl, rows, gets); err != nil {
+			return err
 		}
 	}
 	if len(b.Return) > 0 && !genKeys && d.Returning() {
@@ -451,7 +439,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 	}
 	st := &Stmt{SQL: bl.String(), Args: bl.args}
 	if len(b.Rows) == 1 && len(b.Columns) > 0 {
-		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL)
+		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL, gets)
 	}
 	fx.finishInsert(st, b, rows, genKeys, step)
 	return nil
@@ -459,11 +447,11 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 
 // cachedInsert returns the text of a one-row insert of b rendered by an
 // earlier flush.
-func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entry) (string, bool) {
+func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entry) (string, []getter, bool) {
 	// Only a batch of one row: how a one-row chunk of a bigger batch
 	// reads its keys back (see useInsertIDs) may differ.
 	if len(rows) != 1 || len(b.Rows) != 1 {
-		return "", false
+		return "", nil, false
 	}
 	return fx.s.drv.inserts.get(b.Entity, b.Columns, b.Return)
 }

@@ -26,16 +26,20 @@ func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v s
 	s.WriteString("UPDATE ")
 	s.WriteString(d.QuoteIdent(e.Table))
 	s.WriteString(" AS t JOIN (")
+	gets := make([]func(*tracking.Entry) (any, error), len(cols))
+	for j, f := range cols {
+		gets[j] = v.Getter(f)
+	}
 	for i, r := range rows {
 		if i > 0 {
 			s.WriteString(" UNION ALL ")
 		}
 		s.WriteString("SELECT ")
-		for j, f := range cols {
+		for j, get := range gets {
 			if j > 0 {
 				s.WriteString(", ")
 			}
-			x, err := v.Value(f, r)
+			x, err := get(r)
 			if err != nil {
 				return "", nil, false, err
 			}
