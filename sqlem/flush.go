@@ -22,25 +22,29 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 	fx := &flushExec{s: s, p: p, vals: values{s.drv.d}}
 	fx.unknown = fx.unk[:0]
 	if s.depth == 0 {
-		c, err := s.drv.pool.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer c.Release()
-		fx.x = s.drv.log.wrap(c)
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips
-		// (unless a version check must be able to undo it).
+		// (unless a version check must be able to undo it), and no
+		// dedicated connection: it runs on the pool as hand-written code
+		// runs it.
 		fx.single = p.Statements() == 1 && fx.singleStatement()
-		if fx.single && inProcess(s.drv.d) {
-			// See InProcess: once started, the statement runs to its end
-			// (one batch; lock waits bounded by the busy timeout), so its
-			// answer is the truth.
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("gomikro: not committed: %w", err)
+		if fx.single {
+			fx.x = s.x
+			if inProcess(s.drv.d) {
+				// See InProcess: once started, the statement runs to its
+				// end (one batch; lock waits bounded by the busy timeout),
+				// so its answer is the truth.
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("gomikro: not committed: %w", err)
+				}
+				ctx = uncancelable(ctx)
 			}
-			ctx = context.WithoutCancel(ctx)
-		}
-		if !fx.single {
+		} else {
+			c, err := s.drv.pool.Conn(ctx)
+			if err != nil {
+				return err
+			}
+			defer c.Release()
+			fx.x = s.drv.log.wrap(c)
 			fx.begin, fx.abort = beginSQL(s.drv.d), "ROLLBACK"
 			fx.tx = &txState{}
 		}

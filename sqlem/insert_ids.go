@@ -1,7 +1,9 @@
 package sqlem
 
 import (
+	"context"
 	"slices"
+	"time"
 
 	"github.com/gomikro/gomikro/tracking"
 )
@@ -35,3 +37,17 @@ func useInsertIDs(d Dialect, b *tracking.InsertBatch) bool {
 	}
 	return len(b.Rows) == 1 || ids.InsertIDStep() > 0
 }
+
+// uncancelable returns ctx without its cancellation and deadline, as
+// context.WithoutCancel does, but whose Value asks ctx directly (the
+// statement statistics are looked up per statement; WithoutCancel's Value
+// allocates on every call).
+func uncancelable(ctx context.Context) context.Context { return detached{ctx} }
+
+type detached struct{ parent context.Context }
+
+func (detached) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (detached) Done() <-chan struct{}       { return nil }
+func (detached) Err() error                  { return nil }
+func (c detached) Value(key any) any         { return c.parent.Value(key) }
+func (c detached) String() string            { return "gomikro.uncancelable" }
