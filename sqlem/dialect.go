@@ -75,6 +75,9 @@ type ValueReader interface {
 	// Column returns the values of column f for the rows as a typed slice
 	// (for array parameters).
 	Column(f *meta.Field, rows []*tracking.Entry) (any, error)
+	// Getter returns a reader of column f's driver value (what Value
+	// returns), looked up once for the many rows of a batch.
+	Getter(f *meta.Field) func(row *tracking.Entry) (any, error)
 }
 
 // TxStarter is implemented by dialects whose transactions should start
@@ -112,13 +115,24 @@ type ValueLimits struct {
 	NoNUL bool
 }
 
-// InsertIDs is implemented by dialects without INSERT ... RETURNING whose
-// driver reports the first key a multi-row insert generated (MySQL's
-// LAST_INSERT_ID). Step returns the distance between the keys of one
+// InsertIDs is implemented by dialects whose driver reports the first key
+// a multi-row insert generated (MySQL's LAST_INSERT_ID, SQLite's
+// last_insert_rowid). Step returns the distance between the keys of one
 // statement's rows, or 0 when they may not be consecutive, in which case
-// rows are inserted one per statement.
+// a dialect without RETURNING inserts rows one per statement, and one
+// with RETURNING uses the insert id for one-row batches only. Where the
+// dialect has RETURNING too, the insert id is used when the generated key
+// is the only value to read back (no result rows to send and decode), and
+// when the dialect's InsertIDKey, if it has one, accepts the key.
 type InsertIDs interface {
 	InsertIDStep() int64
+}
+
+// insertIDKeyer is implemented by InsertIDs dialects whose insert id is
+// the generated key of some key columns only (SQLite: an INTEGER PRIMARY
+// KEY, the rowid).
+type insertIDKeyer interface {
+	InsertIDKey(f *meta.Field) bool
 }
 
 // InProcess is implemented by dialects whose database runs inside the

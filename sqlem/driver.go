@@ -22,6 +22,9 @@ type driver struct {
 	log  *queryLogger
 	// inserts caches the text of one-row INSERTs.
 	inserts insertCache
+	// poolX is the pool wrapped by log (the wrappers hold no state of a
+	// call, so one serves every root session).
+	poolX Executor
 }
 
 // session is where statements run: the pool, or a transaction's
@@ -47,7 +50,7 @@ type txState struct {
 	hasID bool
 }
 
-func (drv *driver) root() *session { return &session{drv: drv, x: drv.log.wrap(drv.pool)} }
+func (drv *driver) root() *session { return &session{drv: drv, x: drv.poolX} }
 
 func (drv *driver) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 	return drv.root().Find(ctx, q, sink)

@@ -22,25 +22,29 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 	fx := &flushExec{s: s, p: p, vals: values{s.drv.d}}
 	fx.unknown = fx.unk[:0]
 	if s.depth == 0 {
-		c, err := s.drv.pool.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer c.Release()
-		fx.x = s.drv.log.wrap(c)
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips
-		// (unless a version check must be able to undo it).
+		// (unless a version check must be able to undo it), and no
+		// dedicated connection: it runs on the pool as hand-written code
+		// runs it.
 		fx.single = p.Statements() == 1 && fx.singleStatement()
-		if fx.single && inProcess(s.drv.d) {
-			// See InProcess: once started, the statement runs to its end
-			// (one batch; lock waits bounded by the busy timeout), so its
-			// answer is the truth.
-			if err := ctx.Err(); err != nil {
-				return fmt.Errorf("gomikro: not committed: %w", err)
+		if fx.single {
+			fx.x = s.x
+			if inProcess(s.drv.d) {
+				// See InProcess: once started, the statement runs to its
+				// end (one batch; lock waits bounded by the busy timeout),
+				// so its answer is the truth.
+				if err := ctx.Err(); err != nil {
+					return fmt.Errorf("gomikro: not committed: %w", err)
+				}
+				ctx = uncancelable(ctx)
 			}
-			ctx = context.WithoutCancel(ctx)
-		}
-		if !fx.single {
+		} else {
+			c, err := s.drv.pool.Conn(ctx)
+			if err != nil {
+				return err
+			}
+			defer c.Release()
+			fx.x = s.drv.log.wrap(c)
 			fx.begin, fx.abort = beginSQL(s.drv.d), "ROLLBACK"
 			fx.tx = &txState{}
 		}
@@ -107,7 +111,7 @@ func (fx *flushExec) singleStatement() bool {
 	switch {
 	case len(p.Inserts) == 1:
 		b := p.Inserts[0]
-		if len(b.Return) > 0 && !d.Returning() {
+		if useInsertIDs(d, b) {
 			if len(rereadColumns(b)) > 0 {
 				return false
 			}
@@ -336,7 +340,7 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 	// Without RETURNING, generated keys come from the driver and other
 	// database-chosen values are read back after the stage.
 	var step int64
-	idsOnly := len(b.Return) > 0 && !d.Returning()
+	idsOnly := useInsertIDs(d, b)
 	if idsOnly {
 		ids, ok := d.(InsertIDs)
 		if !ok {
@@ -387,6 +391,7 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64) error {
 	d := fx.s.drv.d
 	bl := newBuilder(d)
+	var gets []getter
 	if len(b.Columns) == 0 {
 		// Every column defaulted: DEFAULT VALUES takes one row.
 		if len(rows) > 1 {
@@ -398,11 +403,11 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			return nil
 		}
 		bl.w("INSERT INTO ", bl.q(b.Entity.Table), " ", defaultValues(d))
-	} else if sql, ok := fx.cachedInsert(b, rows); ok {
+	} else if sql, cached, ok := fx.cachedInsert(b, rows); ok {
 		// The same one-row INSERT as a previous flush: bind its values.
 		args := make([]any, 0, len(b.Columns))
-		for _, f := range b.Columns {
-			v, err := fx.vals.Value(f, rows[0])
+		for _, g := range cached {
+			v, err := g(rows[0].Obj)
 			if err != nil {
 				return err
 			}
@@ -422,25 +427,12 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			bl.w(bl.q(f.Column))
 		}
 		bl.w(") VALUES ")
-		for i, r := range rows {
-			if i > 0 {
-				bl.w(", ")
-			}
-			bl.w("(")
-			for j, f := range b.Columns {
-				if j > 0 {
-					bl.w(", ")
-				}
-				v, err := fx.vals.Value(f, r)
-				if err != nil {
-					return err
-				}
-				bl.w(bl.param(v))
-			}
-			bl.w(")")
+		gets = fx.vals.getters(b.Columns)
+		if err := fx.insertRows(bl, rows, gets); err != nil {
+			return err
 		}
 	}
-	if len(b.Return) > 0 && d.Returning() {
+	if len(b.Return) > 0 && !genKeys && d.Returning() {
 		bl.w(" RETURNING ")
 		for i, f := range Returning(b) {
 			if i > 0 {
@@ -450,8 +442,8 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 		}
 	}
 	st := &Stmt{SQL: bl.String(), Args: bl.args}
-	if len(rows) == 1 && len(b.Columns) > 0 {
-		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL)
+	if len(b.Rows) == 1 && len(b.Columns) > 0 {
+		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL, gets)
 	}
 	fx.finishInsert(st, b, rows, genKeys, step)
 	return nil
@@ -459,9 +451,11 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 
 // cachedInsert returns the text of a one-row insert of b rendered by an
 // earlier flush.
-func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entry) (string, bool) {
-	if len(rows) != 1 {
-		return "", false
+func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entry) (string, []getter, bool) {
+	// Only a batch of one row: how a one-row chunk of a bigger batch
+	// reads its keys back (see useInsertIDs) may differ.
+	if len(rows) != 1 || len(b.Rows) != 1 {
+		return "", nil, false
 	}
 	return fx.s.drv.inserts.get(b.Entity, b.Columns, b.Return)
 }
@@ -470,10 +464,10 @@ func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entr
 // and queues it.
 func (fx *flushExec) finishInsert(st *Stmt, b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64) {
 	switch {
-	case len(b.Return) > 0 && fx.s.drv.d.Returning():
-		st.Scan = fx.readBack(b, rows)
 	case genKeys:
 		st.ids = assignIDs(b.Entity, rows, step)
+	case len(b.Return) > 0 && fx.s.drv.d.Returning():
+		st.Scan = fx.readBack(b, rows)
 	}
 	fx.add(st, b.Entity, "insert")
 }

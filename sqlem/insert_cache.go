@@ -22,27 +22,28 @@ const maxCachedInserts = 16
 type cachedInsert struct {
 	cols, ret []*meta.Field
 	sql       string
+	gets      []getter // of cols
 }
 
 // get returns the INSERT of one row into e with columns cols returning
 // ret, if rendered before.
-func (c *insertCache) get(e *meta.Entity, cols, ret []*meta.Field) (string, bool) {
+func (c *insertCache) get(e *meta.Entity, cols, ret []*meta.Field) (string, []getter, bool) {
 	v, ok := c.m.Load(e)
 	if !ok {
-		return "", false
+		return "", nil, false
 	}
 	for _, ci := range v.([]cachedInsert) {
 		if slices.Equal(ci.cols, cols) && slices.Equal(ci.ret, ret) {
-			return ci.sql, true
+			return ci.sql, ci.gets, true
 		}
 	}
-	return "", false
+	return "", nil, false
 }
 
-// put remembers sql, unless it is known already. Concurrent puts may
+// put remembers sql and the getters of cols, unless it is known already. Concurrent puts may
 // drop one another's entry; the next flush renders it again.
-func (c *insertCache) put(e *meta.Entity, cols, ret []*meta.Field, sql string) {
-	if _, ok := c.get(e, cols, ret); ok {
+func (c *insertCache) put(e *meta.Entity, cols, ret []*meta.Field, sql string, gets []getter) {
+	if _, _, ok := c.get(e, cols, ret); ok {
 		return
 	}
 	var old []cachedInsert
@@ -54,6 +55,6 @@ func (c *insertCache) put(e *meta.Entity, cols, ret []*meta.Field, sql string) {
 	}
 	next := make([]cachedInsert, len(old), len(old)+1)
 	copy(next, old)
-	next = append(next, cachedInsert{cols: slices.Clone(cols), ret: slices.Clone(ret), sql: sql})
+	next = append(next, cachedInsert{cols: slices.Clone(cols), ret: slices.Clone(ret), sql: sql, gets: gets})
 	c.m.Store(e, next)
 }

@@ -20,12 +20,12 @@ func TestInsertCache(t *testing.T) {
 	e := reg.Entities()[0]
 	id, title, body := e.PK[0], e.Columns[1], e.Columns[2]
 	var c insertCache
-	if _, ok := c.get(e, []*meta.Field{title}, []*meta.Field{id}); ok {
+	if _, _, ok := c.get(e, []*meta.Field{title}, []*meta.Field{id}); ok {
 		t.Fatal("hit on an empty cache")
 	}
 	cols := []*meta.Field{title, body}
-	c.put(e, cols, []*meta.Field{id}, "both")
-	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title")
+	c.put(e, cols, []*meta.Field{id}, "both", nil)
+	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title", nil)
 	cols[1] = title // the cache keeps its own copy
 	for _, tc := range []struct {
 		cols, ret []*meta.Field
@@ -36,7 +36,7 @@ func TestInsertCache(t *testing.T) {
 		{[]*meta.Field{title}, nil, ""},
 		{[]*meta.Field{body, title}, []*meta.Field{id}, ""},
 	} {
-		got, ok := c.get(e, tc.cols, tc.ret)
+		got, _, ok := c.get(e, tc.cols, tc.ret)
 		if got != tc.want || ok != (tc.want != "") {
 			t.Errorf("get(%v, %v) = %q, %v; want %q", tc.cols, tc.ret, got, ok, tc.want)
 		}
@@ -44,17 +44,17 @@ func TestInsertCache(t *testing.T) {
 	// The same columns again are not a new entry.
 	v, _ := c.m.Load(e)
 	before := len(v.([]cachedInsert))
-	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title again")
+	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title again", nil)
 	if v, _ := c.m.Load(e); len(v.([]cachedInsert)) != before {
 		t.Errorf("a known column list was cached twice")
 	}
-	if got, _ := c.get(e, []*meta.Field{title}, []*meta.Field{id}); got != "title" {
+	if got, _, _ := c.get(e, []*meta.Field{title}, []*meta.Field{id}); got != "title" {
 		t.Errorf("a repeated put replaced the text: %q", got)
 	}
 	// Distinct column lists beyond the bound are not kept.
 	fs := []*meta.Field{id, title, body}
 	for i := range 2 * maxCachedInserts {
-		c.put(e, []*meta.Field{fs[i%3], fs[(i/3)%3]}, fs[:i/9], "x")
+		c.put(e, []*meta.Field{fs[i%3], fs[(i/3)%3]}, fs[:i/9], "x", nil)
 	}
 	v, _ = c.m.Load(e)
 	if n := len(v.([]cachedInsert)); n > maxCachedInserts {

@@ -32,6 +32,7 @@ func Open(cfg gomikro.Config, d Dialect, pool Pool) (*ORM, error) {
 		return nil, err
 	}
 	drv := &driver{d: d, pool: pool, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams, cfg.SlowQuery)}
+	drv.poolX = drv.log.wrap(pool)
 	core, err := em.New(reg, drv, cfg)
 	if err != nil {
 		return nil, err

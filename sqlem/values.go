@@ -254,6 +254,9 @@ func textParam(f *meta.Field, v any) (any, error) {
 
 // Column implements ValueReader.
 func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
+	if out, ok, err := fastColumn(f, rows, limitsOf(v.d)); ok {
+		return out, err
+	}
 	switch f.Storage {
 	case meta.StorePlain, meta.StorePointer:
 		out := reflect.MakeSlice(reflect.SliceOf(f.GoType), len(rows), len(rows))

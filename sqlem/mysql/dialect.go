@@ -24,6 +24,8 @@ type Dialect struct {
 	// step between the keys of one multi-row insert; 0 when they may not
 	// be consecutive.
 	step int64
+	// tvc: table value constructors, VALUES (...), ... (MariaDB 10.3+).
+	tvc bool
 }
 
 var (

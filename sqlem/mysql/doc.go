@@ -13,13 +13,15 @@
 // comparison, LIKE and unique constraints are case-sensitive as on the
 // other dialects ($ilike is the case-insensitive match).
 //
-// Generated keys: MariaDB 10.5 and later have INSERT ... RETURNING, which
-// gomikro uses. MySQL 8 has not: a multi-row INSERT reports its first key
+// Generated keys: a multi-row INSERT reports its first key
 // (LAST_INSERT_ID) and the rows took first, first+step, ... where step is
 // auto_increment_increment, which holds when innodb_autoinc_lock_mode is 0
-// or 1. With lock mode 2 (interleaved, MySQL 8's default) the keys of one
-// statement may not be consecutive, so gomikro inserts rows whose keys
-// the database generates one statement each; set
+// or 1; gomikro reads keys so whenever the key is all there is to read
+// back (no result rows to send). With lock mode 2 (interleaved, MySQL 8's
+// default) the keys of one statement may not be consecutive: MariaDB 10.5
+// and later read them with INSERT ... RETURNING, MySQL 8 inserts rows
+// whose keys the database generates one statement each; set
 // innodb_autoinc_lock_mode=1 for multi-row inserts. Columns with database
-// defaults are read back with one SELECT by key after the inserts.
+// defaults are read back by RETURNING on MariaDB 10.5 and later, with one
+// SELECT by key after the inserts on MySQL 8.
 package mysql

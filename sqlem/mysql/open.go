@@ -19,6 +19,7 @@ type Option func(*options)
 type options struct {
 	noReturning bool
 	step        int64 // forced InsertIDStep when > 0; -1 forces 0
+	noTVC       bool  // MySQL's UNION ALL shape on MariaDB too (tests)
 }
 
 // WithoutReturning makes gomikro read generated keys as it must on MySQL
@@ -98,12 +99,17 @@ func probe(ctx context.Context, db *sql.DB, o options) (Dialect, error) {
 		d.step = 0
 	}
 	d.returning = !o.noReturning && mariaDBReturning(version)
+	d.tvc = mariaDBAtLeast(version, 10, 3) && !o.noTVC
 	return d, nil
 }
 
 // mariaDBReturning reports whether a server version is MariaDB 10.5 or
 // later.
-func mariaDBReturning(version string) bool {
+func mariaDBReturning(version string) bool { return mariaDBAtLeast(version, 10, 5) }
+
+// mariaDBAtLeast reports whether a server version is MariaDB major.minor
+// or later.
+func mariaDBAtLeast(version string, maj, min int) bool {
 	if !strings.Contains(strings.ToLower(version), "mariadb") {
 		return false
 	}
@@ -111,5 +117,5 @@ func mariaDBReturning(version string) bool {
 	if _, err := fmt.Sscanf(version, "%d.%d", &major, &minor); err != nil {
 		return false
 	}
-	return major > 10 || major == 10 && minor >= 5
+	return major > maj || major == maj && minor >= min
 }

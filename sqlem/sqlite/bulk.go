@@ -34,16 +34,20 @@ func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v s
 		s.WriteString(strconv.Itoa(i + 2))
 	}
 	s.WriteString(" FROM (VALUES ")
+	gets := make([]func(*tracking.Entry) (any, error), len(cols))
+	for j, f := range cols {
+		gets[j] = v.Getter(f)
+	}
 	for i, r := range rows {
 		if i > 0 {
 			s.WriteString(", ")
 		}
 		s.WriteString("(")
-		for j, f := range cols {
+		for j, get := range gets {
 			if j > 0 {
 				s.WriteString(", ")
 			}
-			x, err := v.Value(f, r)
+			x, err := get(r)
 			if err != nil {
 				return "", nil, false, err
 			}

@@ -24,6 +24,7 @@ var (
 	_ sqlem.ParamConverter     = Dialect{}
 	_ sqlem.LimitedValues      = Dialect{}
 	_ sqlem.BulkUpdater        = Dialect{}
+	_ sqlem.InsertIDs          = Dialect{}
 	_ schema.InlineForeignKeys = Dialect{}
 	_ schema.DropGuard         = Dialect{}
 )
@@ -115,6 +116,18 @@ func (Dialect) DropPrologue() []string { return []string{"PRAGMA defer_foreign_k
 
 // DropEpilogue implements schema.DropGuard.
 func (Dialect) DropEpilogue() []string { return nil }
+
+// InsertIDStep implements sqlem.InsertIDs: the rowids of one statement's
+// rows need not be consecutive, so the insert id serves one-row inserts
+// (a single save reads its key without a RETURNING row).
+func (Dialect) InsertIDStep() int64 { return 0 }
+
+// InsertIDKey reports whether the insert id is the value of the generated
+// key f: an INTEGER PRIMARY KEY is the rowid; a key of another column
+// type is not.
+func (d Dialect) InsertIDKey(f *meta.Field) bool {
+	return strings.EqualFold(d.ColumnType(f), "INTEGER")
+}
 
 // BeginSQL implements sqlem.TxStarter.
 func (Dialect) BeginSQL() string { return "BEGIN IMMEDIATE" }

@@ -1,0 +1,209 @@
+package sqlem
+
+import (
+	"math"
+	"reflect"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/internal/valcheck"
+	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
+)
+
+// A getter reads the driver value of one column from an object, as
+// values.value does: the same value, the same checks, the same errors.
+//
+// Getters are built once per field (and dialect limits) for the columns
+// whose Go type is a plain scalar: they read the field at its offset with
+// the static type instead of walking a reflect.Value per value, and box
+// the value as hand-written code boxes it. Other columns get a getter
+// that calls values.value.
+type getter func(obj unsafe.Pointer) (any, error)
+
+type getterKey struct {
+	f   *meta.Field
+	lim valcheck.Limits
+}
+
+// getters caches the getter of each field per dialect limits.
+var getters sync.Map // getterKey -> getter
+
+// getter returns the getter of column f.
+func (v values) getter(f *meta.Field) getter {
+	lim := limitsOf(v.d)
+	k := getterKey{f, lim}
+	if g, ok := getters.Load(k); ok {
+		return g.(getter)
+	}
+	g := fastGetter(f, lim)
+	if g == nil {
+		g = func(obj unsafe.Pointer) (any, error) { return v.value(f, obj) }
+	}
+	getters.Store(k, g)
+	return g
+}
+
+// Getter implements ValueReader.
+func (v values) Getter(f *meta.Field) func(row *tracking.Entry) (any, error) {
+	g := v.getter(f)
+	return func(row *tracking.Entry) (any, error) { return g(row.Obj) }
+}
+
+// fastGetter returns a getter reading plain field f by its static type,
+// or nil where values.value must do it.
+func fastGetter(f *meta.Field, lim valcheck.Limits) getter {
+	if f.Storage != meta.StorePlain || f.Enum != nil || f.Type == meta.TypeDecimal {
+		return nil
+	}
+	off := f.Offset
+	switch f.GoType {
+	case reflect.TypeFor[string]():
+		limit := 0
+		if f.Length > 0 && f.Type == meta.TypeString && f.ColumnType == "" {
+			limit = f.Length
+		}
+		return func(obj unsafe.Pointer) (any, error) {
+			s := *(*string)(unsafe.Add(obj, off))
+			if limit > 0 && len(s) > limit {
+				if err := checkLength(f, reflect.ValueOf(s)); err != nil {
+					return nil, err
+				}
+			}
+			if err := valcheck.CheckString(f, s, lim); err != nil {
+				return nil, err
+			}
+			return s, nil
+		}
+	case reflect.TypeFor[int64]():
+		return func(obj unsafe.Pointer) (any, error) { return *(*int64)(unsafe.Add(obj, off)), nil }
+	case reflect.TypeFor[int]():
+		return func(obj unsafe.Pointer) (any, error) { return *(*int)(unsafe.Add(obj, off)), nil }
+	case reflect.TypeFor[int32]():
+		return func(obj unsafe.Pointer) (any, error) { return *(*int32)(unsafe.Add(obj, off)), nil }
+	case reflect.TypeFor[int16]():
+		return func(obj unsafe.Pointer) (any, error) { return *(*int16)(unsafe.Add(obj, off)), nil }
+	case reflect.TypeFor[bool]():
+		return func(obj unsafe.Pointer) (any, error) { return *(*bool)(unsafe.Add(obj, off)), nil }
+	case reflect.TypeFor[float64]():
+		return func(obj unsafe.Pointer) (any, error) {
+			x := *(*float64)(unsafe.Add(obj, off))
+			if (lim.NoNaN && math.IsNaN(x)) || (lim.NoInf && math.IsInf(x, 0)) {
+				return nil, valcheck.Check(f, reflect.ValueOf(x), lim)
+			}
+			return x, nil
+		}
+	case reflect.TypeFor[time.Time]():
+		return func(obj unsafe.Pointer) (any, error) {
+			t := *(*time.Time)(unsafe.Add(obj, off))
+			if err := valcheck.CheckTime(f, t); err != nil {
+				return nil, err
+			}
+			return t, nil
+		}
+	}
+	return nil
+}
+
+// fastColumn returns the values of plain field f of rows as a typed
+// slice, reading each by its static type, or ok false where Column must
+// walk them by reflection.
+func fastColumn(f *meta.Field, rows []*tracking.Entry, lim valcheck.Limits) (any, bool, error) {
+	if f.Storage != meta.StorePlain || f.Enum != nil || f.Type == meta.TypeDecimal {
+		return nil, false, nil
+	}
+	off := f.Offset
+	switch f.GoType {
+	case reflect.TypeFor[int64]():
+		return column[int64](rows, off), true, nil
+	case reflect.TypeFor[int32]():
+		return column[int32](rows, off), true, nil
+	case reflect.TypeFor[int]():
+		return column[int](rows, off), true, nil
+	case reflect.TypeFor[bool]():
+		return column[bool](rows, off), true, nil
+	case reflect.TypeFor[float64]():
+		out := column[float64](rows, off)
+		if lim.NoNaN || lim.NoInf {
+			for _, x := range out {
+				if (lim.NoNaN && math.IsNaN(x)) || (lim.NoInf && math.IsInf(x, 0)) {
+					return nil, true, valcheck.Check(f, reflect.ValueOf(x), lim)
+				}
+			}
+		}
+		return out, true, nil
+	case reflect.TypeFor[string]():
+		limit := 0
+		if f.Length > 0 && f.Type == meta.TypeString && f.ColumnType == "" {
+			limit = f.Length
+		}
+		out := column[string](rows, off)
+		for _, s := range out {
+			if limit > 0 && len(s) > limit {
+				if err := checkLength(f, reflect.ValueOf(s)); err != nil {
+					return nil, true, err
+				}
+			}
+			if err := valcheck.CheckString(f, s, lim); err != nil {
+				return nil, true, err
+			}
+		}
+		return out, true, nil
+	case reflect.TypeFor[time.Time]():
+		out := column[time.Time](rows, off)
+		for _, t := range out {
+			if err := valcheck.CheckTime(f, t); err != nil {
+				return nil, true, err
+			}
+		}
+		return out, true, nil
+	}
+	return nil, false, nil
+}
+
+// column copies the T at offset off of each row's object.
+func column[T any](rows []*tracking.Entry, off uintptr) []T {
+	out := make([]T, len(rows))
+	for i, r := range rows {
+		out[i] = *(*T)(unsafe.Add(r.Obj, off))
+	}
+	return out
+}
+
+// getters returns the getters of cols.
+func (v values) getters(cols []*meta.Field) []getter {
+	gets := make([]getter, len(cols))
+	for i, f := range cols {
+		gets[i] = v.getter(f)
+	}
+	return gets
+}
+
+// insertRows renders the VALUES rows of a multi-row insert, binding each
+// column's value read by its getter.
+func (fx *flushExec) insertRows(bl *builder, rows []*tracking.Entry, gets []getter) error {
+	conv, _ := bl.d.(ParamConverter)
+	for i, r := range rows {
+		if i > 0 {
+			bl.w(", ")
+		}
+		bl.w("(")
+		for j, g := range gets {
+			if j > 0 {
+				bl.w(", ")
+			}
+			v, err := g(r.Obj)
+			if err != nil {
+				return err
+			}
+			if conv != nil {
+				v = conv.ConvertParam(v)
+			}
+			bl.args = append(bl.args, v)
+			bl.w(bl.d.Placeholder(len(bl.args)))
+		}
+		bl.w(")")
+	}
+	return nil
+}
