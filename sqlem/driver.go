@@ -22,6 +22,8 @@ type driver struct {
 	log  *queryLogger
 	// inserts caches the text of one-row INSERTs.
 	inserts insertCache
+	// getters caches the value getter of each column.
+	getters getterCache
 	// poolX is the pool wrapped by log (the wrappers hold no state of a
 	// call, so one serves every root session).
 	poolX Executor

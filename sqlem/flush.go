@@ -19,7 +19,7 @@ import (
 // flush that fails before it surely did not commit; a COMMIT whose reply
 // is lost is resolved where the dialect can (see commit).
 func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
-	fx := &flushExec{s: s, p: p, vals: values{s.drv.d}}
+	fx := &flushExec{s: s, p: p, vals: values{s.drv.d, &s.drv.getters}}
 	fx.unknown = fx.unk[:0]
 	if s.depth == 0 {
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips

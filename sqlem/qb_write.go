@@ -281,7 +281,7 @@ func (s *qbState) insertRow(b *builder, e *meta.Entity, r any) ([]*meta.Field, [
 	obj := rv.UnsafePointer()
 	var fs []*meta.Field
 	var vals []any
-	vr := values{b.d}
+	vr := values{d: b.d}
 	for _, f := range e.Columns {
 		zero := f.Value(obj).IsZero()
 		if zero && (f.Generated || f.Default != nil) {

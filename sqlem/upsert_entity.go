@@ -170,7 +170,7 @@ func columnList(d Dialect, e *meta.Entity) string {
 func (drv *driver) upsertSQL(up Upserter, b *em.UpsertBatch) ([]*Stmt, error) {
 	d := drv.d
 	e := b.Entity
-	vals := values{d}
+	vals := values{d: d}
 	conflict := make([]string, len(b.Conflict))
 	for i, f := range b.Conflict {
 		conflict[i] = d.QuoteIdent(f.Column)

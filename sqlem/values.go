@@ -20,7 +20,11 @@ import (
 )
 
 // values reads column values from objects for a dialect.
-type values struct{ d Dialect }
+type values struct {
+	d Dialect
+	// gets caches getters per field; nil builds them on every call.
+	gets *getterCache
+}
 
 // Value implements ValueReader.
 func (v values) Value(f *meta.Field, row *tracking.Entry) (any, error) {

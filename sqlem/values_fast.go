@@ -22,26 +22,27 @@ import (
 // that calls values.value.
 type getter func(obj unsafe.Pointer) (any, error)
 
-type getterKey struct {
-	f   *meta.Field
-	lim valcheck.Limits
+// getterCache keeps the getter of each field for one driver (so one
+// dialect and its limits), and goes with the ORM that owns it: metadata
+// of a closed ORM is not kept alive by a cache of the package.
+type getterCache struct {
+	m sync.Map // *meta.Field -> getter
 }
 
-// getters caches the getter of each field per dialect limits.
-var getters sync.Map // getterKey -> getter
-
-// getter returns the getter of column f.
+// getter returns the getter of column f, from v's cache when it has one.
 func (v values) getter(f *meta.Field) getter {
-	lim := limitsOf(v.d)
-	k := getterKey{f, lim}
-	if g, ok := getters.Load(k); ok {
-		return g.(getter)
+	if v.gets != nil {
+		if g, ok := v.gets.m.Load(f); ok {
+			return g.(getter)
+		}
 	}
-	g := fastGetter(f, lim)
+	g := fastGetter(f, limitsOf(v.d))
 	if g == nil {
 		g = func(obj unsafe.Pointer) (any, error) { return v.value(f, obj) }
 	}
-	getters.Store(k, g)
+	if v.gets != nil {
+		v.gets.m.Store(f, g)
+	}
 	return g
 }
 

@@ -55,7 +55,7 @@ func TestFastGetters(t *testing.T) {
 		{At: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, d := range []Dialect{valueDialect{}, limitDialect{}} {
-		v := values{d}
+		v := values{d: d}
 		check := func(rows []fastRow) {
 			entries := make([]*tracking.Entry, len(rows))
 			for i := range rows {
@@ -147,7 +147,7 @@ func BenchmarkGetter(b *testing.B) {
 	}
 	e := reg.Entities()[0]
 	row := &benchRow{ID: 1, Title: "A title of some length", Body: "Grüße, a body that is a little longer than the title", Price: 12.5, Stock: 7, At: time.Now()}
-	v := values{valueDialect{}}
+	v := values{d: valueDialect{}}
 	gets := v.getters(e.Columns)
 	obj := unsafe.Pointer(row)
 	b.ReportAllocs()

@@ -81,7 +81,7 @@ func FuzzValues(f *testing.F) {
 		}
 		return fl
 	}
-	vals := values{fzDialect{}}
+	vals := values{d: fzDialect{}}
 	f.Fuzz(func(t *testing.T, s string, n int64, fl float64, b []byte) {
 		var code fzCode
 		_ = code.UnmarshalText([]byte(s))

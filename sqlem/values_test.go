@@ -30,7 +30,7 @@ func BenchmarkValue(b *testing.B) {
 	}
 	e := reg.Entities()[0]
 	row := &benchRow{ID: 1, Title: "A title of some length", Body: "Grüße, a body that is a little longer than the title", Price: 12.5, Stock: 7, At: time.Now()}
-	v := values{valueDialect{}}
+	v := values{d: valueDialect{}}
 	obj := unsafe.Pointer(row)
 	b.ReportAllocs()
 	for b.Loop() {
