@@ -3,17 +3,28 @@ package conformance
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/query"
 	"github.com/gomikro/gomikro/ref"
 )
 
-var keyLists = []Scenario{
+var keyLists = slow(
 	scenario(LargeInLists),
 	scenario(PopulateLargeKeyLists),
 	scenario(PopulateLargeKeyListsTwoLevels),
 	scenario(FlushDeletesLargeKeyLists),
+)
+
+// slow gives scenarios that move tens of thousands of rows a longer
+// deadline: under -race, beside every other scenario of the suite running
+// in parallel, SQLite takes up to two minutes for them on two cores.
+func slow(ss ...Scenario) []Scenario {
+	for i := range ss {
+		ss[i].Timeout = 8 * time.Minute
+	}
+	return ss
 }
 
 // largeList is longer than any driver's parameter limit (65,535 on

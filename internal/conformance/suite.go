@@ -37,6 +37,8 @@ type Backend struct {
 type Scenario struct {
 	Name string
 	Run  func(t *testing.T, h *Harness)
+	// Timeout bounds the scenario; 0 means two minutes.
+	Timeout time.Duration
 }
 
 // Harness is what a scenario works with.
@@ -129,7 +131,11 @@ func Run(t *testing.T, b Backend) {
 				t.Skipf("%s: %s", b.Name, reason)
 			}
 			t.Parallel()
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			limit := s.Timeout
+			if limit == 0 {
+				limit = 2 * time.Minute
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), limit)
 			defer cancel()
 			n := &atomic.Int64{}
 			on := &atomic.Pointer[func()]{}
