@@ -96,6 +96,11 @@ func (h *hydrator) ref(target *meta.Entity, f *meta.Field, pk unsafe.Pointer, k 
 
 // Row implements Sink.
 func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
+	if e.Inheritance != nil && len(e.Inheritance.Children) > 0 {
+		if err := ownRow(e, obj); err != nil {
+			return nil, err
+		}
+	}
 	if h.detached {
 		return h.detachedRow(e, obj), nil
 	}

@@ -2,7 +2,9 @@ package em
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/gomikro/gomikro"
 	"reflect"
 	"unsafe"
 
@@ -221,4 +223,21 @@ func (m *EntityManager) pendingBelow(e *meta.Entity) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// ownRow refuses a row of a subtype hydrated as its base e, outside Find
+// (a query builder's result, a stream): the object would be a base whose
+// subtype's fields are lost, and the identity map would keep it as such.
+func ownRow(e *meta.Entity, obj unsafe.Pointer) error {
+	in := e.Inheritance
+	v := *(*string)(in.Discriminator.Ptr(obj))
+	if v == in.Value {
+		return nil
+	}
+	what := "an unknown type"
+	if x, ok := e.ByDiscriminator(v); ok {
+		what = "a " + x.Name
+	}
+	return &gomikro.ValidationError{Msg: fmt.Sprintf("a %s row (discriminator %q) is %s: rows of subtypes come back as their type from em.Find, FindOne and relations; "+
+		"a query builder, raw query or stream of %s reads %s rows only (query a subtype, or filter on %s)", e.Name, v, what, e.Name, in.Value, in.Discriminator.Name)}
 }

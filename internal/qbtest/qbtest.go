@@ -214,6 +214,7 @@ var tests = []test{
 	{"TextFormKeys", textFormKeys},
 	{"Embeddables", embeddables},
 	{"GlobalFilters", globalFilters},
+	{"Inheritance", inheritance},
 }
 
 func titles(bs []*QBook) []string {
