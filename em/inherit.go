@@ -241,3 +241,11 @@ func ownRow(e *meta.Entity, obj unsafe.Pointer) error {
 	return &gomikro.ValidationError{Msg: fmt.Sprintf("a %s row (discriminator %q) is %s: rows of subtypes come back as their type from em.Find, FindOne and relations; "+
 		"a query builder, raw query or stream of %s reads %s rows only (query a subtype, or filter on %s)", e.Name, v, what, e.Name, in.Value, in.Discriminator.Name)}
 }
+
+// unpersistedSubtype is the error for a new object reached through f, a
+// relation to a base with subtypes: its type cannot be told from the
+// pointer, so it is not persisted by cascade.
+func unpersistedSubtype(f *meta.Field) error {
+	return &gomikro.ValidationError{Msg: fmt.Sprintf("%s references a new %s (or subtype) that is not persisted: "+
+		"%s has subtypes, so the object's type cannot be told from the reference; persist it first (as its own type)", f, f.Rel.Target.Name, f.Rel.Target.Name)}
+}

@@ -242,6 +242,19 @@ func InheritanceRelationToBase(t *testing.T, h *Harness) {
 	if d, ok := em.As[Dog](m, p); !ok || d.Name != "Rex" {
 		t.Fatalf("Load: %v %v", d, ok)
 	}
+	// A new object reached through a reference to the base is not
+	// persisted by cascade: its type cannot be told.
+	stray := &Dog{Pet: Pet{Name: "Stray"}}
+	must(t, m.Persist(&Visit{Pet: ref.To(&stray.Pet), Note: "stray"}))
+	var ve *gomikro.ValidationError
+	if err := m.Flush(h.Ctx); !errors.As(err, &ve) {
+		t.Fatalf("flush of a visit to an unpersisted dog: %v", err)
+	}
+	must(t, m.Persist(stray))
+	must(t, m.Flush(h.Ctx))
+	if stray.Kind != "dog" || stray.ID == 0 {
+		t.Fatalf("stray: %+v", stray)
+	}
 	// The collection of the base.
 	k, err := em.FindOneOrFail[Keeper](h.Ctx, m, query.Eq("id", ids["keeper"]), em.Populate("Pets"))
 	must(t, err)
