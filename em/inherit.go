@@ -21,11 +21,8 @@ import (
 //
 // A query of a base type returns each row as its own subtype: the
 // elements of a []*Animal are the Animal inside a *Dog, a *Cat, ... (the
-// base is their first field), and As gets the *Dog back without a cast:
-//
-//	if d, ok := em.As[Dog](m, a); ok {
-//		fmt.Println(d.Barks)
-//	}
+// base is their first field), and As gets the *Dog back without a cast,
+// as in `if d, ok := em.As[Dog](m, a); ok { ... }`.
 func As[T any, B any](m Manager, base *B) (*T, bool) {
 	if base == nil {
 		return nil, false
