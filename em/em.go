@@ -265,6 +265,9 @@ func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Ent
 		}
 		return en, nil
 	}
+	if e.Inheritance != nil {
+		setDiscriminator(e, p)
+	}
 	en, err := m.t.AddNew(e, p)
 	if err != nil {
 		return nil, err

@@ -188,7 +188,7 @@ func (o *findOptions) queryFilters() *queryFilters {
 // (the SQL query builder).
 func (m *EntityManager) FilterExpr(e *meta.Entity, opts ...FindOption) (query.Expr, error) {
 	if len(m.c.filters) == 0 {
-		return nil, nil
+		return discExpr(e), nil
 	}
 	var o findOptions
 	for _, opt := range opts {
@@ -197,7 +197,11 @@ func (m *EntityManager) FilterExpr(e *meta.Entity, opts ...FindOption) (query.Ex
 	if err := m.checkQueryFilters(o.filters); err != nil {
 		return nil, err
 	}
-	return m.filterExpr(e, o.filters)
+	fx, err := m.filterExpr(e, o.filters)
+	if err != nil {
+		return nil, err
+	}
+	return andExpr(discExpr(e), fx), nil
 }
 
 // checkQueryFilters refuses a query option naming an unknown filter.
@@ -291,6 +295,9 @@ func (m *EntityManager) filterExpr(e *meta.Entity, qf *queryFilters) (query.Expr
 // resolveWhere resolves where against e and adds the active filters.
 func (m *EntityManager) resolveWhere(e *meta.Entity, where query.Filter, qf *queryFilters) (query.Expr, error) {
 	x, err := query.Resolve(e, where)
+	if err == nil && e.Inheritance != nil {
+		x = andExpr(discExpr(e), x)
+	}
 	if err != nil || len(m.c.filters) == 0 {
 		return x, err
 	}
@@ -317,6 +324,9 @@ func andExpr(a, b query.Expr) query.Expr {
 
 // withFilters adds the active filters of a query on e to x.
 func (m *EntityManager) withFilters(e *meta.Entity, x query.Expr, qf *queryFilters) (query.Expr, error) {
+	if e.Inheritance != nil {
+		x = andExpr(discExpr(e), x)
+	}
 	if len(m.c.filters) == 0 {
 		return x, nil
 	}

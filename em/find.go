@@ -204,7 +204,7 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
-	err := m.Session().Find(ctx, q, h)
+	err := m.fetch(ctx, q, h)
 	if err != nil {
 		m.t.IndexPending()
 		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)

@@ -263,6 +263,9 @@ func (m *EntityManager) reach(f *meta.Field, obj unsafe.Pointer) error {
 	if _, ok := m.t.Entry(f.Rel.Target, obj); ok {
 		return nil
 	}
+	if f.Rel.Target.Polymorphic() {
+		return unpersistedSubtype(f)
+	}
 	_, err := m.persist(f.Rel.Target, obj)
 	return err
 }

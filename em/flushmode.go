@@ -178,6 +178,9 @@ func (m *EntityManager) autoFlush(ctx context.Context, mode gomikro.FlushMode, e
 		}
 		hit, err = m.t.PendingIn(e, fields)
 	}
+	if err == nil && !hit && e.Polymorphic() {
+		hit, err = m.pendingBelow(e)
+	}
 	if err == nil && !hit && where != nil {
 		hit, err = m.pendingInExpr(where)
 	}

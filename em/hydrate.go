@@ -70,6 +70,12 @@ func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
 	if target == h.refE && k == h.refK {
 		return h.refObj
 	}
+	if target.Inheritance != nil && target.Polymorphic() {
+		if en, ok := h.m.t.Lookup(target, k); ok {
+			return en.Obj
+		}
+		return h.polyRef(target, f, pk)
+	}
 	obj := h.ref(target, f, pk, k)
 	h.refE, h.refK, h.refObj = target, k, obj
 	return obj
@@ -90,8 +96,16 @@ func (h *hydrator) ref(target *meta.Entity, f *meta.Field, pk unsafe.Pointer, k 
 
 // Row implements Sink.
 func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
+	if e.Inheritance != nil && len(e.Inheritance.Children) > 0 {
+		if err := ownRow(e, obj); err != nil {
+			return nil, err
+		}
+	}
 	if h.detached {
 		return h.detachedRow(e, obj), nil
+	}
+	if len(h.keyOnly) > 0 {
+		h.rawKeys(e, obj)
 	}
 	k, ok := tracking.KeyOf(e, obj)
 	if !ok {

@@ -105,6 +105,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		// m:1 or owning 1:1: load the referenced rows not loaded yet.
 		var keys []any
 		seen := map[unsafe.Pointer]bool{}
+		var byID []*rel.Ref // raw keys of rows of unknown type (target has subtypes)
 		for _, o := range objs {
 			r := rel.RefAt(f.Ptr(o))
 			if r.Ptr == nil && r.ID != nil {
@@ -114,6 +115,11 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 					continue
 				}
 				en, found := m.t.Lookup(target, k)
+				if !found && target.Polymorphic() {
+					byID = append(byID, r)
+					keys = append(keys, r.ID)
+					continue
+				}
 				if !found {
 					obj := m.t.Alloc(target)
 					if err := tracking.SetPK(target, obj, r.ID); err != nil {
@@ -133,7 +139,17 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 				keys = append(keys, target.PK[0].Value(r.Ptr).Interface())
 			}
 		}
-		return m.loadIn(ctx, target, target.PK[0], keys, refresh, fx, nil)
+		if err := m.loadIn(ctx, target, target.PK[0], keys, refresh, fx, nil); err != nil {
+			return err
+		}
+		for _, r := range byID {
+			if k, ok := tracking.ValueKey(r.ID); ok {
+				if en, found := m.t.Lookup(target, k); found {
+					r.Ptr, r.ID = en.Obj, nil
+				}
+			}
+		}
+		return nil
 	case f.Rel.Kind == meta.OneToOne:
 		// Inverse 1:1: the FK lives on the target.
 		owner := f.Rel.MappedBy
@@ -191,7 +207,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		for _, chunk := range m.keyChunks(f.Entity.PK[0], keys) {
 			h := m.hydrator(refresh)
 			q := &Query{Entity: target, Where: fx, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}}
-			if err := m.Session().Find(ctx, q, h); err != nil {
+			if err := m.fetch(ctx, q, h); err != nil {
 				return fmt.Errorf("gomikro: populate %s: %w", f, err)
 			}
 			if err := h.finish(ctx); err != nil {
@@ -255,7 +271,7 @@ func (m *EntityManager) loadIn(ctx context.Context, e *meta.Entity, f *meta.Fiel
 	for _, chunk := range m.keyChunks(f, keys) {
 		h := m.hydrator(refresh)
 		q := &Query{Entity: e, Where: andExpr(fx, query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}), OrderBy: []Order{{Field: e.PK[0]}}}
-		if err := m.Session().Find(ctx, q, h); err != nil {
+		if err := m.fetch(ctx, q, h); err != nil {
 			return fmt.Errorf("gomikro: populate %s: %w", f, err)
 		}
 		if err := h.finish(ctx); err != nil {

@@ -9,7 +9,6 @@ import (
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
-	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/query"
 )
@@ -125,23 +124,7 @@ func (h *hydrator) detachedRef(target *meta.Entity, f *meta.Field, pk unsafe.Poi
 // become raw keys, OnLoad is queued.
 func (h *hydrator) detachedRow(e *meta.Entity, obj unsafe.Pointer) unsafe.Pointer {
 	if len(h.keyOnly) > 0 {
-		for _, f := range e.Columns {
-			if f.Storage != meta.StoreRef {
-				continue
-			}
-			r := rel.RefAt(f.Ptr(obj))
-			if r.Ptr == nil {
-				continue
-			}
-			for _, k := range h.keyOnly {
-				if k == r.Ptr {
-					t := f.Rel.Target
-					r.ID, r.Ptr = t.PK[0].Value(k).Interface(), nil
-					break
-				}
-			}
-		}
-		h.keyOnly = h.keyOnly[:0]
+		h.rawKeys(e, obj)
 	}
 	if e.Hooks.Has(meta.HookOnLoad) {
 		h.loaded = append(h.loaded, loadedObj{e, obj})

@@ -150,6 +150,11 @@ func (m *EntityManager) upsert(ctx context.Context, e *meta.Entity, objs []unsaf
 			return nil, &gomikro.ValidationError{Msg: fmt.Sprintf("Upsert %s: entity #%d is persisted or removed in this EntityManager and not flushed yet; flush it instead", e.Name, i+1)}
 		}
 	}
+	if e.Inheritance != nil {
+		for _, p := range objs {
+			setDiscriminator(e, p)
+		}
+	}
 	hctx := WithContext(ctx, m)
 	if e.Hooks.Has(meta.HookBeforeUpsert) {
 		for _, p := range objs {

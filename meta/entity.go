@@ -42,8 +42,17 @@ type Entity struct {
 	// parent, in declaration order.
 	Embeddeds []*Embedded
 
+	// Inheritance is the entity's place in an inheritance hierarchy, or
+	// nil when it takes part in none (see Inheritance).
+	Inheritance *Inheritance
+
 	byName map[string]*Field
 	embeds map[string]*Embedded
+	// ext is what parse found of an `orm:"extends"` base, for the Registry.
+	ext       *extendsTag
+	discField *Field // the field tagged discriminator (also in subtypes)
+	discValue string // from `_ struct{} orm:"discriminator=..."`
+	tableSet  bool   // table= on the entity's own struct
 }
 
 // Field returns the property called name: its Go name, its lowerCamel

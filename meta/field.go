@@ -130,6 +130,9 @@ type Field struct {
 	Version bool
 	// SoftDelete marks the soft-delete timestamp (see Entity.SoftDelete).
 	SoftDelete bool
+	// Discriminator marks the column that tells the subtypes of an
+	// inheritance hierarchy apart (see Inheritance).
+	Discriminator bool
 	// Rel describes a relation field; nil for scalars.
 	Rel *Relation
 	// RenamedFrom is the column's previous name (`orm:"renamedFrom=old"`):

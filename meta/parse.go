@@ -154,13 +154,21 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 						return fieldErr(e.Name, "_", "table= needs a name")
 					}
 					e.Table = it.val
+					e.tableSet = e.tableSet || len(path) == 0
 				case "renamedFrom", "renamedfrom":
 					if it.val == "" {
 						return fieldErr(e.Name, "_", "renamedFrom= needs the old table name")
 					}
 					e.RenamedFrom = it.val
+				case "discriminator":
+					if it.val == "" {
+						return fieldErr(e.Name, "_", "discriminator= needs the value that marks this entity's rows")
+					}
+					if len(path) == 0 { // a base's own value is not its subtypes'
+						e.ownDisc(it.val)
+					}
 				default:
-					return fieldErr(e.Name, "_", "unknown entity option %q (known: table, renamedFrom)", it.key)
+					return fieldErr(e.Name, "_", "unknown entity option %q (known: table, renamedFrom, discriminator)", it.key)
 				}
 			}
 			continue
@@ -169,6 +177,15 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 			continue
 		}
 		idx := append(append([]int(nil), path...), i)
+		if hasTag && hasKey(items, "extends") {
+			if err := extendsField(e, sf, items, len(path) == 0 && emb == nil); err != nil {
+				return err
+			}
+			if err := parseFields(e, sf.Type, base+sf.Offset, idx, emb, naming, pend); err != nil {
+				return err
+			}
+			continue
+		}
 		if hasTag {
 			handled, rest, err := embedTag(e, emb, sf, items, base, idx, naming, pend)
 			if err != nil {
@@ -234,6 +251,15 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 				return fieldErr(e.Name, f.Name, "a second version field (the first is %s)", e.Version.Name)
 			}
 			e.Version = f
+		}
+		if f.Discriminator {
+			if e.discField != nil {
+				return fieldErr(e.Name, f.Name, "a second discriminator field (the first is %s)", e.discField.Name)
+			}
+			if f.GoType.Kind() != reflect.String || f.Storage != StorePlain || f.Embed != nil || f.PK {
+				return fieldErr(e.Name, f.Name, "a discriminator field must be a plain string field of the entity, not %s", f.GoType)
+			}
+			e.discField = f
 		}
 		if f.SoftDelete {
 			if e.SoftDelete != nil {
@@ -329,6 +355,11 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			f.Groups, err = parseGroups(it.val)
 		case "softDelete", "softdelete":
 			f.SoftDelete = true
+		case "discriminator":
+			if it.val != "" {
+				err = fmt.Errorf("takes no value on a field (a base's own value goes on `_ struct{} orm:\"discriminator=VALUE\"`, a subtype's on its extends tag)")
+			}
+			f.Discriminator = true
 		case "column":
 			if it.val == "" {
 				err = fmt.Errorf("column= needs a name")

@@ -16,6 +16,7 @@ type Registry struct {
 	byName   map[string]*Entity
 	pivots   []*Pivot
 	naming   NamingStrategy
+	tables   []*Entity
 }
 
 // NewRegistry reads and validates the entities (struct values or pointers
@@ -51,9 +52,17 @@ func NewRegistry(naming NamingStrategy, entities ...any) (*Registry, error) {
 			return nil, err
 		}
 	}
+	if err := r.inherit(); err != nil {
+		return nil, err
+	}
 	if err := r.link(pend); err != nil {
 		return nil, err
 	}
+	tables, err := r.tablesOf()
+	if err != nil {
+		return nil, err
+	}
+	r.tables = tables
 	if err := checkEnums(r.entities); err != nil {
 		return nil, err
 	}
@@ -91,10 +100,12 @@ func (r *Registry) link(pend []pending) error {
 	}
 	tables := map[string]string{}
 	for _, e := range r.entities {
-		if prev, dup := tables[e.Table]; dup {
-			return &Error{Entity: e.Name, Msg: fmt.Sprintf("table %q is also used by %s", e.Table, prev)}
+		if e.Inheritance == nil || e.Inheritance.Root == e { // a subtype shares its root's table
+			if prev, dup := tables[e.Table]; dup {
+				return &Error{Entity: e.Name, Msg: fmt.Sprintf("table %q is also used by %s", e.Table, prev)}
+			}
+			tables[e.Table] = e.Name
 		}
-		tables[e.Table] = e.Name
 		cols := map[string]string{}
 		for _, f := range e.Fields {
 			if f.Column == "" {

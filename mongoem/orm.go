@@ -80,6 +80,11 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 	for _, e := range reg.Entities() {
 		drv.info[e] = newEntInfo(e, reg.Naming())
 	}
+	for _, e := range reg.Tables() {
+		if drv.info[e] == nil { // one collection of an inheritance hierarchy
+			drv.info[e] = newEntInfo(e, reg.Naming())
+		}
+	}
 	for _, e := range reg.Entities() {
 		for _, f := range e.Columns {
 			if f.Storage == meta.StoreRef {

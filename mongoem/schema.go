@@ -43,7 +43,7 @@ type Index struct {
 // references (for populating 1:m) and m:n arrays (for the inverse side).
 func (s *Schema) Indexes() []Index {
 	var out []Index
-	for _, e := range s.d.reg.Entities() {
+	for _, e := range s.d.reg.Tables() {
 		in := s.d.info[e]
 		type group struct {
 			ix     *Index
@@ -139,7 +139,7 @@ func (s *Schema) create(ctx context.Context, validators bool) ([]string, error) 
 		return nil, fmt.Errorf("gomikro: schema: list collections: %w", err)
 	}
 	names := []string{countersCollection}
-	for _, e := range s.d.reg.Entities() {
+	for _, e := range s.d.reg.Tables() {
 		names = append(names, s.d.info[e].coll)
 	}
 	for _, name := range names {
@@ -202,7 +202,7 @@ func (s *Schema) create(ctx context.Context, validators bool) ([]string, error) 
 // counters collection.
 func (s *Schema) DropSchema(ctx context.Context) error {
 	names := []string{countersCollection}
-	for _, e := range s.d.reg.Entities() {
+	for _, e := range s.d.reg.Tables() {
 		names = append(names, s.d.info[e].coll)
 	}
 	for _, name := range names {

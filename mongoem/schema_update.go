@@ -55,7 +55,7 @@ func (s *Schema) UpdateSchema(ctx context.Context, opts UpdateOptions) (*UpdateR
 	}
 	indexesBefore := map[string][]string{}
 	mine := []string{countersCollection}
-	for _, e := range s.d.reg.Entities() {
+	for _, e := range s.d.reg.Tables() {
 		mine = append(mine, s.d.info[e].coll)
 	}
 	for _, c := range mine {

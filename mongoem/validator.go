@@ -44,7 +44,7 @@ var unsupportedCodes = []int32{
 // MarshalText) are listed without a type.
 func (s *Schema) Validators() map[string]bson.D {
 	out := map[string]bson.D{}
-	for _, e := range s.d.reg.Entities() {
+	for _, e := range s.d.reg.Tables() {
 		in := s.d.info[e]
 		out[in.coll] = bson.D{{Key: "$jsonSchema", Value: jsonSchema(in)}}
 	}
@@ -369,7 +369,7 @@ func (s *Schema) syncValidators(ctx context.Context, set, drop bool) (changed, d
 	}
 	want := s.Validators()
 	var names []string
-	for _, e := range s.d.reg.Entities() {
+	for _, e := range s.d.reg.Tables() {
 		names = append(names, s.d.info[e].coll)
 	}
 	stored, err := s.storedValidators(ctx, names)

@@ -97,7 +97,7 @@ func (g *Generator) CreateSQL() []string {
 	if to, ok := g.d.(TableOptions); ok {
 		opts = to.TableOptions()
 	}
-	for _, e := range g.reg.Entities() {
+	for _, e := range g.reg.Tables() {
 		var cols []string
 		for _, f := range e.Columns {
 			c := q(f.Column) + " " + g.d.ColumnType(f)
@@ -196,7 +196,7 @@ func (g *Generator) DropSQL() []string {
 	for i := len(pv) - 1; i >= 0; i-- {
 		out = append(out, g.d.DropTable(pv[i].Table)...)
 	}
-	es := g.reg.Entities()
+	es := g.reg.Tables()
 	for i := len(es) - 1; i >= 0; i-- {
 		out = append(out, g.d.DropTable(es[i].Table)...)
 	}

@@ -67,7 +67,7 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 		return c, nil
 	}
 	// Tables and columns first, so that foreign keys find their targets.
-	for _, e := range g.reg.Entities() {
+	for _, e := range g.reg.Tables() {
 		t := aschema.NewTable(e.Table)
 		for _, f := range e.Columns {
 			c, err := column(f, f.Column, g.d.ColumnType(f), f.Nullable, g.d.DefaultClause(f))
@@ -106,7 +106,7 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 		s.AddTables(t)
 		tables[pv.Table] = t
 	}
-	for _, e := range g.reg.Entities() {
+	for _, e := range g.reg.Tables() {
 		t := tables[e.Table]
 		pk := make([]*aschema.Column, len(e.PK))
 		for i, f := range e.PK {

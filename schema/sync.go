@@ -179,7 +179,7 @@ func reverseRename(c aschema.Change) aschema.Change {
 // returns them as changes that come first in the plan.
 func (s *Syncer) renames(live *aschema.Schema) []aschema.Change {
 	var out []aschema.Change
-	for _, e := range s.g.reg.Entities() {
+	for _, e := range s.g.reg.Tables() {
 		if e.RenamedFrom != "" {
 			if old, ok := live.Table(e.RenamedFrom); ok {
 				if _, exists := live.Table(e.Table); !exists {

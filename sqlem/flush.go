@@ -249,7 +249,19 @@ func (fx *flushExec) dependsOnStage(e *meta.Entity) bool {
 		return false
 	}
 	for _, f := range e.Columns {
-		if f.Storage == meta.StoreRef && slices.Contains(fx.unknown, f.Rel.Target) {
+		if f.Storage == meta.StoreRef && refersTo(fx.unknown, f.Rel.Target) {
+			return true
+		}
+	}
+	return false
+}
+
+// refersTo reports whether a reference to target may point to a row of
+// one of types: target itself or, in an inheritance hierarchy, one of
+// its subtypes.
+func refersTo(types []*meta.Entity, target *meta.Entity) bool {
+	for _, u := range types {
+		if u == target || u.Inheritance != nil && u.IsA(target) {
 			return true
 		}
 	}

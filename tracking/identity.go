@@ -242,15 +242,40 @@ func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), a
 // allocChunk is the number of objects allocated together by Alloc.
 const allocChunk = 32
 
-func (t *Tracker) index(e *meta.Entity) *index { return &t.shape(e).idx }
+// index returns the key index of e: the entities of an inheritance
+// hierarchy share their root's, as they share its key space.
+func (t *Tracker) index(e *meta.Entity) *index {
+	if e.Inheritance != nil {
+		e = e.Inheritance.Root
+	}
+	return &t.shape(e).idx
+}
 
-// Lookup returns the entry of e's row with key k.
+// Lookup returns the entry of e's row with key k. For an entity of an
+// inheritance hierarchy, it is the entry of e or of one of its subtypes
+// holding that key.
 func (t *Tracker) Lookup(e *meta.Entity, k Key) (*Entry, bool) {
+	if e.Inheritance != nil {
+		return t.lookupIn(e, k)
+	}
 	s := t.find(e)
 	if s == nil {
 		return nil, false
 	}
 	return s.idx.get(k)
+}
+
+// lookupIn is Lookup for an entity of an inheritance hierarchy.
+func (t *Tracker) lookupIn(e *meta.Entity, k Key) (*Entry, bool) {
+	s := t.find(e.Inheritance.Root)
+	if s == nil {
+		return nil, false
+	}
+	en, ok := s.idx.get(k)
+	if !ok || en.E != e && !en.E.IsA(e) {
+		return nil, false
+	}
+	return en, true
 }
 
 // Entry returns the entry of the object obj of entity e. Objects that were

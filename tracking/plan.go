@@ -208,6 +208,12 @@ func commitOrder(news, removed []*Entry, updates []*UpdateBatch) map[*meta.Entit
 		for _, f := range e.Columns {
 			if f.Storage == meta.StoreRef && f.Rel.Target != e {
 				visit(f.Rel.Target)
+				// A reference to a base may point to any of its subtypes.
+				for _, d := range f.Rel.Target.Descendants() {
+					if d != e {
+						visit(d)
+					}
+				}
 			}
 		}
 		state[e] = 2

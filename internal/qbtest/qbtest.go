@@ -215,6 +215,7 @@ var tests = []test{
 	{"Embeddables", embeddables},
 	{"EmbeddablesAsAWhole", embeddablesAsAWhole},
 	{"GlobalFilters", globalFilters},
+	{"Inheritance", inheritance},
 }
 
 func titles(bs []*QBook) []string {
