@@ -99,6 +99,9 @@ type Field struct {
 	// Offset is the field's byte offset in the entity struct (embedded
 	// structs flattened).
 	Offset uintptr
+	// Level is, in a table-per-type subtype, which of its tables holds
+	// the column (Inheritance.Tables[Level]); 0 everywhere else.
+	Level uint8
 	// Path is the reflect index path of the field.
 	Path []int
 

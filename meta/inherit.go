@@ -18,7 +18,9 @@ const (
 	SingleTable Strategy = iota + 1
 	// TablePerType: the base table holds the base's columns and the
 	// discriminator; each subtype has a table of its own columns, keyed
-	// by the base's primary key. Not supported yet: refused at Open.
+	// by the base's primary key (also a foreign key to its parent's
+	// table, ON DELETE CASCADE). SQL backends only: MongoDB refuses it
+	// at Open.
 	TablePerType
 )
 
@@ -66,6 +68,13 @@ type Inheritance struct {
 	// Values are the discriminator values of the entity and of every
 	// entity below it: a query of the entity matches rows with these.
 	Values []any
+	// Tables are, for table per type, the tables holding an entity's
+	// columns, root first: Tables[f.Level] holds the column of f.
+	Tables []string
+	// Levels are, for table per type, one entity per table of Tables
+	// (same name and object layout, Table set to that table, Columns
+	// the key and that table's columns): what writes of each table use.
+	Levels []*Entity
 
 	byValue map[string]*Entity // shared by the whole hierarchy
 }
@@ -185,14 +194,18 @@ func (r *Registry) inherit() error {
 		if !ok {
 			return fieldErr(e.Name, e.ext.field, "extends %s, which is not a registered entity (add it to Config.Entities)", e.ext.base)
 		}
+		strat := SingleTable
 		if e.ext.tpt {
-			return fieldErr(e.Name, e.ext.field, "table-per-type inheritance (tpt) is not supported yet; drop tpt to store the hierarchy in one table")
+			strat = TablePerType
 		}
 		if base.Inheritance == nil {
-			base.Inheritance = &Inheritance{Strategy: SingleTable}
+			base.Inheritance = &Inheritance{Strategy: strat}
 		}
 		if e.Inheritance == nil {
-			e.Inheritance = &Inheritance{Strategy: SingleTable}
+			e.Inheritance = &Inheritance{Strategy: strat}
+		}
+		if base.Inheritance.Strategy != strat || e.Inheritance.Strategy != strat {
+			return fieldErr(e.Name, e.ext.field, "a hierarchy is stored one way: every subtype of %s is tpt, or none is", base.Name)
 		}
 		e.Inheritance.Parent = base
 		base.Inheritance.Children = append(base.Inheritance.Children, e)
@@ -214,7 +227,11 @@ func (r *Registry) inherit() error {
 			if x.discField == nil || x.discField.Column != root.discField.Column {
 				return &Error{Entity: x.Name, Msg: "its discriminator field must be the one of " + root.Name}
 			}
-			if x != root && x.Table != root.Table && x.tableSet {
+			if xi.Strategy == TablePerType {
+				if err := tptTables(x, root); err != nil {
+					return err
+				}
+			} else if x != root && x.Table != root.Table && x.tableSet {
 				return &Error{Entity: x.Name, Msg: fmt.Sprintf("table=%s: a subtype is stored in its base's table %q", x.Table, root.Table)}
 			}
 			x.Table = root.Table
@@ -250,6 +267,73 @@ func (r *Registry) inherit() error {
 	return nil
 }
 
+// tptTables sets the tables of x, a table-per-type entity whose parent
+// (if any) has its own set: its parent's, then its own.
+func tptTables(x, root *Entity) error {
+	xi := x.Inheritance
+	if x == root {
+		xi.Tables = []string{x.Table}
+		return nil
+	}
+	if len(x.PK) != 1 || len(root.PK) != 1 {
+		return &Error{Entity: x.Name, Msg: "table-per-type inheritance needs a single-column primary key"}
+	}
+	pi := xi.Parent.Inheritance
+	if len(pi.Tables) > 250 {
+		return &Error{Entity: x.Name, Msg: "inheritance hierarchy too deep"}
+	}
+	for _, t := range pi.Tables {
+		if t == x.Table {
+			return &Error{Entity: x.Name, Msg: fmt.Sprintf("table %q is also %s's table: a tpt subtype has a table of its own", t, xi.Parent.Name)}
+		}
+	}
+	xi.Tables = append(slices.Clone(pi.Tables), x.Table)
+	return nil
+}
+
+// tptLevels sets, once columns are resolved, the levels of the columns
+// of x and of its subtypes: x's columns that its parent has are at the
+// parent's level, the others in x's own table, one level below.
+func tptLevels(x *Entity) {
+	xi := x.Inheritance
+	l0 := len(xi.Tables) - 1
+	if xi.Parent != nil {
+		level := map[string]uint8{}
+		for _, f := range xi.Parent.Columns {
+			level[f.Column] = f.Level
+		}
+		for _, f := range x.Columns {
+			if l, ok := level[f.Column]; ok {
+				f.Level = l
+			} else {
+				f.Level = uint8(l0)
+			}
+		}
+	}
+	xi.Levels = make([]*Entity, len(xi.Tables))
+	for l := range xi.Tables {
+		lv := *x
+		lv.Table = xi.Tables[l]
+		lv.Columns, lv.Fields, lv.Relations = nil, nil, nil
+		if l > 0 {
+			pk := *x.PK[0]
+			pk.Generated, pk.Default, pk.Level = false, nil, uint8(l)
+			lv.PK = []*Field{&pk}
+			lv.Columns = append(lv.Columns, &pk)
+		}
+		for _, f := range x.Columns {
+			if int(f.Level) == l {
+				lv.Columns = append(lv.Columns, f)
+			}
+		}
+		lv.Fields = lv.Columns
+		xi.Levels[l] = &lv
+	}
+	for _, c := range xi.Children {
+		tptLevels(c)
+	}
+}
+
 // tablesOf returns the entities that describe the tables (collections)
 // of the registered entities: an entity outside any hierarchy as it is,
 // one entity per single-table hierarchy (a copy of its root whose
@@ -257,10 +341,24 @@ func (r *Registry) inherit() error {
 // nullable).
 func (r *Registry) tablesOf() ([]*Entity, error) {
 	var out []*Entity
+	made := map[*Entity]*Entity{}
+	for _, e := range r.entities {
+		if in := e.Inheritance; in != nil && in.Strategy == TablePerType && in.Root == e {
+			tptLevels(e)
+		}
+	}
 	for _, e := range r.entities {
 		in := e.Inheritance
 		if in == nil {
 			out = append(out, e)
+			continue
+		}
+		if in.Strategy == TablePerType {
+			if in.Root == e {
+				out = append(out, e)
+				continue
+			}
+			out = append(out, tptTable(e, made))
 			continue
 		}
 		if in.Root != e {
@@ -297,6 +395,38 @@ func (r *Registry) tablesOf() ([]*Entity, error) {
 		out = append(out, &t)
 	}
 	return out, nil
+}
+
+// tptTable returns the entity describing the own table of the tpt
+// subtype e: its key, a foreign key to its parent's table (ON DELETE
+// CASCADE), and its own columns.
+func tptTable(e *Entity, made map[*Entity]*Entity) *Entity {
+	if t, ok := made[e]; ok {
+		return t
+	}
+	in := e.Inheritance
+	own := in.Levels[len(in.Levels)-1]
+	t := *own
+	parent := in.Parent
+	if parent.Inheritance.Parent != nil {
+		parent = tptTable(parent, made)
+	}
+	pk := *own.PK[0]
+	pk.Entity = &t
+	pk.Storage = StoreRef
+	pk.Rel = &Relation{Kind: ManyToOne, Target: parent, Owner: true, OnDelete: "cascade"}
+	t.PK = []*Field{&pk}
+	t.Columns = append([]*Field{&pk}, own.Columns[1:]...)
+	t.Fields = t.Columns
+	t.Relations = nil
+	for _, f := range t.Columns {
+		if f.Storage == StoreRef {
+			t.Relations = append(t.Relations, f)
+		}
+	}
+	t.Inheritance = nil
+	made[e] = &t
+	return &t
 }
 
 // Tables returns the entities that describe the tables (collections) to

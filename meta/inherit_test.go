@@ -134,7 +134,7 @@ func TestInheritanceErrors(t *testing.T) {
 		{"no discriminator", []any{NoDisc{}, NoDiscSub{}}, []string{"NoDisc", "no discriminator field"}},
 		{"base not first", []any{Garage{}, Vehicle{}, LateBase{}}, []string{"LateBase.Vehicle", "first field"}},
 		{"duplicate value", []any{Garage{}, Vehicle{}, Car{}, DupValue{}}, []string{"discriminator value \"car\""}},
-		{"table per type", []any{Garage{}, Vehicle{}, TPTCar{}}, []string{"TPTCar.Vehicle", "table-per-type"}},
+		{"mixed strategies", []any{Garage{}, Vehicle{}, Car{}, TPTCar{}}, []string{"TPTCar.Vehicle", "every subtype of Vehicle is tpt"}},
 		{"not a string", []any{IntDisc{}}, []string{"IntDisc.Kind", "plain string"}},
 		{"sibling column clash", []any{Garage{}, Vehicle{}, Car{}, Clash{}}, []string{"Clash.Doors", "column \"doors\""}},
 	} {

@@ -41,6 +41,13 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 	if err := checkIndexOpts(reg); err != nil {
 		return nil, err
 	}
+	for _, e := range reg.Entities() {
+		if in := e.Inheritance; in != nil && in.Strategy == meta.TablePerType && in.Parent != nil {
+			// The embedded base's field is named after its type.
+			return nil, &meta.Error{Entity: e.Name, Field: in.Parent.Type.Name(),
+				Msg: "table-per-type inheritance (tpt) is for SQL databases; MongoDB stores a hierarchy in one collection: drop tpt"}
+		}
+	}
 	cs, err := connstring.ParseAndValidate(cfg.DSN)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: mongo URI: %w", err)

@@ -108,6 +108,9 @@ type flushExec struct {
 func (fx *flushExec) singleStatement() bool {
 	d := fx.s.drv.d
 	p := fx.p
+	if (len(p.Inserts) == 1 || len(p.Updates) == 1) && hasTPT(p) {
+		return false
+	}
 	switch {
 	case len(p.Inserts) == 1:
 		b := p.Inserts[0]
@@ -180,6 +183,12 @@ func (fx *flushExec) run(ctx context.Context) error {
 				return err
 			}
 		}
+		if lv := tptLevels(b.Entity); lv != nil {
+			if err := fx.insertTPT(ctx, b, lv); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := fx.insert(b); err != nil {
 			return err
 		}
@@ -196,6 +205,12 @@ func (fx *flushExec) run(ctx context.Context) error {
 		}
 	}
 	for _, b := range fx.p.Fixups {
+		if lv := tptLevels(b.Entity); lv != nil {
+			if err := fx.updateTPT(b, lv); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := fx.update(b); err != nil {
 			return err
 		}
@@ -205,6 +220,12 @@ func (fx *flushExec) run(ctx context.Context) error {
 			if err := fx.flushStage(ctx); err != nil {
 				return err
 			}
+		}
+		if lv := tptLevels(b.Entity); lv != nil {
+			if err := fx.updateTPT(b, lv); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := fx.update(b); err != nil {
 			return err

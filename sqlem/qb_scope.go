@@ -125,6 +125,9 @@ func (s *qbState) newScope(parent *scope) (*scope, error) {
 		if _, dup := sc.lookup(alias); dup {
 			return fmt.Errorf("gomikro: query builder on %s: alias %q is used twice", sc.rootE.Name, alias)
 		}
+		if tptLevels(e) != nil {
+			return fmt.Errorf("gomikro: query builder on %s: %w", e.Name, errTPTUnsupported)
+		}
 		sc.byAlias[alias] = e
 		return nil
 	}

@@ -43,8 +43,35 @@ func convertParam(d Dialect, v any) any {
 
 func (s *builder) q(name string) string { return s.d.QuoteIdent(name) }
 
-// col renders alias.column.
-func (s *builder) col(alias string, f *meta.Field) string { return alias + "." + s.q(f.Column) }
+// col renders alias.column; a column of a table-per-type subtype's own
+// table is on the alias from gives that table.
+func (s *builder) col(alias string, f *meta.Field) string {
+	if f.Level > 0 {
+		return levelAlias(alias, f.Level) + "." + s.q(f.Column)
+	}
+	return alias + "." + s.q(f.Column)
+}
+
+// levelAlias is the alias of the table at level l of a table-per-type
+// entity aliased alias.
+func levelAlias(alias string, l uint8) string { return alias + "_" + strconv.Itoa(int(l)) }
+
+// from renders the table of e aliased alias: for a table-per-type
+// subtype, its root's table joined to its own tables by the key.
+func (s *builder) from(e *meta.Entity, alias string) string {
+	in := e.Inheritance
+	if in == nil || len(in.Tables) < 2 {
+		return s.q(e.Table) + " " + alias
+	}
+	var b strings.Builder
+	b.WriteString(s.q(in.Tables[0]) + " " + alias)
+	pk := s.q(e.PK[0].Column)
+	for l := 1; l < len(in.Tables); l++ {
+		la := levelAlias(alias, uint8(l))
+		b.WriteString(" JOIN " + s.q(in.Tables[l]) + " " + la + " ON " + la + "." + pk + " = " + alias + "." + pk)
+	}
+	return b.String()
+}
 
 func (s *builder) nextAlias() string {
 	s.alias++
@@ -185,10 +212,10 @@ func (s *builder) relation(alias string, r query.RelExpr) error {
 	switch {
 	case f.Storage == meta.StoreRef:
 		outer, inner = f, t.PK[0]
-		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.q(t.Table), " ", sub, " WHERE ")
+		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.from(t, sub), " WHERE ")
 	case f.Rel.Kind == meta.OneToOne || f.Rel.Kind == meta.OneToMany:
 		outer, inner = f.Entity.PK[0], f.Rel.MappedBy
-		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.q(t.Table), " ", sub, " WHERE ")
+		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.from(t, sub), " WHERE ")
 		if inner.Nullable {
 			s.w(s.col(sub, inner), " IS NOT NULL AND ")
 		}
@@ -199,8 +226,9 @@ func (s *builder) relation(alias string, r query.RelExpr) error {
 			self, other = other, self
 		}
 		pa := s.nextAlias()
-		s.w(s.col(alias, f.Entity.PK[0]), " IN (SELECT ", pa, ".", s.q(self), " FROM ", s.q(pv.Table), " ", pa,
-			" JOIN ", s.q(t.Table), " ", sub, " ON ", s.col(sub, t.PK[0]), " = ", pa, ".", s.q(other), " WHERE ")
+		// The target first: a table-per-type target is itself a join.
+		s.w(s.col(alias, f.Entity.PK[0]), " IN (SELECT ", pa, ".", s.q(self), " FROM ", s.from(t, sub),
+			" JOIN ", s.q(pv.Table), " ", pa, " ON ", pa, ".", s.q(other), " = ", s.col(sub, t.PK[0]), " WHERE ")
 	default:
 		return fmt.Errorf("gomikro: %s: unsupported relation in a filter", f)
 	}

@@ -36,6 +36,9 @@ func (s *session) Upsert(ctx context.Context, batches []*em.UpsertBatch, reads [
 	}
 	var stmts []*Stmt
 	for _, b := range batches {
+		if tptLevels(b.Entity) != nil {
+			return fmt.Errorf("gomikro: upsert %s: %w", b.Entity.Name, errTPTUnsupported)
+		}
 		st, err := s.drv.upsertSQL(up, b)
 		if err != nil {
 			return err

@@ -160,7 +160,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums, filters, cursors, insight, serialization, seedScenarios, inheritance} {
+	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums, filters, cursors, insight, serialization, seedScenarios, inheritance, tablePerType} {
 		out = append(out, group...)
 	}
 	return out
@@ -221,6 +221,9 @@ func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) 
 		"ForeignKeyViolation":             "MongoDB has no foreign keys: a reference to a missing document is stored as it is",
 		"NestedTransactionsUseSavepoints": "MongoDB has no savepoints: a transaction begun inside another fails with mongoem.ErrNoSavepoints",
 		"NestedFlushFailureKeepsOuter":    "MongoDB has no savepoints: a transaction begun inside another fails with mongoem.ErrNoSavepoints",
+	}
+	for _, sc := range tablePerType {
+		skip[sc.Name] = "table-per-type inheritance is for SQL databases: mongoem.Open refuses tpt (TestTablePerTypeRefused)"
 	}
 	if isFerretDB {
 		slowIn := "FerretDB evaluates $in by walking the list for every document it scans, without the _id index: " +
