@@ -107,7 +107,8 @@ func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 // Count implements em.Session.
 func (s *session) Count(ctx context.Context, q *em.Query) (int64, error) {
 	b := newBuilder(s.drv.d)
-	b.w("SELECT COUNT(*) FROM ", b.from(q.Entity, "t0"))
+	b.w("SELECT COUNT(*) FROM ")
+	b.from(q.Entity, "t0")
 	if q.Where != nil {
 		b.w(" WHERE ")
 		if err := b.where("t0", q.Where); err != nil {
@@ -205,9 +206,12 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 			extra = pv.Target.PK[0]
 		}
 		linkCol = "p." + b.q(self)
-		b.w(", ", linkCol, " FROM ", b.from(e, "t0"), " JOIN ", b.q(pv.Table), " p ON p.", b.q(other), " = ", b.col("t0", e.PK[0]))
+		b.w(", ", linkCol, " FROM ")
+		b.from(e, "t0")
+		b.w(" JOIN ", b.q(pv.Table), " p ON p.", b.q(other), " = ", b.col("t0", e.PK[0]))
 	} else {
-		b.w(" FROM ", b.from(e, "t0"))
+		b.w(" FROM ")
+		b.from(e, "t0")
 	}
 	if q.Via != nil || q.Where != nil {
 		b.w(" WHERE ")

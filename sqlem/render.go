@@ -44,33 +44,39 @@ func convertParam(d Dialect, v any) any {
 func (s *builder) q(name string) string { return s.d.QuoteIdent(name) }
 
 // col renders alias.column; a column of a table-per-type subtype's own
-// table is on the alias from gives that table.
+// table is on the alias from gives that table. (Kept small enough to
+// inline: a concatenation that does not escape stays on the stack.)
 func (s *builder) col(alias string, f *meta.Field) string {
-	if f.Level > 0 {
-		return levelAlias(alias, f.Level) + "." + s.q(f.Column)
-	}
-	return alias + "." + s.q(f.Column)
+	return alias + levelSuffix[f.Level] + "." + s.q(f.Column)
 }
+
+// levelSuffix[l] ends the alias of the table at level l of a
+// table-per-type entity ("" for its root's table).
+var levelSuffix = func() (out [256]string) {
+	for l := 1; l < len(out); l++ {
+		out[l] = "_" + strconv.Itoa(l)
+	}
+	return out
+}()
 
 // levelAlias is the alias of the table at level l of a table-per-type
 // entity aliased alias.
-func levelAlias(alias string, l uint8) string { return alias + "_" + strconv.Itoa(int(l)) }
+func levelAlias(alias string, l uint8) string { return alias + levelSuffix[l] }
 
-// from renders the table of e aliased alias: for a table-per-type
+// from writes the table of e aliased alias: for a table-per-type
 // subtype, its root's table joined to its own tables by the key.
-func (s *builder) from(e *meta.Entity, alias string) string {
+func (s *builder) from(e *meta.Entity, alias string) {
 	in := e.Inheritance
 	if in == nil || len(in.Tables) < 2 {
-		return s.q(e.Table) + " " + alias
+		s.w(s.q(e.Table), " ", alias)
+		return
 	}
-	var b strings.Builder
-	b.WriteString(s.q(in.Tables[0]) + " " + alias)
+	s.w(s.q(in.Tables[0]), " ", alias)
 	pk := s.q(e.PK[0].Column)
 	for l := 1; l < len(in.Tables); l++ {
 		la := levelAlias(alias, uint8(l))
-		b.WriteString(" JOIN " + s.q(in.Tables[l]) + " " + la + " ON " + la + "." + pk + " = " + alias + "." + pk)
+		s.w(" JOIN ", s.q(in.Tables[l]), " ", la, " ON ", la, ".", pk, " = ", alias, ".", pk)
 	}
-	return b.String()
 }
 
 func (s *builder) nextAlias() string {
@@ -212,10 +218,14 @@ func (s *builder) relation(alias string, r query.RelExpr) error {
 	switch {
 	case f.Storage == meta.StoreRef:
 		outer, inner = f, t.PK[0]
-		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.from(t, sub), " WHERE ")
+		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ")
+		s.from(t, sub)
+		s.w(" WHERE ")
 	case f.Rel.Kind == meta.OneToOne || f.Rel.Kind == meta.OneToMany:
 		outer, inner = f.Entity.PK[0], f.Rel.MappedBy
-		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ", s.from(t, sub), " WHERE ")
+		s.w(s.col(alias, outer), " IN (SELECT ", s.col(sub, inner), " FROM ")
+		s.from(t, sub)
+		s.w(" WHERE ")
 		if inner.Nullable {
 			s.w(s.col(sub, inner), " IS NOT NULL AND ")
 		}
@@ -227,8 +237,9 @@ func (s *builder) relation(alias string, r query.RelExpr) error {
 		}
 		pa := s.nextAlias()
 		// The target first: a table-per-type target is itself a join.
-		s.w(s.col(alias, f.Entity.PK[0]), " IN (SELECT ", pa, ".", s.q(self), " FROM ", s.from(t, sub),
-			" JOIN ", s.q(pv.Table), " ", pa, " ON ", pa, ".", s.q(other), " = ", s.col(sub, t.PK[0]), " WHERE ")
+		s.w(s.col(alias, f.Entity.PK[0]), " IN (SELECT ", pa, ".", s.q(self), " FROM ")
+		s.from(t, sub)
+		s.w(" JOIN ", s.q(pv.Table), " ", pa, " ON ", pa, ".", s.q(other), " = ", s.col(sub, t.PK[0]), " WHERE ")
 	default:
 		return fmt.Errorf("gomikro: %s: unsupported relation in a filter", f)
 	}
