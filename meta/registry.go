@@ -106,6 +106,13 @@ func (r *Registry) link(pend []pending) error {
 			}
 			tables[e.Table] = e.Name
 		}
+		if in := e.Inheritance; in != nil && in.Strategy == TablePerType && in.Root != e { // and has its own
+			own := in.Tables[len(in.Tables)-1]
+			if prev, dup := tables[own]; dup {
+				return &Error{Entity: e.Name, Msg: fmt.Sprintf("table %q is also used by %s", own, prev)}
+			}
+			tables[own] = e.Name
+		}
 		cols := map[string]string{}
 		for _, f := range e.Fields {
 			if f.Column == "" {
