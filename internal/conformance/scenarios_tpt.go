@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,6 +122,25 @@ func TPTRoundTrip(t *testing.T, h *Harness) {
 	}
 	if x, err := em.FindOne[Bird](h.Ctx, m, query.Eq("id", ids["creature"])); err != nil || x != nil {
 		t.Fatalf("FindOne[Bird] by a plain creature's key: %v, %v", x, err)
+	}
+	// Many rows of every level in one flush, beside other inserts.
+	var batch []any
+	var last *Parrot
+	for i := range 25 {
+		last = &Parrot{Bird: Bird{Creature: Creature{Name: "Flock"}, Ring: "F" + strconv.Itoa(i), Wingspan: i}, Words: i}
+		batch = append(batch, last, &Fish{Creature: Creature{Name: "School"}, Fins: i})
+	}
+	must(t, m.Persist(batch...))
+	must(t, m.Flush(h.Ctx))
+	ps, err := em.Find[Parrot](h.Ctx, g.Fork(), query.Eq("name", "Flock"), em.OrderBy("words"))
+	must(t, err)
+	if len(ps) != 25 || ps[24].ID != last.ID || ps[24].Ring != "F24" || ps[24].Wingspan != 24 {
+		t.Fatalf("flock: %d parrots", len(ps))
+	}
+	n, err := em.Count[Fish](h.Ctx, g.Fork(), query.Gte("fins", 0))
+	must(t, err)
+	if n != 26 {
+		t.Fatalf("Count[Fish] = %d", n)
 	}
 }
 
