@@ -51,8 +51,13 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []uns
 			tree[head] = []string{}
 		}
 	}
+	var lazy []*meta.Field
 	for _, head := range order {
 		f, ok := e.Field(head)
+		if ok && f.Lazy {
+			lazy = append(lazy, f)
+			continue
+		}
 		if !ok || f.Rel == nil {
 			return fmt.Errorf("gomikro: Populate(%q): %s has no relation %q", head, e.Name, head)
 		}
@@ -67,6 +72,9 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []uns
 				}
 			}
 		}
+	}
+	if lazy != nil {
+		return m.populateLazy(ctx, e, objs, lazy, refresh)
 	}
 	return nil
 }

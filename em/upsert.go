@@ -113,6 +113,9 @@ func UpsertMany[T any](ctx context.Context, m Manager, entities []*T, opts ...Up
 		return nil, err
 	}
 	defer mm.leave(entered)
+	if e.Virtual {
+		return nil, readOnly(e, "Upsert")
+	}
 	if len(entities) == 0 {
 		return []*T{}, nil
 	}

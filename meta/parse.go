@@ -41,13 +41,20 @@ func parseTag(tag string) []tagItem {
 	}
 	parts := strings.Split(tag, ",")
 	items := make([]tagItem, 0, len(parts))
-	for _, p := range parts {
+	for i, p := range parts {
 		p = strings.TrimSpace(p)
 		if p == "" {
 			continue
 		}
 		k, v, _ := strings.Cut(p, "=")
-		items = append(items, tagItem{strings.TrimSpace(k), strings.TrimSpace(v)})
+		if k = strings.TrimSpace(k); k == "formula" {
+			// An SQL expression may hold commas: formula= takes the rest
+			// of the tag.
+			v = strings.Join(append([]string{v}, parts[i+1:]...), ",")
+			items = append(items, tagItem{k, strings.TrimSpace(v)})
+			break
+		}
+		items = append(items, tagItem{k, strings.TrimSpace(v)})
 	}
 	return items
 }
@@ -103,7 +110,10 @@ func parseStruct(t reflect.Type, name string, naming NamingStrategy) (*Entity, [
 	if e.Table == "" {
 		e.Table = naming.TableName(e.Name)
 	}
-	if len(e.PK) == 0 {
+	if err := virtualOf(e, t); err != nil {
+		return nil, nil, err
+	}
+	if len(e.PK) == 0 && !e.Virtual {
 		return nil, nil, &Error{Entity: e.Name, Msg: "no primary key: tag a field `orm:\"pk\"`"}
 	}
 	for _, f := range e.PK {
@@ -117,7 +127,7 @@ func parseStruct(t reflect.Type, name string, naming NamingStrategy) (*Entity, [
 			return nil, nil, fieldErr(e.Name, f.Name, "a primary key cannot be stored as JSON")
 		}
 	}
-	if len(e.PK) == 1 && isInteger(e.PK[0].Type) && e.PK[0].Storage == StorePlain && !e.PK[0].Generated {
+	if len(e.PK) == 1 && isInteger(e.PK[0].Type) && e.PK[0].Storage == StorePlain && !e.PK[0].Generated && !e.Virtual {
 		// Single integer keys are generated unless autoincrement=false said otherwise.
 		if !e.PK[0].noAutoIncrement {
 			e.PK[0].Generated = true
@@ -158,8 +168,10 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 						return fieldErr(e.Name, "_", "renamedFrom= needs the old table name")
 					}
 					e.RenamedFrom = it.val
+				case "virtual":
+					e.Virtual = true
 				default:
-					return fieldErr(e.Name, "_", "unknown entity option %q (known: table, renamedFrom)", it.key)
+					return fieldErr(e.Name, "_", "unknown entity option %q (known: table, renamedFrom, virtual)", it.key)
 				}
 			}
 			continue
@@ -214,6 +226,9 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 			return err
 		}
 		if emb != nil {
+			if f.Lazy || f.Formula != "" {
+				return fieldErr(e.Name, f.Name, "lazy and formula do not apply to the fields of an embeddable")
+			}
 			if err := embedField(emb, f); err != nil {
 				return err
 			}
@@ -342,6 +357,13 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			f.ColumnType = it.val
 		case "json":
 			jsonForced = true
+		case "lazy":
+			f.Lazy = true
+		case "formula":
+			if it.val == "" {
+				err = fmt.Errorf("formula= needs an SQL expression, e.g. formula={alias}.price * 2")
+			}
+			f.Formula = it.val
 		case "mappedBy", "mappedby", "inversedBy", "inversedby", "m:n", "1:1", "m:1", "1:m", "pivot", "cascade", "orphanRemoval", "orphanremoval", "onDelete", "ondelete":
 			if f.Rel == nil {
 				return nil, fieldErr(e.Name, f.Name, "%q applies only to ref.Ref or ref.Collection fields", it.key)
@@ -353,6 +375,9 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 		if err != nil {
 			return nil, fieldErr(e.Name, f.Name, "tag %q: %v", it.key, err)
 		}
+	}
+	if err := checkLazyFormula(f); err != nil {
+		return nil, err
 	}
 	if f.PK && !nullableTag && f.Storage == StorePlain {
 		f.Nullable = false // a []byte key is never NULL

@@ -91,10 +91,13 @@ func (r *Registry) link(pend []pending) error {
 	}
 	tables := map[string]string{}
 	for _, e := range r.entities {
-		if prev, dup := tables[e.Table]; dup {
+		if e.Virtual {
+			// No table of its own: its name is only the query's alias.
+		} else if prev, dup := tables[e.Table]; dup {
 			return &Error{Entity: e.Name, Msg: fmt.Sprintf("table %q is also used by %s", e.Table, prev)}
+		} else {
+			tables[e.Table] = e.Name
 		}
-		tables[e.Table] = e.Name
 		cols := map[string]string{}
 		for _, f := range e.Fields {
 			if f.Column == "" {
@@ -104,11 +107,23 @@ func (r *Registry) link(pend []pending) error {
 				return fieldErr(e.Name, f.Name, "column %q is also used by %s", f.Column, prev)
 			}
 			cols[f.Column] = f.Name
-			e.Columns = append(e.Columns, f)
+			if f.Formula != "" {
+				e.Formulas = append(e.Formulas, f)
+			} else {
+				e.Columns = append(e.Columns, f)
+			}
+			if f.Lazy {
+				e.Lazy = append(e.Lazy, f)
+			}
 			// A column name never hides another field's Go name.
 			if _, taken := e.byName[strings.ToLower(f.Column)]; !taken {
 				e.byName[strings.ToLower(f.Column)] = f
 			}
+		}
+	}
+	for _, e := range r.entities {
+		if err := checkReads(e); err != nil {
+			return err
 		}
 	}
 	for _, pv := range r.pivots {

@@ -22,14 +22,17 @@ func (r runner) find(ctx context.Context, q *em.Query, sink em.Sink) error {
 	if q.Via != nil {
 		return r.findVia(ctx, q, sink)
 	}
+	in := r.d.info[q.Entity]
+	if in.virtual != nil {
+		return r.findVirtual(ctx, q, sink)
+	}
 	filter, err := r.filter(ctx, q.Entity, q.Where)
 	if err != nil {
 		return err
 	}
-	opts := options.Find()
+	opts := in.findOptions(q)
 	if len(q.OrderBy) > 0 {
 		sort := make(bson.D, 0, len(q.OrderBy))
-		in := r.d.info[q.Entity]
 		for _, o := range q.OrderBy {
 			dir := 1
 			if o.Desc {
@@ -197,6 +200,9 @@ func (r runner) andWhere(ctx context.Context, q *em.Query, filter bson.D) (bson.
 
 // count counts the documents matching q.
 func (r runner) count(ctx context.Context, q *em.Query) (int64, error) {
+	if r.d.info[q.Entity].virtual != nil {
+		return r.countVirtual(ctx, q)
+	}
 	filter, err := r.filter(ctx, q.Entity, q.Where)
 	if err != nil {
 		return 0, err

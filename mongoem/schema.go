@@ -44,6 +44,9 @@ type Index struct {
 func (s *Schema) Indexes() []Index {
 	var out []Index
 	for _, e := range s.d.reg.Entities() {
+		if e.Virtual {
+			continue // no collection of its own (see VirtualPipeline)
+		}
 		in := s.d.info[e]
 		type group struct {
 			ix     *Index
@@ -140,6 +143,9 @@ func (s *Schema) create(ctx context.Context, validators bool) ([]string, error) 
 	}
 	names := []string{countersCollection}
 	for _, e := range s.d.reg.Entities() {
+		if e.Virtual {
+			continue // no collection of its own (see VirtualPipeline)
+		}
 		names = append(names, s.d.info[e].coll)
 	}
 	for _, name := range names {
@@ -203,6 +209,9 @@ func (s *Schema) create(ctx context.Context, validators bool) ([]string, error) 
 func (s *Schema) DropSchema(ctx context.Context) error {
 	names := []string{countersCollection}
 	for _, e := range s.d.reg.Entities() {
+		if e.Virtual {
+			continue // no collection of its own (see VirtualPipeline)
+		}
 		names = append(names, s.d.info[e].coll)
 	}
 	for _, name := range names {

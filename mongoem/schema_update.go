@@ -56,6 +56,9 @@ func (s *Schema) UpdateSchema(ctx context.Context, opts UpdateOptions) (*UpdateR
 	indexesBefore := map[string][]string{}
 	mine := []string{countersCollection}
 	for _, e := range s.d.reg.Entities() {
+		if e.Virtual {
+			continue // no collection of its own (see VirtualPipeline)
+		}
 		mine = append(mine, s.d.info[e].coll)
 	}
 	for _, c := range mine {

@@ -45,6 +45,9 @@ var unsupportedCodes = []int32{
 func (s *Schema) Validators() map[string]bson.D {
 	out := map[string]bson.D{}
 	for _, e := range s.d.reg.Entities() {
+		if e.Virtual {
+			continue // no collection of its own (see VirtualPipeline)
+		}
 		in := s.d.info[e]
 		out[in.coll] = bson.D{{Key: "$jsonSchema", Value: jsonSchema(in)}}
 	}
@@ -370,6 +373,9 @@ func (s *Schema) syncValidators(ctx context.Context, set, drop bool) (changed, d
 	want := s.Validators()
 	var names []string
 	for _, e := range s.d.reg.Entities() {
+		if e.Virtual {
+			continue // no collection of its own (see VirtualPipeline)
+		}
 		names = append(names, s.d.info[e].coll)
 	}
 	stored, err := s.storedValidators(ctx, names)

@@ -98,6 +98,9 @@ func (g *Generator) CreateSQL() []string {
 		opts = to.TableOptions()
 	}
 	for _, e := range g.reg.Entities() {
+		if e.Virtual {
+			continue // no table (see meta.Virtual)
+		}
 		var cols []string
 		for _, f := range e.Columns {
 			c := q(f.Column) + " " + g.d.ColumnType(f)
@@ -198,6 +201,9 @@ func (g *Generator) DropSQL() []string {
 	}
 	es := g.reg.Entities()
 	for i := len(es) - 1; i >= 0; i-- {
+		if es[i].Virtual {
+			continue
+		}
 		out = append(out, g.d.DropTable(es[i].Table)...)
 	}
 	if guard != nil {

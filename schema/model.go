@@ -68,6 +68,9 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 	}
 	// Tables and columns first, so that foreign keys find their targets.
 	for _, e := range g.reg.Entities() {
+		if e.Virtual {
+			continue // no table (see meta.Virtual)
+		}
 		t := aschema.NewTable(e.Table)
 		for _, f := range e.Columns {
 			c, err := column(f, f.Column, g.d.ColumnType(f), f.Nullable, g.d.DefaultClause(f))
@@ -107,6 +110,9 @@ func (g *Generator) Model(drv migrate.Driver, schemaName string) (*aschema.Schem
 		tables[pv.Table] = t
 	}
 	for _, e := range g.reg.Entities() {
+		if e.Virtual {
+			continue // no table (see meta.Virtual)
+		}
 		t := tables[e.Table]
 		pk := make([]*aschema.Column, len(e.PK))
 		for i, f := range e.PK {

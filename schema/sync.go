@@ -180,6 +180,9 @@ func reverseRename(c aschema.Change) aschema.Change {
 func (s *Syncer) renames(live *aschema.Schema) []aschema.Change {
 	var out []aschema.Change
 	for _, e := range s.g.reg.Entities() {
+		if e.Virtual {
+			continue // no table (see meta.Virtual)
+		}
 		if e.RenamedFrom != "" {
 			if old, ok := live.Table(e.RenamedFrom); ok {
 				if _, exists := live.Table(e.Table); !exists {
