@@ -203,9 +203,13 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	ctx = m.counted(ctx)
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock, Fields: lazyReads(e, o.refresh)}
 	h := m.hydrator(o.refresh)
-	h.unique = true // one table, one row per key
-	h.detached = e.Virtual // not managed: fresh objects (see meta.Virtual)
-	err := m.Session().Find(ctx, q, h)
+	h.unique = true        // one table, one row per key
+	var sink Sink = h
+	if e.Virtual {
+		h.detached = true
+		sink = virtualSink{h} // not managed: fresh objects (see meta.Virtual)
+	}
+	err := m.Session().Find(ctx, q, sink)
 	if err != nil {
 		m.t.IndexPending()
 		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)

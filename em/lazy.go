@@ -137,3 +137,21 @@ func (s *lazySink) Row(e *meta.Entity, row unsafe.Pointer) (unsafe.Pointer, erro
 	}
 	return en.Obj, nil
 }
+
+// NewEntityRowSink is NewRowSink for rows of e: a virtual entity's rows
+// become detached objects (virtual entities are not managed).
+func NewEntityRowSink(ctx context.Context, m Manager, op string, e *meta.Entity, refresh bool) (*RowSink, error) {
+	s, err := NewRowSink(ctx, m, op, refresh)
+	if err == nil && e.Virtual {
+		s.h.detached = true
+	}
+	return s, err
+}
+
+// virtualSink collects the rows of a virtual entity as detached objects.
+type virtualSink struct{ *hydrator }
+
+func (s virtualSink) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
+	s.out = append(s.out, s.detachedRow(e, obj))
+	return obj, nil
+}
