@@ -203,7 +203,7 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	ctx = m.counted(ctx)
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock, Fields: lazyReads(e, o.refresh)}
 	h := m.hydrator(o.refresh)
-	h.unique = true        // one table, one row per key
+	h.unique = true // one table, one row per key
 	var sink Sink = h
 	if e.Virtual {
 		h.detached = true

@@ -21,10 +21,10 @@ var lazies = []Scenario{
 type Biography struct {
 	ID    int64 `orm:"pk"`
 	Name  string
-	Text  string `orm:"lazy"`
-	Photo []byte `orm:"lazy"`
+	Text  string            `orm:"lazy"`
+	Photo []byte            `orm:"lazy"`
 	Notes map[string]string `orm:"lazy"`
-	Team  ref.Ref[Squad] `orm:"nullable"`
+	Team  ref.Ref[Squad]    `orm:"nullable"`
 }
 
 // Squad owns biographies.

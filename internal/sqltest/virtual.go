@@ -38,7 +38,7 @@ type Depot struct {
 
 // DepotValue is a virtual entity: the value held in each depot.
 type DepotValue struct {
-	Depot string
+	Depot  string
 	Crates int64
 	Value  int64
 }
