@@ -187,7 +187,7 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 		if i > 0 {
 			b.w(", ")
 		}
-		b.w(b.col("t0", f))
+		b.wcol("t0", f)
 	}
 	var extra *meta.Field
 	var linkCol string
@@ -228,7 +228,7 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 			if i > 0 {
 				b.w(", ")
 			}
-			b.w(b.col("t0", o.Field))
+			b.wcol("t0", o.Field)
 			if o.Desc {
 				b.w(" DESC")
 			}

@@ -103,7 +103,7 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 				if n > 0 {
 					b.w(", ")
 				}
-				b.w(b.col(a, f))
+				b.wcol(a, f)
 				n++
 			}
 		}
@@ -121,7 +121,7 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 				if i > 0 {
 					b.w(", ")
 				}
-				b.w(b.col(a, f))
+				b.wcol(a, f)
 				pl.outs = append(pl.outs, f.Column)
 			}
 			break
