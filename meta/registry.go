@@ -156,6 +156,9 @@ func (r *Registry) resolve(p pending) error {
 		return fieldErr(e.Name, f.Name, "relation to %s, which is not a registered entity (add it to Config.Entities)", p.target)
 	}
 	rl.Target = target
+	if target.Virtual || e.Virtual {
+		return checkReads(e) // it names the relation
+	}
 	if !rl.Collection {
 		if p.kindTag == OneToOne {
 			rl.Kind = OneToOne
