@@ -443,7 +443,7 @@ func (m *EntityManager) upsertReads(e *meta.Entity, conflict []*meta.Field, objs
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, &Query{Entity: e, Where: x})
+			out = append(out, &Query{Entity: e, Where: x, Fields: lazyReads(e, true)})
 		}
 		return out, nil
 	}
@@ -460,7 +460,7 @@ func (m *EntityManager) upsertReads(e *meta.Entity, conflict []*meta.Field, objs
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &Query{Entity: e, Where: x})
+		out = append(out, &Query{Entity: e, Where: x, Fields: lazyReads(e, true)})
 	}
 	return out, nil
 }

@@ -168,6 +168,24 @@ func LazyFieldsAreNeverLostOrOverwritten(t *testing.T, h *Harness) {
 	if check.Text != "mine" || check.Name != "Ann C." || !bytes.Equal(check.Photo, want.Photo) {
 		t.Fatalf("after the flush: %+v", check)
 	}
+
+	// An upsert writes the lazy field and keeps it on the object.
+	m = g.Fork()
+	up, err := em.Upsert(h.Ctx, m, &Biography{ID: want.ID, Name: "Ann U.", Text: "upserted", Team: ref.FromID[Squad](want.Team.ID())})
+	must(t, err)
+	if up.Text != "upserted" || up.Name != "Ann U." {
+		t.Fatalf("the upserted object: %q %q", up.Text, up.Name)
+	}
+	before := h.Count()
+	must(t, m.Flush(h.Ctx))
+	if n := h.Count() - before; n != 0 {
+		t.Fatalf("a flush after an upsert sent %d statements", n)
+	}
+	check, err = em.FindOneOrFail[Biography](h.Ctx, g.Fork(), query.Eq("id", want.ID), em.Populate("Text"))
+	must(t, err)
+	if check.Text != "upserted" {
+		t.Fatalf("after the upsert: %q", check.Text)
+	}
 }
 
 // LazyFieldsThroughRelations checks Populate paths that end in a lazy
