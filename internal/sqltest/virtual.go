@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
+	"github.com/gomikro/gomikro/internal/conformance"
 	"github.com/gomikro/gomikro/query"
 	"github.com/gomikro/gomikro/ref"
 	"github.com/gomikro/gomikro/sqlem"
@@ -201,5 +202,39 @@ func virtualEntities(t *testing.T, b Backend) {
 		if strings.Contains(stmt, "depot_value") {
 			t.Fatalf("the schema creates the virtual entity: %s", stmt)
 		}
+	}
+}
+
+// lazyQueryBuilder checks that query-builder selects leave lazy fields
+// out (the root's and a joined entity's), and that its Populate loads
+// them.
+func lazyQueryBuilder(t *testing.T, b Backend) {
+	ctx := t.Context()
+	orm := b.Open(t, gomikro.Config{Entities: []any{conformance.Biography{}, conformance.Squad{}}})
+	m := orm.EM().Fork()
+	sq := &conformance.Squad{Name: "red"}
+	must(t, m.Persist(sq, &conformance.Biography{Name: "Ann", Text: "long", Photo: []byte{7}, Team: ref.To(sq)}))
+	must(t, m.Flush(ctx))
+
+	res, err := sqlem.QB[conformance.Biography](orm.EM().Fork(), "b").Where(query.Eq("b.name", "Ann")).GetResult(ctx)
+	must(t, err)
+	if len(res) != 1 || res[0].Name != "Ann" || res[0].Text != "" || res[0].Photo != nil {
+		t.Fatalf("query builder read lazy fields: %+v", res)
+	}
+	res, err = sqlem.QB[conformance.Biography](orm.EM().Fork(), "b").Populate("Text").GetResult(ctx)
+	must(t, err)
+	if len(res) != 1 || res[0].Text != "long" || res[0].Photo != nil {
+		t.Fatalf("query builder Populate(Text): %+v", res)
+	}
+	sqs, err := sqlem.QB[conformance.Squad](orm.EM().Fork(), "s").JoinAndSelect("s.members", "b").GetResult(ctx)
+	must(t, err)
+	if len(sqs) != 1 || len(sqs[0].Members.Items()) != 1 || sqs[0].Members.Items()[0].Text != "" {
+		t.Fatalf("a joined entity's lazy field was read: %+v", sqs)
+	}
+	type row struct{ Name, Text string }
+	rows, err := sqlem.Scan[row](ctx, sqlem.QB[conformance.Biography](orm.EM().Fork(), "b").Select("b.name", "b.text"))
+	must(t, err)
+	if len(rows) != 1 || rows[0].Text != "long" {
+		t.Fatalf("a lazy field selected by name: %+v", rows)
 	}
 }
