@@ -198,7 +198,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		items := map[unsafe.Pointer][]unsafe.Pointer{}
 		for _, chunk := range m.keyChunks(f.Entity.PK[0], keys) {
 			h := m.hydrator(refresh)
-			q := &Query{Entity: target, Where: fx, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}}
+			q := &Query{Entity: target, Where: fx, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}, Fields: lazyReads(target, refresh)}
 			if err := m.Session().Find(ctx, q, h); err != nil {
 				return fmt.Errorf("gomikro: populate %s: %w", f, err)
 			}
@@ -262,7 +262,7 @@ func ownerKeys(e *meta.Entity, objs []unsafe.Pointer) ([]any, map[tracking.Key]u
 func (m *EntityManager) loadIn(ctx context.Context, e *meta.Entity, f *meta.Field, keys []any, refresh bool, fx query.Expr, each func(unsafe.Pointer)) error {
 	for _, chunk := range m.keyChunks(f, keys) {
 		h := m.hydrator(refresh)
-		q := &Query{Entity: e, Where: andExpr(fx, query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}), OrderBy: []Order{{Field: e.PK[0]}}}
+		q := &Query{Entity: e, Where: andExpr(fx, query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}), OrderBy: []Order{{Field: e.PK[0]}}, Fields: lazyReads(e, refresh)}
 		if err := m.Session().Find(ctx, q, h); err != nil {
 			return fmt.Errorf("gomikro: populate %s: %w", f, err)
 		}

@@ -147,7 +147,7 @@ func (r runner) findVia(ctx context.Context, q *em.Query, sink em.Sink) error {
 		if err != nil {
 			return err
 		}
-		_, err = r.stream(ctx, q.Entity, tf, options.Find().SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
+		_, err = r.stream(ctx, q.Entity, tf, r.d.info[q.Entity].findOptions(q).SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
 			for _, o := range links[keyString(raw.Lookup(idField))] {
 				sink.Link(o, ptrOf(obj))
 			}
@@ -171,7 +171,7 @@ func (r runner) findVia(ctx context.Context, q *em.Query, sink em.Sink) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.stream(ctx, q.Entity, filter, options.Find().SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
+	_, err = r.stream(ctx, q.Entity, filter, r.d.info[q.Entity].findOptions(q).SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
 		vals, err := arrayValues(raw.Lookup(arr))
 		if err != nil {
 			return err

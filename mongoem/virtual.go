@@ -106,6 +106,9 @@ func (in *entInfo) projection(q *em.Query) bson.D {
 	if q.Fields == nil {
 		return in.lazyOut
 	}
+	if len(q.Fields) >= len(in.e.Columns) {
+		return nil // every column (a refresh): whole documents, arrays included
+	}
 	p := make(bson.D, 0, len(q.Fields))
 	id := false
 	for _, f := range q.Fields {

@@ -116,6 +116,17 @@ func LazyFieldsLoadOnPopulate(t *testing.T, h *Harness) {
 		t.Fatalf("Refresh did not read the lazy field: %q", r.Text)
 	}
 
+	// A refreshing populate of a relation reads its lazy fields too: what
+	// was loaded stays loaded.
+	m = g.Fork()
+	loaded, err := em.FindOneOrFail[Biography](h.Ctx, m, query.Eq("id", want.ID), em.Populate("Text"))
+	must(t, err)
+	_, err = em.Find[Squad](h.Ctx, m, nil, em.Populate("Members"), em.Refresh())
+	must(t, err)
+	if loaded.Text != want.Text {
+		t.Fatalf("a refreshing populate blanked a loaded lazy field: %q", loaded.Text)
+	}
+
 	// A lazy field is not a relation to go through, and must exist.
 	if _, err := em.Find[Biography](h.Ctx, m, nil, em.Populate("Text.Foo")); err == nil {
 		t.Fatalf("Populate through a lazy field: no error")
