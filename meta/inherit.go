@@ -258,6 +258,9 @@ func (r *Registry) inherit() error {
 func (r *Registry) tablesOf() ([]*Entity, error) {
 	var out []*Entity
 	for _, e := range r.entities {
+		if e.Virtual {
+			continue // no table or collection of its own (see Virtual)
+		}
 		in := e.Inheritance
 		if in == nil {
 			out = append(out, e)
@@ -300,7 +303,8 @@ func (r *Registry) tablesOf() ([]*Entity, error) {
 }
 
 // Tables returns the entities that describe the tables (collections) to
-// create: each registered entity outside an inheritance hierarchy, and
+// create: each registered entity outside an inheritance hierarchy (but
+// the virtual ones), and
 // for each single-table hierarchy one entity with the union of its
 // columns (the subtypes' own nullable). Schema generators iterate over
 // these instead of Entities.

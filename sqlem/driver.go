@@ -92,7 +92,7 @@ func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 		return s.drv.wrapErr(err, q.Entity, "select")
 	}
 	defer rows.Close()
-	sc := newScanner(q.Entity, sink, extra)
+	sc := newScanner(q.Entity, q.Read(), sink, extra)
 	for rows.Next() {
 		if err := sc.row(rows); err != nil {
 			return err
@@ -107,7 +107,7 @@ func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 // Count implements em.Session.
 func (s *session) Count(ctx context.Context, q *em.Query) (int64, error) {
 	b := newBuilder(s.drv.d)
-	b.w("SELECT COUNT(*) FROM ", b.q(q.Entity.Table), " t0")
+	b.w("SELECT COUNT(*) FROM ", b.table(q.Entity), " t0")
 	if q.Where != nil {
 		b.w(" WHERE ")
 		if err := b.where("t0", q.Where); err != nil {
@@ -188,11 +188,11 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 	e := q.Entity
 	b := newBuilder(drv.d)
 	b.w("SELECT ")
-	for i, f := range e.Columns {
+	for i, f := range q.Read() {
 		if i > 0 {
 			b.w(", ")
 		}
-		b.w(b.col("t0", f))
+		b.wcol("t0", f)
 	}
 	var extra *meta.Field
 	var linkCol string
@@ -207,7 +207,7 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 		linkCol = "p." + b.q(self)
 		b.w(", ", linkCol, " FROM ", b.q(e.Table), " t0 JOIN ", b.q(pv.Table), " p ON p.", b.q(other), " = ", b.col("t0", e.PK[0]))
 	} else {
-		b.w(" FROM ", b.q(e.Table), " t0")
+		b.w(" FROM ", b.table(e), " t0")
 	}
 	if q.Via != nil || q.Where != nil {
 		b.w(" WHERE ")
@@ -233,7 +233,7 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 			if i > 0 {
 				b.w(", ")
 			}
-			b.w(b.col("t0", o.Field))
+			b.wcol("t0", o.Field)
 			if o.Desc {
 				b.w(" DESC")
 			}
@@ -278,9 +278,9 @@ type scanCol struct {
 	json bool
 }
 
-func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
-	sc := &scanner{e: e, sink: sink, cols: make([]scanCol, len(e.Columns)), dests: make([]any, len(e.Columns))}
-	for i, f := range e.Columns {
+func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.Field) *scanner {
+	sc := &scanner{e: e, sink: sink, cols: make([]scanCol, len(fields)), dests: make([]any, len(fields))}
+	for i, f := range fields {
 		c := scanCol{f: f}
 		switch {
 		case f.Storage == meta.StoreRef && !f.Nullable && isPlainKey(f.Rel.Target.PK[0].GoType):

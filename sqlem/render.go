@@ -43,8 +43,33 @@ func convertParam(d Dialect, v any) any {
 
 func (s *builder) q(name string) string { return s.d.QuoteIdent(name) }
 
-// col renders alias.column.
-func (s *builder) col(alias string, f *meta.Field) string { return alias + "." + s.q(f.Column) }
+// col renders alias.column, or the expression of a formula field on alias.
+func (s *builder) col(alias string, f *meta.Field) string {
+	if f.Formula != "" {
+		return f.FormulaSQL(alias)
+	}
+	return alias + "." + s.q(f.Column)
+}
+
+// wcol writes col(alias, f) to the text without making the string.
+func (s *builder) wcol(alias string, f *meta.Field) {
+	if f.Formula != "" {
+		s.b.WriteString(f.FormulaSQL(alias))
+		return
+	}
+	s.b.WriteString(alias)
+	s.b.WriteByte('.')
+	s.b.WriteString(s.q(f.Column))
+}
+
+// table renders what a query reads the rows of e from: its quoted table,
+// or the parenthesised query of a virtual entity.
+func (s *builder) table(e *meta.Entity) string {
+	if e.Virtual {
+		return "(" + e.Expression + ")"
+	}
+	return s.q(e.Table)
+}
 
 func (s *builder) nextAlias() string {
 	s.alias++
