@@ -204,7 +204,9 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
+	h.useScratch()
 	err := m.Session().Find(ctx, q, h)
+	out := h.takeOut()
 	if err != nil {
 		m.t.IndexPending()
 		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)
@@ -213,11 +215,11 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 		return nil, err
 	}
 	if len(o.populate) > 0 {
-		if err := m.populate(ctx, e, h.out, o.populate, o.refresh, o.filters); err != nil {
+		if err := m.populate(ctx, e, out, o.populate, o.refresh, o.filters); err != nil {
 			return nil, err
 		}
 	}
-	return h.out, nil
+	return out, nil
 }
 
 // checkPopulate validates populate paths before anything is sent.

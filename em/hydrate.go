@@ -31,6 +31,8 @@ type hydrator struct {
 	// read, turned into raw keys by Row.
 	detached bool
 	keyOnly  []unsafe.Pointer
+	// scratch holds out while it is a recycled list (see useScratch).
+	scratch *[]unsafe.Pointer
 }
 
 type loadedObj struct {
