@@ -97,3 +97,18 @@ func (t *Tracker) IndexPending() {
 		t.index(en.E).put(en.Key, en)
 	}
 }
+
+// chunkBytes is the most bytes of object/snapshot pairs Alloc allocates
+// in one piece: the largest of Go's small size classes, which such a
+// chunk fills to within one pair (a fixed count of pairs, 32 say, leaves
+// up to a tenth of its size class unused).
+const chunkBytes = 32 << 10
+
+// chunkPairs is the number of pairs of objects size bytes each that Alloc
+// allocates together once a unit of work has loaded a few.
+func chunkPairs(size uintptr) int {
+	if size == 0 {
+		return 256
+	}
+	return int(min(256, max(1, chunkBytes/(2*size))))
+}

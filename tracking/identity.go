@@ -217,11 +217,11 @@ func (t *Tracker) newEntry() *Entry {
 
 // Alloc returns a zero object of e whose snapshot shares its allocation;
 // backends hydrate rows into such objects. Objects come from chunks of
-// allocChunk pairs, one allocation (and one reflect call) per chunk.
+// up to chunkPairs pairs, one allocation (and one reflect call) per chunk.
 func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
 	if s.chunk.free == 0 {
-		n := min(allocChunk, 1+s.allocated/2)
+		n := min(chunkPairs(s.size), 1+s.allocated/2)
 		if s.alloc != nil {
 			s.chunk = slots{next: s.alloc(n), free: n}
 		} else {
@@ -240,8 +240,6 @@ func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), a
 	s.copy, s.alloc = copy, alloc
 }
 
-// allocChunk is the number of objects allocated together by Alloc.
-const allocChunk = 32
 
 func (t *Tracker) index(e *meta.Entity) *index { return &t.shape(e).idx }
 
