@@ -157,7 +157,7 @@ type Tracker struct {
 	// counts those entries.
 	pending  [][]Entry
 	nPending int
-	last        *shape // the shape asked for last: rows come in runs of one type
+	last     *shape // the shape asked for last: rows come in runs of one type
 }
 
 // NewTracker returns an empty tracker that takes the comparison layouts
@@ -239,7 +239,6 @@ func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), a
 	s := t.shape(e)
 	s.copy, s.alloc = copy, alloc
 }
-
 
 func (t *Tracker) index(e *meta.Entity) *index { return &t.shape(e).idx }
 
