@@ -204,7 +204,7 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
-	h.useScratch()
+	h.useBlocks()
 	err := m.Session().Find(ctx, q, h)
 	out := h.takeOut()
 	if err != nil {

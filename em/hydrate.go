@@ -31,8 +31,9 @@ type hydrator struct {
 	// read, turned into raw keys by Row.
 	detached bool
 	keyOnly  []unsafe.Pointer
-	// scratch holds out while it is a recycled list (see useScratch).
-	scratch *[]unsafe.Pointer
+	// blocks, when set, holds the objects collected before out (see
+	// useBlocks).
+	blocks *outBlocks
 }
 
 type loadedObj struct {
@@ -126,7 +127,7 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 			}
 			h.loaded = append(h.loaded, loadedObj{e, en.Obj})
 		}
-		h.out = append(h.out, en.Obj)
+		h.push(en.Obj)
 		return en.Obj, nil
 	}
 	if h.unique {
@@ -141,7 +142,7 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 	if e.Hooks.Has(meta.HookOnLoad) {
 		h.loaded = append(h.loaded, loadedObj{e, obj})
 	}
-	h.out = append(h.out, obj)
+	h.push(obj)
 	return obj, nil
 }
 
