@@ -204,6 +204,7 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock, Fields: lazyReads(e, o.refresh)}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
+	h.useBlocks()
 	var err error
 	if e.Virtual {
 		h.detached = true
@@ -211,6 +212,7 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	} else {
 		err = m.fetch(ctx, q, h)
 	}
+	out := h.takeOut()
 	if err != nil {
 		m.t.IndexPending()
 		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)
@@ -219,11 +221,11 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 		return nil, err
 	}
 	if len(o.populate) > 0 {
-		if err := m.populate(ctx, e, h.out, o.populate, o.refresh, o.filters); err != nil {
+		if err := m.populate(ctx, e, out, o.populate, o.refresh, o.filters); err != nil {
 			return nil, err
 		}
 	}
-	return h.out, nil
+	return out, nil
 }
 
 // checkPopulate validates populate paths before anything is sent.

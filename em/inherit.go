@@ -164,7 +164,7 @@ func (m *EntityManager) fetchPoly(ctx context.Context, q *Query, h *hydrator) er
 	}
 	for _, p := range objs {
 		if p != nil {
-			h.out = append(h.out, p)
+			h.push(p)
 		}
 	}
 	if q.Via != nil {

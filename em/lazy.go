@@ -152,6 +152,6 @@ func NewEntityRowSink(ctx context.Context, m Manager, op string, e *meta.Entity,
 type virtualSink struct{ *hydrator }
 
 func (s virtualSink) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
-	s.out = append(s.out, s.detachedRow(e, obj))
+	s.push(s.detachedRow(e, obj))
 	return obj, nil
 }
