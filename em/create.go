@@ -45,6 +45,9 @@ func GetReference[T any](m Manager, id any) (*T, error) {
 }
 
 func (m *EntityManager) reference(e *meta.Entity, id any) (unsafe.Pointer, error) {
+	if e.Virtual {
+		return nil, readOnly(e, "GetReference")
+	}
 	if len(e.PK) != 1 {
 		return m.compositeReference(e, id)
 	}

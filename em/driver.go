@@ -58,6 +58,9 @@ type Query struct {
 	// Lock is a backend-specific lock mode, set by the backend's own
 	// options (nil: none).
 	Lock any
+	// Fields, when set, are the fields to read (the primary key among
+	// them); nil reads Entity.Reads. See Read.
+	Fields []*meta.Field
 }
 
 // Order is one ORDER BY term.

@@ -259,6 +259,9 @@ func (m *EntityManager) each(op string, entities []any, fn func(*EntityManager, 
 }
 
 func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Entry, error) {
+	if e.Virtual {
+		return nil, readOnly(e, "Persist")
+	}
 	if en, ok := m.t.Entry(e, p); ok {
 		if en.State == tracking.StateRemoved {
 			en.State = tracking.StateManaged
@@ -306,6 +309,9 @@ func (m *EntityManager) Remove(entities ...any) error {
 }
 
 func (m *EntityManager) remove(e *meta.Entity, p unsafe.Pointer) error {
+	if e.Virtual {
+		return readOnly(e, "Remove")
+	}
 	en, ok := m.t.Entry(e, p)
 	if !ok {
 		return &gomikro.ValidationError{Msg: fmt.Sprintf("cannot remove a %s this EntityManager does not manage; load it or use GetReference first", e.Name)}

@@ -201,10 +201,18 @@ func (m *EntityManager) prepare(e *meta.Entity, where query.Filter, opts []FindO
 // run sends a prepared find and merges its rows into the identity map.
 func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions, expr query.Expr, order []Order) ([]unsafe.Pointer, error) {
 	ctx = m.counted(ctx)
-	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
+	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock, Fields: lazyReads(e, o.refresh)}
 	h := m.hydrator(o.refresh)
 	h.unique = true // one table, one row per key
-	err := m.fetch(ctx, q, h)
+	h.useBlocks()
+	var err error
+	if e.Virtual {
+		h.detached = true
+		err = m.Session().Find(ctx, q, virtualSink{h}) // not managed: fresh objects (see meta.Virtual)
+	} else {
+		err = m.fetch(ctx, q, h)
+	}
+	out := h.takeOut()
 	if err != nil {
 		m.t.IndexPending()
 		return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)
@@ -213,24 +221,31 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 		return nil, err
 	}
 	if len(o.populate) > 0 {
-		if err := m.populate(ctx, e, h.out, o.populate, o.refresh, o.filters); err != nil {
+		if err := m.populate(ctx, e, out, o.populate, o.refresh, o.filters); err != nil {
 			return nil, err
 		}
 	}
-	return h.out, nil
+	return out, nil
 }
 
 // checkPopulate validates populate paths before anything is sent.
 func checkPopulate(e *meta.Entity, paths []string) error {
 	for _, p := range paths {
 		cur := e
-		for _, seg := range strings.Split(p, ".") {
+		segs := strings.Split(p, ".")
+		for i, seg := range segs {
 			f, ok := cur.Field(seg)
 			if !ok {
 				return fmt.Errorf("gomikro: Populate(%q): %s has no property %q: %w", p, cur.Name, seg, query.ErrUnknownProperty)
 			}
+			if f.Lazy && i < len(segs)-1 {
+				return fmt.Errorf("gomikro: Populate(%q): %s.%s is a lazy field, not a relation to go through", p, cur.Name, f.Name)
+			}
+			if f.Lazy {
+				break
+			}
 			if f.Rel == nil {
-				return fmt.Errorf("gomikro: Populate(%q): %s.%s is not a relation", p, cur.Name, f.Name)
+				return fmt.Errorf("gomikro: Populate(%q): %s.%s is neither a relation nor a lazy field", p, cur.Name, f.Name)
 			}
 			cur = f.Rel.Target
 		}

@@ -31,6 +31,9 @@ type hydrator struct {
 	// read, turned into raw keys by Row.
 	detached bool
 	keyOnly  []unsafe.Pointer
+	// blocks, when set, holds the objects collected before out (see
+	// useBlocks).
+	blocks *outBlocks
 }
 
 type loadedObj struct {
@@ -138,7 +141,7 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 			}
 			h.loaded = append(h.loaded, loadedObj{e, en.Obj})
 		}
-		h.out = append(h.out, en.Obj)
+		h.push(en.Obj)
 		return en.Obj, nil
 	}
 	if h.unique {
@@ -153,7 +156,7 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 	if e.Hooks.Has(meta.HookOnLoad) {
 		h.loaded = append(h.loaded, loadedObj{e, obj})
 	}
-	h.out = append(h.out, obj)
+	h.push(obj)
 	return obj, nil
 }
 

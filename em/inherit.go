@@ -141,7 +141,7 @@ func (m *EntityManager) fetchPoly(ctx context.Context, q *Query, h *hydrator) er
 		for _, chunk := range m.keyChunks(t.PK[0], todo[t]) {
 			sub := m.hydrator(h.refresh)
 			sub.unique = true
-			tq := &Query{Entity: t, Where: query.FieldCmp{Field: t.PK[0], Op: query.OpIn, Value: chunk}, Lock: q.Lock}
+			tq := &Query{Entity: t, Where: query.FieldCmp{Field: t.PK[0], Op: query.OpIn, Value: chunk}, Lock: q.Lock, Fields: lazyReads(t, h.refresh)}
 			if err := m.Session().Find(ctx, tq, sub); err != nil {
 				m.t.IndexPending()
 				return fmt.Errorf("%s rows: %w", t.Name, err)
@@ -164,7 +164,7 @@ func (m *EntityManager) fetchPoly(ctx context.Context, q *Query, h *hydrator) er
 	}
 	for _, p := range objs {
 		if p != nil {
-			h.out = append(h.out, p)
+			h.push(p)
 		}
 	}
 	if q.Via != nil {

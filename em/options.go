@@ -27,7 +27,10 @@ type findOptions struct {
 
 // Populate loads the named relations of the results, nested with dots
 // ("Author", "Tags", "Author.Books"), one batched query per relation and
-// level — never one per row.
+// level — never one per row. A path may also end in a lazy field
+// (`orm:"lazy"`: "Bio", "Author.Bio"), which is then read for the
+// entities that do not hold a value for it yet (see the README's "Lazy
+// fields, formulas and virtual entities").
 func Populate(paths ...string) FindOption {
 	return func(o *findOptions) { o.populate = append(o.populate, paths...) }
 }

@@ -51,8 +51,13 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []uns
 			tree[head] = []string{}
 		}
 	}
+	var lazy []*meta.Field
 	for _, head := range order {
 		f, ok := e.Field(head)
+		if ok && f.Lazy {
+			lazy = append(lazy, f)
+			continue
+		}
 		if !ok || f.Rel == nil {
 			return fmt.Errorf("gomikro: Populate(%q): %s has no relation %q", head, e.Name, head)
 		}
@@ -67,6 +72,9 @@ func (m *EntityManager) populate(ctx context.Context, e *meta.Entity, objs []uns
 				}
 			}
 		}
+	}
+	if lazy != nil {
+		return m.populateLazy(ctx, e, objs, lazy, refresh)
 	}
 	return nil
 }
@@ -206,7 +214,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		items := map[unsafe.Pointer][]unsafe.Pointer{}
 		for _, chunk := range m.keyChunks(f.Entity.PK[0], keys) {
 			h := m.hydrator(refresh)
-			q := &Query{Entity: target, Where: fx, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}}
+			q := &Query{Entity: target, Where: fx, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}, Fields: lazyReads(target, refresh)}
 			if err := m.fetch(ctx, q, h); err != nil {
 				return fmt.Errorf("gomikro: populate %s: %w", f, err)
 			}
@@ -270,7 +278,7 @@ func ownerKeys(e *meta.Entity, objs []unsafe.Pointer) ([]any, map[tracking.Key]u
 func (m *EntityManager) loadIn(ctx context.Context, e *meta.Entity, f *meta.Field, keys []any, refresh bool, fx query.Expr, each func(unsafe.Pointer)) error {
 	for _, chunk := range m.keyChunks(f, keys) {
 		h := m.hydrator(refresh)
-		q := &Query{Entity: e, Where: andExpr(fx, query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}), OrderBy: []Order{{Field: e.PK[0]}}}
+		q := &Query{Entity: e, Where: andExpr(fx, query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}), OrderBy: []Order{{Field: e.PK[0]}}, Fields: lazyReads(e, refresh)}
 		if err := m.fetch(ctx, q, h); err != nil {
 			return fmt.Errorf("gomikro: populate %s: %w", f, err)
 		}

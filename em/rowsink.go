@@ -43,7 +43,9 @@ func RowSinkFor[T any](ctx context.Context, m Manager, op string, refresh bool) 
 		return nil, nil, err
 	}
 	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
-	return &RowSink{m: mm, h: mm.hydrator(refresh)}, e, nil
+	h := mm.hydrator(refresh)
+	h.detached = e.Virtual // not managed (see meta.Virtual)
+	return &RowSink{m: mm, h: h}, e, nil
 }
 
 // Manager returns the EntityManager the rows go to.

@@ -113,6 +113,9 @@ func UpsertMany[T any](ctx context.Context, m Manager, entities []*T, opts ...Up
 		return nil, err
 	}
 	defer mm.leave(entered)
+	if e.Virtual {
+		return nil, readOnly(e, "Upsert")
+	}
 	if len(entities) == 0 {
 		return []*T{}, nil
 	}
@@ -445,7 +448,7 @@ func (m *EntityManager) upsertReads(e *meta.Entity, conflict []*meta.Field, objs
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, &Query{Entity: e, Where: x})
+			out = append(out, &Query{Entity: e, Where: x, Fields: lazyReads(e, true)})
 		}
 		return out, nil
 	}
@@ -462,7 +465,7 @@ func (m *EntityManager) upsertReads(e *meta.Entity, conflict []*meta.Field, objs
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &Query{Entity: e, Where: x})
+		out = append(out, &Query{Entity: e, Where: x, Fields: lazyReads(e, true)})
 	}
 	return out, nil
 }

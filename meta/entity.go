@@ -46,6 +46,23 @@ type Entity struct {
 	// nil when it takes part in none (see Inheritance).
 	Inheritance *Inheritance
 
+	// Lazy are the lazy columns (`orm:"lazy"`), Formulas the formula
+	// fields (`orm:"formula=..."`), in declaration order.
+	Lazy, Formulas []*Field
+	// Reads are the fields a find reads by default: Columns without the
+	// lazy ones, then the formulas. It is Columns itself when the entity
+	// has neither, so that the common case costs nothing.
+	Reads []*Field
+	// ReadsAll are Columns, lazy ones included, then the formulas: what a
+	// refresh reads. It is Columns itself when there are no formulas.
+	ReadsAll []*Field
+	// Virtual marks a read-only entity backed by a query instead of a
+	// table (see Virtual): Expression is its SQL (empty for an entity
+	// tagged `orm:"virtual"` whose backend gives the query another way,
+	// such as a MongoDB aggregation pipeline).
+	Virtual    bool
+	Expression string
+
 	byName map[string]*Field
 	embeds map[string]*Embedded
 	// ext is what parse found of an `orm:"extends"` base, for the Registry.

@@ -154,6 +154,14 @@ type Field struct {
 	// IndexOpts qualify the field's index or unique constraint (partial,
 	// on an expression), or nil.
 	IndexOpts *IndexOptions
+	// Lazy marks a column a find leaves out (`orm:"lazy"`): it is read
+	// only when populated by name (see Entity.Reads).
+	Lazy bool
+	// Formula is the SQL expression of a read-only computed property
+	// (`orm:"formula=..."`), with {alias} standing for the entity's table
+	// alias; empty for stored fields. A formula field is not in
+	// Entity.Columns: it is never written and has no column in the schema.
+	Formula string
 
 	noAutoIncrement bool
 	// kind is the column kind a ColumnKinder value type declared.

@@ -303,6 +303,9 @@ func tptLevels(x *Entity) {
 			level[f.Column] = f.Level
 		}
 		for _, f := range x.Columns {
+			if f.Formula != "" {
+				continue // an expression on the root's alias
+			}
 			if l, ok := level[f.Column]; ok {
 				f.Level = l
 			} else {
@@ -348,6 +351,9 @@ func (r *Registry) tablesOf() ([]*Entity, error) {
 		}
 	}
 	for _, e := range r.entities {
+		if e.Virtual {
+			continue // no table or collection of its own (see Virtual)
+		}
 		in := e.Inheritance
 		if in == nil {
 			out = append(out, e)
@@ -430,7 +436,8 @@ func tptTable(e *Entity, made map[*Entity]*Entity) *Entity {
 }
 
 // Tables returns the entities that describe the tables (collections) to
-// create: each registered entity outside an inheritance hierarchy, and
+// create: each registered entity outside an inheritance hierarchy (but
+// the virtual ones), and
 // for each single-table hierarchy one entity with the union of its
 // columns (the subtypes' own nullable). Schema generators iterate over
 // these instead of Entities.

@@ -42,13 +42,20 @@ func parseTag(tag string) []tagItem {
 	}
 	parts := strings.Split(tag, ",")
 	items := make([]tagItem, 0, len(parts))
-	for _, p := range parts {
+	for i, p := range parts {
 		p = strings.TrimSpace(p)
 		if p == "" {
 			continue
 		}
 		k, v, _ := strings.Cut(p, "=")
-		items = append(items, tagItem{strings.TrimSpace(k), strings.TrimSpace(v)})
+		if k = strings.TrimSpace(k); k == "formula" {
+			// An SQL expression may hold commas: formula= takes the rest
+			// of the tag.
+			v = strings.Join(append([]string{v}, parts[i+1:]...), ",")
+			items = append(items, tagItem{k, strings.TrimSpace(v)})
+			break
+		}
+		items = append(items, tagItem{k, strings.TrimSpace(v)})
 	}
 	return items
 }
@@ -104,7 +111,10 @@ func parseStruct(t reflect.Type, name string, naming NamingStrategy) (*Entity, [
 	if e.Table == "" {
 		e.Table = naming.TableName(e.Name)
 	}
-	if len(e.PK) == 0 {
+	if err := virtualOf(e, t); err != nil {
+		return nil, nil, err
+	}
+	if len(e.PK) == 0 && !e.Virtual {
 		return nil, nil, &Error{Entity: e.Name, Msg: "no primary key: tag a field `orm:\"pk\"`"}
 	}
 	for _, f := range e.PK {
@@ -118,7 +128,7 @@ func parseStruct(t reflect.Type, name string, naming NamingStrategy) (*Entity, [
 			return nil, nil, fieldErr(e.Name, f.Name, "a primary key cannot be stored as JSON")
 		}
 	}
-	if len(e.PK) == 1 && isInteger(e.PK[0].Type) && e.PK[0].Storage == StorePlain && !e.PK[0].Generated {
+	if len(e.PK) == 1 && isInteger(e.PK[0].Type) && e.PK[0].Storage == StorePlain && !e.PK[0].Generated && !e.Virtual {
 		// Single integer keys are generated unless autoincrement=false said otherwise.
 		if !e.PK[0].noAutoIncrement {
 			e.PK[0].Generated = true
@@ -167,8 +177,10 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 					if len(path) == 0 { // a base's own value is not its subtypes'
 						e.ownDisc(it.val)
 					}
+				case "virtual":
+					e.Virtual = true
 				default:
-					return fieldErr(e.Name, "_", "unknown entity option %q (known: table, renamedFrom, discriminator)", it.key)
+					return fieldErr(e.Name, "_", "unknown entity option %q (known: table, renamedFrom, discriminator, virtual)", it.key)
 				}
 			}
 			continue
@@ -232,6 +244,9 @@ func parseFields(e *Entity, t reflect.Type, base uintptr, path []int, emb *Embed
 			return err
 		}
 		if emb != nil {
+			if f.Lazy || f.Formula != "" {
+				return fieldErr(e.Name, f.Name, "lazy and formula do not apply to the fields of an embeddable")
+			}
 			if err := embedField(emb, f); err != nil {
 				return err
 			}
@@ -377,6 +392,13 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 			f.ColumnType = it.val
 		case "json":
 			jsonForced = true
+		case "lazy":
+			f.Lazy = true
+		case "formula":
+			if it.val == "" {
+				err = fmt.Errorf("formula= needs an SQL expression, e.g. formula={alias}.price * 2")
+			}
+			f.Formula = it.val
 		case "mappedBy", "mappedby", "inversedBy", "inversedby", "m:n", "1:1", "m:1", "1:m", "pivot", "cascade", "orphanRemoval", "orphanremoval", "onDelete", "ondelete":
 			if f.Rel == nil {
 				return nil, fieldErr(e.Name, f.Name, "%q applies only to ref.Ref or ref.Collection fields", it.key)
@@ -391,6 +413,9 @@ func parseField(e *Entity, f *Field, sf reflect.StructField, items []tagItem, na
 	}
 	if hidden && f.Groups != nil {
 		return nil, fieldErr(e.Name, f.Name, "hidden and groups= together: hidden leaves the field out of every JSON, so its groups would never apply (drop one)")
+	}
+	if err := checkLazyFormula(f); err != nil {
+		return nil, err
 	}
 	if f.PK && !nullableTag && f.Storage == StorePlain {
 		f.Nullable = false // a []byte key is never NULL

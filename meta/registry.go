@@ -100,7 +100,12 @@ func (r *Registry) link(pend []pending) error {
 	}
 	tables := map[string]string{}
 	for _, e := range r.entities {
-		if e.Inheritance == nil || e.Inheritance.Root == e { // a subtype shares its root's table
+		switch {
+		case e.Virtual:
+			// No table of its own: its name is only the query's alias.
+		case e.Inheritance != nil && e.Inheritance.Root != e:
+			// A subtype shares its root's table.
+		default:
 			if prev, dup := tables[e.Table]; dup {
 				return &Error{Entity: e.Name, Msg: fmt.Sprintf("table %q is also used by %s", e.Table, prev)}
 			}
@@ -122,11 +127,23 @@ func (r *Registry) link(pend []pending) error {
 				return fieldErr(e.Name, f.Name, "column %q is also used by %s", f.Column, prev)
 			}
 			cols[f.Column] = f.Name
-			e.Columns = append(e.Columns, f)
+			if f.Formula != "" {
+				e.Formulas = append(e.Formulas, f)
+			} else {
+				e.Columns = append(e.Columns, f)
+			}
+			if f.Lazy {
+				e.Lazy = append(e.Lazy, f)
+			}
 			// A column name never hides another field's Go name.
 			if _, taken := e.byName[strings.ToLower(f.Column)]; !taken {
 				e.byName[strings.ToLower(f.Column)] = f
 			}
+		}
+	}
+	for _, e := range r.entities {
+		if err := checkReads(e); err != nil {
+			return err
 		}
 	}
 	for _, pv := range r.pivots {
@@ -159,6 +176,9 @@ func (r *Registry) resolve(p pending) error {
 		return fieldErr(e.Name, f.Name, "relation to %s, which is not a registered entity (add it to Config.Entities)", p.target)
 	}
 	rl.Target = target
+	if target.Virtual || e.Virtual {
+		return checkReads(e) // it names the relation
+	}
 	if !rl.Collection {
 		if p.kindTag == OneToOne {
 			rl.Kind = OneToOne

@@ -46,6 +46,10 @@ type entInfo struct {
 	// objectID: the single primary key is a generated string stored as
 	// an ObjectID.
 	objectID bool
+	// lazyOut is the projection leaving the lazy fields out (nil when
+	// there are none); virtual is the query of a virtual entity, or nil.
+	lazyOut bson.D
+	virtual *virtualInfo
 }
 
 func newEntInfo(e *meta.Entity, naming meta.NamingStrategy) *entInfo {

@@ -22,14 +22,17 @@ func (r runner) find(ctx context.Context, q *em.Query, sink em.Sink) error {
 	if q.Via != nil {
 		return r.findVia(ctx, q, sink)
 	}
+	in := r.d.info[q.Entity]
+	if in.virtual != nil {
+		return r.findVirtual(ctx, q, sink)
+	}
 	filter, err := r.filter(ctx, q.Entity, q.Where)
 	if err != nil {
 		return err
 	}
-	opts := options.Find()
+	opts := in.findOptions(q)
 	if len(q.OrderBy) > 0 {
 		sort := make(bson.D, 0, len(q.OrderBy))
-		in := r.d.info[q.Entity]
 		for _, o := range q.OrderBy {
 			dir := 1
 			if o.Desc {
@@ -144,7 +147,7 @@ func (r runner) findVia(ctx context.Context, q *em.Query, sink em.Sink) error {
 		if err != nil {
 			return err
 		}
-		_, err = r.stream(ctx, q.Entity, tf, options.Find().SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
+		_, err = r.stream(ctx, q.Entity, tf, r.d.info[q.Entity].findOptions(q).SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
 			for _, o := range links[keyString(raw.Lookup(idField))] {
 				sink.Link(o, ptrOf(obj))
 			}
@@ -168,7 +171,7 @@ func (r runner) findVia(ctx context.Context, q *em.Query, sink em.Sink) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.stream(ctx, q.Entity, filter, options.Find().SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
+	_, err = r.stream(ctx, q.Entity, filter, r.d.info[q.Entity].findOptions(q).SetSort(bson.D{{Key: idField, Value: 1}}), sink, func(raw bson.Raw, obj any) error {
 		vals, err := arrayValues(raw.Lookup(arr))
 		if err != nil {
 			return err
@@ -197,6 +200,9 @@ func (r runner) andWhere(ctx context.Context, q *em.Query, filter bson.D) (bson.
 
 // count counts the documents matching q.
 func (r runner) count(ctx context.Context, q *em.Query) (int64, error) {
+	if r.d.info[q.Entity].virtual != nil {
+		return r.countVirtual(ctx, q)
+	}
 	filter, err := r.filter(ctx, q.Entity, q.Where)
 	if err != nil {
 		return 0, err

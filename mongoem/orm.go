@@ -103,6 +103,10 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 			drv.refsTo[f.Rel.Target] = append(drv.refsTo[f.Rel.Target], f)
 		}
 	}
+	if err := drv.checkReads(); err != nil {
+		_ = client.Disconnect(context.WithoutCancel(ctx))
+		return nil, err
+	}
 	core, err := em.New(reg, drv, cfg)
 	if err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))

@@ -198,6 +198,9 @@ func (g *Generator) DropSQL() []string {
 	}
 	es := g.reg.Tables()
 	for i := len(es) - 1; i >= 0; i-- {
+		if es[i].Virtual {
+			continue
+		}
 		out = append(out, g.d.DropTable(es[i].Table)...)
 	}
 	if guard != nil {

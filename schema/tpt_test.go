@@ -20,7 +20,7 @@ type Boat struct {
 }
 
 type Yacht struct {
-	Boat  `orm:"extends,tpt"`
+	Boat   `orm:"extends,tpt"`
 	Cabins int `orm:"index"`
 }
 

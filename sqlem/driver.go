@@ -92,7 +92,7 @@ func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 		return s.drv.wrapErr(err, q.Entity, "select")
 	}
 	defer rows.Close()
-	sc := newScanner(q.Entity, sink, extra)
+	sc := newScanner(q.Entity, q.Read(), sink, extra)
 	for rows.Next() {
 		if err := sc.row(rows); err != nil {
 			return err
@@ -189,11 +189,11 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 	e := q.Entity
 	b := newBuilder(drv.d)
 	b.w("SELECT ")
-	for i, f := range e.Columns {
+	for i, f := range q.Read() {
 		if i > 0 {
 			b.w(", ")
 		}
-		b.w(b.col("t0", f))
+		b.wcol("t0", f)
 	}
 	var extra *meta.Field
 	var linkCol string
@@ -237,7 +237,7 @@ func (drv *driver) selectSQL(q *em.Query) (string, []any, *meta.Field, error) {
 			if i > 0 {
 				b.w(", ")
 			}
-			b.w(b.col("t0", o.Field))
+			b.wcol("t0", o.Field)
 			if o.Desc {
 				b.w(" DESC")
 			}
@@ -282,9 +282,9 @@ type scanCol struct {
 	json bool
 }
 
-func newScanner(e *meta.Entity, sink em.Sink, extra *meta.Field) *scanner {
-	sc := &scanner{e: e, sink: sink, cols: make([]scanCol, len(e.Columns)), dests: make([]any, len(e.Columns))}
-	for i, f := range e.Columns {
+func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.Field) *scanner {
+	sc := &scanner{e: e, sink: sink, cols: make([]scanCol, len(fields)), dests: make([]any, len(fields))}
+	for i, f := range fields {
 		c := scanCol{f: f}
 		switch {
 		case f.Storage == meta.StoreRef && !f.Nullable && isPlainKey(f.Rel.Target.PK[0].GoType):

@@ -60,7 +60,7 @@ func newRowReader(pl *selPlan, sink *em.RowSink) *rowReader {
 	rr := &rowReader{sink: sink}
 	n := 0
 	for _, p := range pl.parts {
-		n += len(p.e.Columns)
+		n += len(p.e.Reads)
 	}
 	rr.dests = make([]any, n)
 	rr.objs = make([]unsafe.Pointer, len(pl.parts))
@@ -69,11 +69,11 @@ func newRowReader(pl *selPlan, sink *em.RowSink) *rowReader {
 	}
 	for i, p := range pl.parts {
 		pr := &partReader{qpart: p, direct: i == 0, nullable: p.j != nil && p.j.left}
-		pr.dests = rr.dests[p.first : p.first+len(p.e.Columns)]
+		pr.dests = rr.dests[p.first : p.first+len(p.e.Reads)]
 		if !pr.direct {
 			pr.scratch = p.e.New()
 		}
-		for k, f := range p.e.Columns {
+		for k, f := range p.e.Reads {
 			c := qcol{f: f}
 			switch {
 			case f.Storage == meta.StoreRef && !f.Nullable && !pr.nullable && isPlainKey(f.Rel.Target.PK[0].GoType):

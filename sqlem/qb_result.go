@@ -164,7 +164,7 @@ func (qb *QueryBuilder[T]) GetEntities(ctx context.Context) ([]any, error) {
 	if qb.detached {
 		return nil, &gomikro.ValidationError{Msg: "query builder: Detached applies to Iterate; GetEntities returns managed entities"}
 	}
-	sink, err := em.NewRowSink(ctx, qb.m, "QueryBuilder.GetEntities", qb.refresh)
+	sink, err := em.NewEntityRowSink(ctx, qb.m, "QueryBuilder.GetEntities", e, qb.refresh)
 	if err != nil {
 		return nil, err
 	}

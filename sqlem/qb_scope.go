@@ -198,10 +198,10 @@ func (sc *scope) column(b *builder, path, clause string) (string, *meta.Field, e
 	}
 	for s := sc; s != nil; s = s.parent {
 		if _, ok := s.byAlias[alias]; ok {
-			return s.sqlName(b, alias) + "." + b.q(f.Column), f, nil
+			return b.col(s.sqlName(b, alias), f), f, nil
 		}
 	}
-	return b.q(alias) + "." + b.q(f.Column), f, nil
+	return b.col(b.q(alias), f), f, nil
 }
 
 // expr renders a property path or an aggregate of one; name is the

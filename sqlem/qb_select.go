@@ -99,17 +99,17 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 			p := &pl.parts[i]
 			p.first = n
 			a := b.q(p.alias)
-			for _, f := range p.e.Columns {
+			for _, f := range p.e.Reads {
 				if n > 0 {
 					b.w(", ")
 				}
-				b.w(b.col(a, f))
+				b.wcol(a, f)
 				n++
 			}
 		}
 	default: // selRows, selIn
 		if len(s.sel) == 0 {
-			fields := sc.rootE.Columns
+			fields := sc.rootE.Reads
 			if mode == selIn {
 				if len(sc.rootE.PK) != 1 {
 					return nil, fmt.Errorf("gomikro: query builder on %s: a sub-query of WhereIn needs one Select item (the key is composite)", sc.rootE.Name)
@@ -121,7 +121,7 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 				if i > 0 {
 					b.w(", ")
 				}
-				b.w(b.col(a, f))
+				b.wcol(a, f)
 				pl.outs = append(pl.outs, f.Column)
 			}
 			break
@@ -157,7 +157,7 @@ func (s *qbState) selectSQL(b *builder, parent *scope, mode selMode) (*selPlan, 
 			pl.outs = append(pl.outs, as)
 		}
 	}
-	b.w(" FROM ", b.q(sc.rootE.Table), " ", b.q(s.alias))
+	b.w(" FROM ", b.table(sc.rootE), " ", b.q(s.alias))
 	for _, j := range sc.joins {
 		if err := sc.join(b, j); err != nil {
 			return nil, err
@@ -244,7 +244,7 @@ func (s *qbState) pageFilter(b *builder, sc *scope) error {
 	root := b.q(s.alias)
 	pk := b.col(root, e.PK[0])
 	key, page := b.q("k"), b.nextAlias()
-	b.w(pk, " IN (SELECT ", key, " FROM (SELECT ", pk, " AS ", key, " FROM ", b.q(e.Table), " ", root)
+	b.w(pk, " IN (SELECT ", key, " FROM (SELECT ", pk, " AS ", key, " FROM ", b.table(e), " ", root)
 	for _, j := range sc.joins {
 		if err := sc.join(b, j); err != nil {
 			return err

@@ -28,6 +28,8 @@ func (s *qbState) dmlScope() (*scope, error) {
 		return nil, err
 	}
 	switch {
+	case sc.rootE.Virtual:
+		return nil, fmt.Errorf("%w: %s of %s: it is a virtual entity (backed by a query, not a table)", gomikro.ErrReadOnly, s.op, sc.rootE.Name)
 	case len(s.joins) > 0:
 		return nil, fmt.Errorf("gomikro: %s of %s: joins are not supported; filter on relation paths (sub-queries) or use WhereIn", s.op, sc.rootE.Name)
 	case len(s.sel) > 0 || len(s.groupBy) > 0 || len(s.having) > 0 || len(s.orderBy) > 0 || s.limit > 0 || s.offset > 0 || s.distinct:
@@ -65,6 +67,9 @@ func columnValue(e *meta.Entity, prop string, v any) (*meta.Field, any, error) {
 	if !ok || fc.Field.Column == "" {
 		return nil, nil, fmt.Errorf("gomikro: %s.%s has no column to set (a collection or an inverse relation)", e.Name, prop)
 	}
+	if fc.Field.Formula != "" {
+		return nil, nil, fmt.Errorf("gomikro: %s is a formula (read-only): it has no column to set", fc.Field)
+	}
 	return fc.Field, fc.Value, nil
 }
 
@@ -87,7 +92,7 @@ func (s *qbState) updateSQL(b *builder) error {
 			if !ok {
 				return fmt.Errorf("gomikro: update of %s: %s has no property %q: %w", e.Name, e.Name, it.prop, query.ErrUnknownProperty)
 			}
-			if f.Column == "" {
+			if f.Column == "" || f.Formula != "" {
 				return fmt.Errorf("gomikro: update of %s: %s has no column to set", e.Name, f)
 			}
 			b.w(b.q(f.Column), " = ")
@@ -129,6 +134,9 @@ func (s *qbState) insertSQL(b *builder) error {
 	e, err := s.rootEntity()
 	if err != nil {
 		return err
+	}
+	if e.Virtual {
+		return fmt.Errorf("%w: insert of %s: it is a virtual entity (backed by a query, not a table)", gomikro.ErrReadOnly, e.Name)
 	}
 	if len(s.rows) == 0 {
 		return fmt.Errorf("gomikro: insert of %s: no rows", e.Name)

@@ -143,8 +143,8 @@ type rawCol struct {
 // newRawReader maps the result columns to e's columns: each must be one
 // of them, and every one of them must be there.
 func newRawReader(e *meta.Entity, names []string) (*rawReader, error) {
-	byCol := make(map[string]*meta.Field, len(e.Columns))
-	for _, f := range e.Columns {
+	byCol := make(map[string]*meta.Field, len(e.ReadsAll))
+	for _, f := range e.ReadsAll {
 		byCol[strings.ToLower(f.Column)] = f
 	}
 	rr := &rawReader{e: e, dests: make([]any, len(names))}
@@ -167,7 +167,7 @@ func newRawReader(e *meta.Entity, names []string) (*rawReader, error) {
 	}
 	var missing []string
 	for _, f := range e.Columns {
-		if !seen[f] {
+		if !seen[f] && !f.Lazy {
 			missing = append(missing, f.Column)
 		}
 	}

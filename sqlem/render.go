@@ -43,11 +43,36 @@ func convertParam(d Dialect, v any) any {
 
 func (s *builder) q(name string) string { return s.d.QuoteIdent(name) }
 
-// col renders alias.column; a column of a table-per-type subtype's own
-// table is on the alias from gives that table. (Kept small enough to
-// inline: a concatenation that does not escape stays on the stack.)
+// col renders alias.column, or the expression of a formula field on
+// alias; a column of a table-per-type subtype's own table is on the
+// alias from gives that table. (Kept small enough to inline: a
+// concatenation that does not escape stays on the stack.)
 func (s *builder) col(alias string, f *meta.Field) string {
+	if f.Formula != "" {
+		return f.FormulaSQL(alias)
+	}
 	return alias + levelSuffix[f.Level] + "." + s.q(f.Column)
+}
+
+// wcol writes col(alias, f) to the text without making the string.
+func (s *builder) wcol(alias string, f *meta.Field) {
+	if f.Formula != "" {
+		s.b.WriteString(f.FormulaSQL(alias))
+		return
+	}
+	s.b.WriteString(alias)
+	s.b.WriteString(levelSuffix[f.Level])
+	s.b.WriteByte('.')
+	s.b.WriteString(s.q(f.Column))
+}
+
+// table renders what a query reads the rows of e from: its quoted table,
+// or the parenthesised query of a virtual entity.
+func (s *builder) table(e *meta.Entity) string {
+	if e.Virtual {
+		return "(" + e.Expression + ")"
+	}
+	return s.q(e.Table)
 }
 
 // levelSuffix[l] ends the alias of the table at level l of a
@@ -63,12 +88,13 @@ var levelSuffix = func() (out [256]string) {
 // entity aliased alias.
 func levelAlias(alias string, l uint8) string { return alias + levelSuffix[l] }
 
-// from writes the table of e aliased alias: for a table-per-type
-// subtype, its root's table joined to its own tables by the key.
+// from writes the table of e aliased alias (see table): for a
+// table-per-type subtype, its root's table joined to its own tables by
+// the key.
 func (s *builder) from(e *meta.Entity, alias string) {
 	in := e.Inheritance
 	if in == nil || len(in.Tables) < 2 {
-		s.w(s.q(e.Table), " ", alias)
+		s.w(s.table(e), " ", alias)
 		return
 	}
 	s.w(s.q(in.Tables[0]), " ", alias)

@@ -50,7 +50,7 @@ func (s *session) Upsert(ctx context.Context, batches []*em.UpsertBatch, reads [
 		st, e := stmts[0], batches[0].Entity
 		st.SQL += " RETURNING " + columnList(s.drv.d, e)
 		st.Scan = func(rows Rows) error {
-			sc := newScanner(e, sink, nil)
+			sc := newScanner(e, e.Columns, sink, nil)
 			n := 0
 			for rows.Next() {
 				if err := sc.row(rows); err != nil {

@@ -152,17 +152,18 @@ type Tracker struct {
 	layouts *Layouts
 	chunk   []Entry // entries are handed out from chunk[used:]
 	used    int
-	// pendingFrom is the index in entries of the first entry added by
-	// AddLoadedLater that IndexPending has not indexed yet (-1: none).
-	pendingFrom int
-	nPending    int
-	last        *shape // the shape asked for last: rows come in runs of one type
+	// pending are the chunks holding the entries added by AddLoadedLater
+	// that IndexPending has not indexed yet (see batch.go); nPending
+	// counts those entries.
+	pending  [][]Entry
+	nPending int
+	last     *shape // the shape asked for last: rows come in runs of one type
 }
 
 // NewTracker returns an empty tracker that takes the comparison layouts
 // of entity types from l (nil: it builds its own).
 func NewTracker(l *Layouts) *Tracker {
-	return &Tracker{layouts: l, pendingFrom: -1}
+	return &Tracker{layouts: l}
 }
 
 // find returns the state of entity type e, nil when the tracker has none.
@@ -206,7 +207,7 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 func (t *Tracker) newEntry() *Entry {
 	if t.used == len(t.chunk) {
 		// Chunks grow with the unit of work: small forks stay small.
-		t.chunk, t.used = make([]Entry, min(256, max(8, len(t.entries)))), 0
+		t.chunk, t.used = make([]Entry, min(256, max(8, len(t.entries)+t.nPending))), 0
 	}
 	// An index, not a reslice: no pointer write per entry.
 	en := &t.chunk[t.used]
@@ -216,11 +217,11 @@ func (t *Tracker) newEntry() *Entry {
 
 // Alloc returns a zero object of e whose snapshot shares its allocation;
 // backends hydrate rows into such objects. Objects come from chunks of
-// allocChunk pairs, one allocation (and one reflect call) per chunk.
+// up to chunkPairs pairs, one allocation (and one reflect call) per chunk.
 func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
 	if s.chunk.free == 0 {
-		n := min(allocChunk, 1+s.allocated/2)
+		n := min(chunkPairs(s.size), 1+s.allocated/2)
 		if s.alloc != nil {
 			s.chunk = slots{next: s.alloc(n), free: n}
 		} else {
@@ -238,9 +239,6 @@ func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), a
 	s := t.shape(e)
 	s.copy, s.alloc = copy, alloc
 }
-
-// allocChunk is the number of objects allocated together by Alloc.
-const allocChunk = 32
 
 // index returns the key index of e: the entities of an inheritance
 // hierarchy share their root's, as they share its key space.
@@ -327,25 +325,6 @@ func (t *Tracker) AddLoaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bo
 	return en, nil
 }
 
-// AddLoadedLater is AddLoaded for a batch of rows that cannot repeat a key:
-// the entry is indexed by IndexPending, which sizes the maps once for the
-// whole batch. Until then Lookup and Entry do not see it.
-func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
-	en, err := t.loaded(e, obj, k, paired)
-	if err != nil {
-		return nil, err
-	}
-	en.idx = int32(len(t.entries))
-	en.unindexed = true
-	if t.pendingFrom < 0 {
-		t.pendingFrom = len(t.entries)
-	}
-	t.entries = append(t.entries, en)
-	t.live++
-	t.nPending++
-	return en, nil
-}
-
 func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
 	en := t.newEntry() // zero: set the fields one by one
 	s := t.shape(e)
@@ -357,53 +336,6 @@ func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool)
 		return nil, err
 	}
 	return en, nil
-}
-
-// IndexPending indexes the entries added by AddLoadedLater.
-func (t *Tracker) IndexPending() {
-	if t.nPending == 0 {
-		return
-	}
-	pending := t.entries[t.pendingFrom:]
-	// Count per entity (a find returns one type, populate a few).
-	type count struct {
-		e *meta.Entity
-		n int
-	}
-	var counts []count
-	for _, en := range pending {
-		if en == nil || !en.unindexed {
-			continue
-		}
-		if k := len(counts); k > 0 && counts[k-1].e == en.E {
-			counts[k-1].n++
-			continue
-		}
-		i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
-		if i < 0 {
-			counts = append(counts, count{en.E, 0})
-			i = len(counts) - 1
-		}
-		counts[i].n++
-	}
-	for _, c := range counts {
-		x := t.index(c.e)
-		x.spill()
-		if len(x.ints) < c.n {
-			grown := make(map[int64]*Entry, len(x.ints)+c.n)
-			for k, en := range x.ints {
-				grown[k] = en
-			}
-			x.ints = grown
-		}
-	}
-	for _, en := range pending {
-		if en != nil && en.unindexed {
-			en.unindexed = false
-			t.index(en.E).put(en.Key, en)
-		}
-	}
-	t.pendingFrom, t.nPending = -1, 0
 }
 
 // AddRef registers an unloaded reference object carrying only its key.
@@ -500,7 +432,7 @@ func (t *Tracker) Len() int { return t.live }
 
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
-	t.pendingFrom, t.nPending = -1, 0
+	t.pending, t.nPending = nil, 0
 	for _, s := range t.few {
 		if s != nil {
 			s.idx = index{}

@@ -61,6 +61,9 @@ func Run(t *testing.T, b Backend) {
 	t.Run("QBValues", func(t *testing.T) { qbValues(t, b) })
 	t.Run("Raw", func(t *testing.T) { raw(t, b) })
 	t.Run("Scope", func(t *testing.T) { scope(t, b) })
+	t.Run("Formulas", func(t *testing.T) { formulas(t, b) })
+	t.Run("VirtualEntities", func(t *testing.T) { virtualEntities(t, b) })
+	t.Run("LazyQueryBuilder", func(t *testing.T) { lazyQueryBuilder(t, b) })
 }
 
 func must(t *testing.T, err error) {

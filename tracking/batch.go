@@ -1,0 +1,114 @@
+package tracking
+
+import (
+	"slices"
+	"unsafe"
+
+	"github.com/gomikro/gomikro/meta"
+)
+
+// A find that cannot repeat a key (one table, one row per key) adds its
+// rows with AddLoadedLater and indexes them all at once with IndexPending.
+// Until then the entries are neither in the key index nor in the list of
+// entries: they are found in the chunks newEntry handed them out from,
+// by their unindexed flag. IndexPending then grows the list and the maps
+// once, to their final size, instead of by appending row by row (which
+// allocates and copies the list about four times over).
+
+// AddLoadedLater is AddLoaded for a batch of rows that cannot repeat a key:
+// the entry is indexed by IndexPending, which sizes the maps once for the
+// whole batch. Until then Lookup, Entry and Entries do not see it.
+func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
+	en, err := t.loaded(e, obj, k, paired)
+	if err != nil {
+		return nil, err
+	}
+	en.unindexed = true
+	// en is t.chunk[t.used-1]: note its chunk, from en on, unless the
+	// chunk is noted already.
+	if n := len(t.pending); n == 0 || !inChunk(t.pending[n-1], en) {
+		t.pending = append(t.pending, t.chunk[t.used-1:])
+	}
+	t.live++
+	t.nPending++
+	return en, nil
+}
+
+// inChunk reports whether en is an element of c.
+func inChunk(c []Entry, en *Entry) bool {
+	if len(c) == 0 {
+		return false
+	}
+	first := uintptr(unsafe.Pointer(&c[0]))
+	p := uintptr(unsafe.Pointer(en))
+	return p >= first && p < first+uintptr(len(c))*unsafe.Sizeof(Entry{})
+}
+
+// IndexPending indexes the entries added by AddLoadedLater and appends
+// them to the list of entries, in the order they were added.
+func (t *Tracker) IndexPending() {
+	if t.nPending == 0 {
+		return
+	}
+	from := len(t.entries)
+	t.entries = slices.Grow(t.entries, t.nPending)
+	for _, c := range t.pending {
+		for i := range c {
+			if en := &c[i]; en.unindexed {
+				en.idx = int32(len(t.entries))
+				t.entries = append(t.entries, en)
+			}
+		}
+	}
+	clear(t.pending)
+	t.pending, t.nPending = t.pending[:0], 0
+	pending := t.entries[from:]
+	// Count per entity (a find returns one type, populate a few).
+	type count struct {
+		e *meta.Entity
+		n int
+	}
+	var counts []count
+	for _, en := range pending {
+		if k := len(counts); k > 0 && counts[k-1].e == en.E {
+			counts[k-1].n++
+			continue
+		}
+		i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
+		if i < 0 {
+			counts = append(counts, count{en.E, 0})
+			i = len(counts) - 1
+		}
+		counts[i].n++
+	}
+	for _, c := range counts {
+		x := t.index(c.e)
+		x.spill()
+		if len(x.ints) < c.n {
+			grown := make(map[int64]*Entry, len(x.ints)+c.n)
+			for k, en := range x.ints {
+				grown[k] = en
+			}
+			x.ints = grown
+		}
+	}
+	for _, en := range pending {
+		en.unindexed = false
+		t.index(en.E).put(en.Key, en)
+	}
+}
+
+// chunkBytes is the most bytes of object/snapshot pairs Alloc allocates
+// in one piece: the largest of Go's small size classes, which such a
+// chunk fills to within one pair (a fixed count of pairs, 32 say, leaves
+// up to a tenth of its size class unused).
+const chunkBytes = 32 << 10
+
+// chunkPairs is the number of pairs of objects size bytes each that Alloc
+// allocates together once a unit of work has loaded a few.
+func chunkPairs(size uintptr) int {
+	if size == 0 {
+		return 256
+	}
+	return int(min(256, max(1, chunkBytes/(2*size))))
+}
