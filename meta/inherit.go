@@ -52,6 +52,10 @@ func (s Strategy) String() string {
 // value (by default its name in snake case; a base sets its own with
 // `_ struct{} orm:"discriminator=VALUE"`), which Persist writes into the
 // discriminator field.
+//
+// `orm:"extends,tpt"` stores the hierarchy table per type instead (SQL
+// only): each subtype's own columns in a table of its own, keyed by the
+// base's key (see Tables, Levels and Field.Level).
 type Inheritance struct {
 	// Strategy is how the hierarchy is stored.
 	Strategy Strategy
