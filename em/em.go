@@ -35,6 +35,10 @@ type core struct {
 	// filters are the registered filters (Config.Filters and the
 	// built-in soft-delete filter).
 	filters []*filterDef
+	// replicas are the read replicas (nil: none); cache is the result
+	// cache.
+	replicas *replicas
+	cache    cacheState
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -70,6 +74,12 @@ type EntityManager struct {
 	soft []*tracking.Entry
 	// stats counts the statements m sends (QueryCount).
 	stats *qlog.Stats
+	// primary: m reads the primary, not the replicas (it wrote, or was
+	// asked to); primaryOnce: so does the query running now.
+	primary, primaryOnce bool
+	// txWrote are the entity types written in m's transaction, whose
+	// cached results go again at its commit.
+	txWrote []string
 }
 
 // Manager is implemented by *EntityManager and by the backends'

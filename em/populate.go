@@ -191,7 +191,7 @@ func (m *EntityManager) populateField(ctx context.Context, f *meta.Field, objs [
 		for _, chunk := range m.keyChunks(f.Entity.PK[0], keys) {
 			h := m.hydrator(refresh)
 			q := &Query{Entity: target, Where: fx, Via: f, Owners: chunk, OrderBy: []Order{{Field: target.PK[0]}}}
-			if err := m.Session().Find(ctx, q, h); err != nil {
+			if err := m.readSession().Find(ctx, q, h); err != nil {
 				return fmt.Errorf("gomikro: populate %s: %w", f, err)
 			}
 			if err := h.finish(ctx); err != nil {
@@ -255,7 +255,7 @@ func (m *EntityManager) loadIn(ctx context.Context, e *meta.Entity, f *meta.Fiel
 	for _, chunk := range m.keyChunks(f, keys) {
 		h := m.hydrator(refresh)
 		q := &Query{Entity: e, Where: andExpr(fx, query.FieldCmp{Field: f, Op: query.OpIn, Value: chunk}), OrderBy: []Order{{Field: e.PK[0]}}}
-		if err := m.Session().Find(ctx, q, h); err != nil {
+		if err := m.readSession().Find(ctx, q, h); err != nil {
 			return fmt.Errorf("gomikro: populate %s: %w", f, err)
 		}
 		if err := h.finish(ctx); err != nil {

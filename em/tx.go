@@ -74,7 +74,9 @@ func (m *EntityManager) withoutTx(ctx context.Context, c txConfig, fn func(conte
 	if err := fn(WithContext(ctx, f), f); err != nil {
 		return err
 	}
-	return f.Flush(ctx)
+	err := f.Flush(ctx)
+	m.primary = m.primary || f.primary
+	return err
 }
 
 // joinTx runs fn on m, in its running transaction, and flushes m.
@@ -132,6 +134,11 @@ func (m *EntityManager) newTx(ctx context.Context, c txConfig, fn func(context.C
 			return err
 		}
 		return fmt.Errorf("gomikro: commit: %w", err)
+	}
+	if f.primary {
+		if err := m.committed(ctx, f, independent); err != nil {
+			return err
+		}
 	}
 	return m.fire(ctx, evAfterCommit, ev)
 }
@@ -242,6 +249,11 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 		}
 		return fmt.Errorf("gomikro: commit: %w", err)
 	}
+	if m.txWrote != nil {
+		if err := m.committed(ctx, m, !ev.Nested); err != nil {
+			return err
+		}
+	}
 	return m.fire(ctx, evAfterCommit, ev)
 }
 
@@ -262,6 +274,9 @@ func (m *EntityManager) Rollback(ctx context.Context) error {
 	}
 	t, ev := m.pop()
 	m.t.Clear()
+	if m.tx == nil {
+		m.txWrote = nil
+	}
 	return m.rollbackTx(ctx, t, ev)
 }
 
