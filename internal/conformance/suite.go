@@ -154,7 +154,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums, filters, cursors, insight, serialization} {
+	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums, filters, cursors, insight, serialization, cache, replicaScenarios} {
 		out = append(out, group...)
 	}
 	return out
@@ -230,7 +230,8 @@ func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) 
 		}
 		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction", "ScopeMiddlewareRollsBackBegin",
 			"UpsertInTransaction", "PropagationInsideTransaction", "RequiresNewCommitsIndependently", "NotSupportedRunsOutside",
-			"NestedFlushFailureKeepsOuter", "TransactionEventsInOrder", "ReadOnlyRefusesWrites", "AutoFlushRunsInTransaction"} {
+			"NestedFlushFailureKeepsOuter", "TransactionEventsInOrder", "ReadOnlyRefusesWrites", "AutoFlushRunsInTransaction",
+			"CacheBypassedInTransaction", "ReplicaNotInTransaction"} {
 			skip[s] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
 		}
 	}
