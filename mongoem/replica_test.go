@@ -1,0 +1,27 @@
+package mongoem_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gomikro/gomikro"
+	"github.com/gomikro/gomikro/internal/conformance"
+	"github.com/gomikro/gomikro/internal/testdb"
+	"github.com/gomikro/gomikro/mongoem"
+)
+
+// TestReplicaConnectError: a replica that does not answer fails Open
+// with an error naming it (its index and hosts).
+func TestReplicaConnectError(t *testing.T) {
+	_, err := mongoem.Open(context.Background(), gomikro.Config{
+		DSN:            testdb.MongoDatabase(t),
+		Entities:       []any{conformance.Sample{}},
+		Replicas:       []string{"mongodb://127.0.0.1:1/replica"},
+		ConnectTimeout: 5 * time.Second,
+	})
+	if err == nil || !strings.Contains(err.Error(), "replica 0 (127.0.0.1:1)") {
+		t.Fatalf("Open with a replica that does not answer: %v; want an error naming replica 0 (127.0.0.1:1)", err)
+	}
+}
