@@ -59,6 +59,10 @@ type cacheState struct {
 	// gen counts the invalidations: a result read while one happened is
 	// not stored.
 	gen atomic.Uint64
+	// txWrote holds, per transaction, the types written in it, whose
+	// results go once more at its commit.
+	mu      sync.Mutex
+	txWrote map[Tx][]string
 }
 
 func (c *core) cacheStore() gomikro.CacheStore {
@@ -458,11 +462,7 @@ func (m *EntityManager) invalidate(ctx context.Context, types []string) error {
 		return nil
 	}
 	if m.tx != nil {
-		for _, t := range types {
-			if !slices.Contains(m.txWrote, t) {
-				m.txWrote = append(m.txWrote, t)
-			}
-		}
+		m.c.cache.addTx(m.tx, types)
 	}
 	m.c.cache.gen.Add(1)
 	if err := m.c.cacheStore().Invalidate(ctx, types...); err != nil {
@@ -471,34 +471,19 @@ func (m *EntityManager) invalidate(ctx context.Context, types []string) error {
 	return nil
 }
 
-// committed is called when a transaction that tx ran in committed: in
-// m's own transaction when tx is m (real: it was no savepoint), else
-// in tx, a transaction fork of m (real: it was independent of m's
-// transaction). m reads the primary from now on, and the results of the
-// types written in it are dropped once more, when they are committed for
-// good (another fork may have cached the rows from before the commit).
-func (m *EntityManager) committed(ctx context.Context, tx *EntityManager, real bool) error {
-	m.primary = true
-	types := tx.txWrote
-	if tx != m {
-		tx.txWrote = nil
-		if m.tx != nil && !real {
-			for _, t := range types {
-				if !slices.Contains(m.txWrote, t) {
-					m.txWrote = append(m.txWrote, t)
-				}
-			}
-			return nil
-		}
-	} else {
-		if !real && m.tx != nil {
-			return nil
-		}
-		if m.tx == nil {
-			m.txWrote = nil
-		}
-	}
+// committed is called when the transaction t of m (or of a transaction
+// fork of m) committed: for real, or as a savepoint (or a transaction
+// joined to m's). The types written in t are dropped from the cache once
+// more when they are committed for good (another fork may have cached
+// the rows from before the commit); a savepoint's pass to m's
+// transaction.
+func (m *EntityManager) committed(ctx context.Context, t Tx, real bool) error {
+	types := m.c.cache.takeTx(t)
 	if len(types) == 0 {
+		return nil
+	}
+	if !real && m.tx != nil {
+		m.c.cache.addTx(m.tx, types)
 		return nil
 	}
 	m.c.cache.gen.Add(1)
@@ -506,6 +491,31 @@ func (m *EntityManager) committed(ctx context.Context, tx *EntityManager, real b
 		return fmt.Errorf("gomikro: the transaction is committed, but the result cache could not drop the results of %s: %w", strings.Join(types, ", "), err)
 	}
 	return nil
+}
+
+// addTx records that transaction t wrote types.
+func (c *cacheState) addTx(t Tx, types []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.txWrote == nil {
+		c.txWrote = map[Tx][]string{}
+	}
+	w := c.txWrote[t]
+	for _, x := range types {
+		if !slices.Contains(w, x) {
+			w = append(w, x)
+		}
+	}
+	c.txWrote[t] = w
+}
+
+// takeTx returns and forgets the types transaction t wrote.
+func (c *cacheState) takeTx(t Tx) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	w := c.txWrote[t]
+	delete(c.txWrote, t)
+	return w
 }
 
 // runSpecial is run for a find with Cache or FromPrimary.

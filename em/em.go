@@ -48,13 +48,17 @@ type core struct {
 // fails with gomikro.ErrConcurrentUse (Clear, Contains and Len, which
 // return no error, are not checked).
 type EntityManager struct {
-	c        *core
-	t        *tracking.Tracker
-	global   bool
-	tx       Tx
-	txStack  []Tx   // enclosing transactions of Begin
-	txNested []bool // per Begin: a savepoint of the enclosing one
-	flushing bool
+	c      *core
+	t      *tracking.Tracker
+	global bool
+	// primary: m reads the primary, not the replicas (it wrote, or was
+	// asked to); primaryOnce: so does the query running now. (Here, they
+	// take no room of their own.)
+	primary, primaryOnce bool
+	tx                   Tx
+	txStack              []Tx   // enclosing transactions of Begin
+	txNested             []bool // per Begin: a savepoint of the enclosing one
+	flushing             bool
 	// inDoubt is the error of a flush or commit whose outcome is unknown;
 	// flushes are refused until Clear.
 	inDoubt error
@@ -74,12 +78,6 @@ type EntityManager struct {
 	soft []*tracking.Entry
 	// stats counts the statements m sends (QueryCount).
 	stats *qlog.Stats
-	// primary: m reads the primary, not the replicas (it wrote, or was
-	// asked to); primaryOnce: so does the query running now.
-	primary, primaryOnce bool
-	// txWrote are the entity types written in m's transaction, whose
-	// cached results go again at its commit.
-	txWrote []string
 }
 
 // Manager is implemented by *EntityManager and by the backends'

@@ -136,8 +136,11 @@ func (m *EntityManager) newTx(ctx context.Context, c txConfig, fn func(context.C
 		return fmt.Errorf("gomikro: commit: %w", err)
 	}
 	if f.primary {
-		if err := m.committed(ctx, f, independent); err != nil {
-			return err
+		m.primary = true
+		if m.c.cache.used.Load() {
+			if err := m.committed(ctx, t, independent); err != nil {
+				return err
+			}
 		}
 	}
 	return m.fire(ctx, evAfterCommit, ev)
@@ -147,6 +150,9 @@ func (m *EntityManager) newTx(ctx context.Context, c txConfig, fn func(context.C
 func (m *EntityManager) rollbackTx(ctx context.Context, t Tx, ev *TransactionEvent) error {
 	// The rollback happens whatever a subscriber says.
 	serr := m.fire(ctx, evBeforeRollback, ev)
+	if m.c.cache.used.Load() {
+		m.c.cache.takeTx(t)
+	}
 	if err := t.Rollback(ctx); err != nil {
 		return errors.Join(serr, fmt.Errorf("gomikro: rollback: %w", err))
 	}
@@ -249,8 +255,8 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 		}
 		return fmt.Errorf("gomikro: commit: %w", err)
 	}
-	if m.txWrote != nil {
-		if err := m.committed(ctx, m, !ev.Nested); err != nil {
+	if m.c.cache.used.Load() {
+		if err := m.committed(ctx, t, !ev.Nested); err != nil {
 			return err
 		}
 	}
@@ -274,9 +280,6 @@ func (m *EntityManager) Rollback(ctx context.Context) error {
 	}
 	t, ev := m.pop()
 	m.t.Clear()
-	if m.tx == nil {
-		m.txWrote = nil
-	}
 	return m.rollbackTx(ctx, t, ev)
 }
 

@@ -260,4 +260,20 @@ func CacheBypassedInTransaction(t *testing.T, h *Harness) {
 	if q := h.Count() - before; q != 1 || n != 3 {
 		t.Fatalf("after the commit: %d books, %d statements; want 3, 1", n, q)
 	}
+
+	// Begin and Commit: a result cached by another fork between the
+	// transaction's flush and its commit goes at the commit.
+	m2 := h.EM()
+	must(t, m2.Begin(h.Ctx))
+	a, err := em.FindOneOrFail[Author](h.Ctx, m2, nil)
+	must(t, err)
+	must(t, m2.Persist(&Book{Title: "Begun", Author: ref.To(a)}))
+	must(t, m2.Flush(h.Ctx))
+	if n, err = em.Count[Book](h.Ctx, h.EM(), nil, em.Cache(time.Minute)); err != nil || n != 3 {
+		t.Fatalf("count beside the transaction: %d %v, want 3", n, err)
+	}
+	must(t, m2.Commit(h.Ctx))
+	if n, err = em.Count[Book](h.Ctx, h.EM(), nil, em.Cache(time.Minute)); err != nil || n != 4 {
+		t.Fatalf("count after the commit: %d %v, want 4 (the cached 3 dropped)", n, err)
+	}
 }

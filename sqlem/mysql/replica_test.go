@@ -21,6 +21,7 @@ func TestReplicaConnectError(t *testing.T) {
 		Replicas:       []string{"root@tcp(127.0.0.1:1)/test"},
 		ConnectTimeout: 5 * time.Second,
 	})
+	t.Log(err)
 	if err == nil || !strings.Contains(err.Error(), "replica 0 (127.0.0.1:1)") {
 		t.Fatalf("Open with a replica that does not answer: %v; want an error naming replica 0 (127.0.0.1:1)", err)
 	}

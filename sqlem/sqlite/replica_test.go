@@ -21,6 +21,7 @@ func TestReplicaConnectError(t *testing.T) {
 		Entities: conformance.Entities(),
 		Replicas: []string{filepath.Join(dir, "ok.db"), bad},
 	})
+	t.Log(err)
 	if err == nil || !strings.Contains(err.Error(), "replica 1") || !strings.Contains(err.Error(), bad) {
 		t.Fatalf("Open with a replica that cannot be opened: %v; want an error naming replica 1 and its file", err)
 	}
