@@ -590,3 +590,64 @@ func Wrote(ctx context.Context, m Manager, types ...*meta.Entity) error {
 	}
 	return mm.invalidate(ctx, names)
 }
+
+// CachedLoad answers a backend's own query of rows of e (the SQL query
+// builder's select) from the result cache, as Cache does for a find:
+// on a miss, load runs the query into rec, a sink that records detached
+// rows (load must not populate), and the rows are cached under key for
+// ttl as depending on types; either way they are merged into sink as a
+// query's rows are, and the managed objects returned in order. The caller
+// runs Populate after it, and does not call it inside a transaction or
+// with a lock.
+func CachedLoad(ctx context.Context, sink *RowSink, e *meta.Entity, key string, ttl time.Duration, types []*meta.Entity,
+	load func(rec *RowSink) error) ([]unsafe.Pointer, error) {
+	m := sink.m
+	if err := checkCache(e, &cacheOpt{ttl: ttl}); err != nil {
+		return nil, err
+	}
+	cs := &m.c.cache
+	cs.used.Store(true)
+	store := m.c.cacheStore()
+	v, ok, err := store.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: query %s: result cache: %w", e.Name, err)
+	}
+	cr, ok := v.(*cachedRows)
+	if !ok || cr.e != e {
+		gen := cs.gen.Load()
+		h := m.hydrator(false)
+		h.detached = true
+		rec := &recorder{h: h}
+		if err := load(&RowSink{m: m, h: h, rec: rec}); err != nil {
+			return nil, err
+		}
+		cr = &cachedRows{e: e, rows: rec.rows}
+		if cs.gen.Load() == gen {
+			names := make([]string, 0, len(types))
+			for _, t := range types {
+				if !slices.Contains(names, t.Name) {
+					names = append(names, t.Name)
+				}
+			}
+			if err := store.Set(ctx, key, cr, ttl, names); err != nil {
+				return nil, fmt.Errorf("gomikro: query %s: result cache: %w", e.Name, err)
+			}
+		}
+	}
+	h := sink.h
+	out := make([]unsafe.Pointer, 0, len(cr.rows))
+	for _, src := range cr.rows {
+		obj := h.Alloc(e)
+		copyRow(e, obj, src, h)
+		p, err := h.Row(e, obj)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	h.out = h.out[:0]
+	if err := sink.Finish(ctx); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

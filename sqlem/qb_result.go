@@ -160,7 +160,7 @@ func (qb *QueryBuilder[T]) GetResult(ctx context.Context) ([]*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	objs, err := qb.load(ctx, sink)
+	objs, err := qb.fetch(ctx, sink)
 	if err != nil || len(objs) == 0 {
 		return []*T{}, err
 	}
@@ -184,7 +184,7 @@ func (qb *QueryBuilder[T]) GetEntities(ctx context.Context) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	objs, err := qb.load(ctx, sink)
+	objs, err := qb.fetch(ctx, sink)
 	if err != nil {
 		return nil, err
 	}

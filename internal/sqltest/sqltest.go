@@ -62,6 +62,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Raw", func(t *testing.T) { raw(t, b) })
 	t.Run("Scope", func(t *testing.T) { scope(t, b) })
 	t.Run("Replica", func(t *testing.T) { replica(t, b) })
+	t.Run("QBCache", func(t *testing.T) { qbCache(t, b) })
 }
 
 func must(t *testing.T, err error) {
