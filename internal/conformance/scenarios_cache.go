@@ -179,6 +179,22 @@ func CacheInvalidatedByFlushOfItsType(t *testing.T, h *Harness) {
 	must(t, m2.Flush(h.Ctx))
 	books(2, 1, "after a delete")
 	books(2, 0, "again")
+
+	// An upsert writes too.
+	tags := func(wantQ int64, what string) {
+		t.Helper()
+		before := h.Count()
+		_, err := em.Find[Tag](h.Ctx, h.EM(), nil, em.Cache(time.Minute))
+		must(t, err)
+		if q := h.Count() - before; q != wantQ {
+			t.Fatalf("%s: find tags: %d statements, want %d", what, q, wantQ)
+		}
+	}
+	tags(1, "first")
+	tags(0, "again")
+	_, err = em.Upsert(h.Ctx, h.EM(), &Tag{Name: "upserted"}, em.OnConflict("name"))
+	must(t, err)
+	tags(1, "after an upsert")
 }
 
 // CacheExpires: a cached result lives for its time to live.
