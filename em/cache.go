@@ -201,6 +201,7 @@ func (m *EntityManager) cachedRun(ctx context.Context, e *meta.Entity, o *findOp
 		obj := h.Alloc(e)
 		copyRow(e, obj, src, h)
 		if _, err := h.Row(e, obj); err != nil {
+			m.t.IndexPending()
 			return nil, err
 		}
 	}
