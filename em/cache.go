@@ -174,7 +174,7 @@ func (m *EntityManager) cachedRun(ctx context.Context, e *meta.Entity, o *findOp
 	cs.used.Store(true)
 	store := m.c.cacheStore()
 	key := cacheKey("find", e, o.cache, expr, order, o.limit, o.offset)
-	v, ok, err := store.Get(ctx, key)
+	v, _, err := store.Get(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: find %s: result cache: %w", e.Name, err)
 	}
@@ -609,7 +609,7 @@ func CachedLoad(ctx context.Context, sink *RowSink, e *meta.Entity, key string, 
 	cs := &m.c.cache
 	cs.used.Store(true)
 	store := m.c.cacheStore()
-	v, ok, err := store.Get(ctx, key)
+	v, _, err := store.Get(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: query %s: result cache: %w", e.Name, err)
 	}
