@@ -42,6 +42,15 @@ type Config struct {
 	// FlushMode says when queries flush pending changes first (0:
 	// FlushAuto); forks and single queries can override it.
 	FlushMode FlushMode
+	// ResultCache stores the results of the finds and counts asked to be
+	// cached (em.Cache, em.CacheAs); nil means an in-memory store of
+	// DefaultCacheSize results, made on first use.
+	ResultCache CacheStore
+	// Replicas are connection strings (DSNs, URIs) of read replicas of
+	// the database of DSN, of the same backend. Reads outside a
+	// transaction go to them, in turn, until the EntityManager writes
+	// (see em.EntityManager.UsePrimary); writes always go to DSN.
+	Replicas []string
 }
 
 // FlushMode says when an EntityManager writes its pending changes without

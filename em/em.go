@@ -35,6 +35,10 @@ type core struct {
 	// filters are the registered filters (Config.Filters and the
 	// built-in soft-delete filter).
 	filters []*filterDef
+	// replicas are the read replicas (nil: none); cache is the result
+	// cache.
+	replicas *replicas
+	cache    cacheState
 }
 
 // EntityManager is a unit of work: it tracks the entities it loaded or was
@@ -44,13 +48,17 @@ type core struct {
 // fails with gomikro.ErrConcurrentUse (Clear, Contains and Len, which
 // return no error, are not checked).
 type EntityManager struct {
-	c        *core
-	t        *tracking.Tracker
-	global   bool
-	tx       Tx
-	txStack  []Tx   // enclosing transactions of Begin
-	txNested []bool // per Begin: a savepoint of the enclosing one
-	flushing bool
+	c      *core
+	t      *tracking.Tracker
+	global bool
+	// primary: m reads the primary, not the replicas (it wrote, or was
+	// asked to); primaryOnce: so does the query running now. (Here, they
+	// take no room of their own.)
+	primary, primaryOnce bool
+	tx                   Tx
+	txStack              []Tx   // enclosing transactions of Begin
+	txNested             []bool // per Begin: a savepoint of the enclosing one
+	flushing             bool
 	// inDoubt is the error of a flush or commit whose outcome is unknown;
 	// flushes are refused until Clear.
 	inDoubt error

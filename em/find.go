@@ -102,8 +102,8 @@ func FindOneOrFail[T any](ctx context.Context, m Manager, where query.Filter, op
 }
 
 // Count counts the entities of type T matching where. Of opts, only
-// WithFlushMode and the filter options (Filter, WithoutFilters,
-// WithDeleted) apply.
+// WithFlushMode, the filter options (Filter, WithoutFilters,
+// WithDeleted), Cache, CacheAs and FromPrimary apply.
 func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...FindOption) (int64, error) {
 	mm, e, err := typed[T](ctx, m.manager(), "Count")
 	if err != nil {
@@ -125,7 +125,10 @@ func Count[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fi
 	if err := mm.autoFlush(ctx, o.flushMode, e, expr, nil, nil); err != nil {
 		return 0, err
 	}
-	return mm.Session().Count(mm.counted(ctx), &Query{Entity: e, Where: expr})
+	if o.cache != nil || o.primary {
+		return mm.countSpecial(ctx, e, &o, expr)
+	}
+	return mm.readSession().Count(mm.counted(ctx), &Query{Entity: e, Where: expr})
 }
 
 // FindAndCount returns one page of results and the count of all matches
@@ -200,6 +203,9 @@ func (m *EntityManager) prepare(e *meta.Entity, where query.Filter, opts []FindO
 
 // run sends a prepared find and merges its rows into the identity map.
 func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions, expr query.Expr, order []Order) ([]unsafe.Pointer, error) {
+	if o.cache != nil || o.primary && !m.primaryOnce {
+		return m.runSpecial(ctx, e, o, expr, order)
+	}
 	ctx = m.counted(ctx)
 	q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock, Fields: lazyReads(e, o.refresh)}
 	h := m.hydrator(o.refresh)
@@ -208,7 +214,7 @@ func (m *EntityManager) run(ctx context.Context, e *meta.Entity, o *findOptions,
 	var err error
 	if e.Virtual {
 		h.detached = true
-		err = m.Session().Find(ctx, q, virtualSink{h}) // not managed: fresh objects (see meta.Virtual)
+		err = m.readSession().Find(ctx, q, virtualSink{h}) // not managed: fresh objects (see meta.Virtual)
 	} else {
 		err = m.fetch(ctx, q, h)
 	}

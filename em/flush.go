@@ -136,6 +136,11 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 		m.unlinkDeleted(plan)
 		m.commitCollections()
 	}
+	if m.c.replicas != nil || m.c.cache.used.Load() {
+		if err := m.wrote(ctx, plan); err != nil {
+			return err
+		}
+	}
 	for _, cs := range ev.ChangeSets {
 		var h meta.Hooks
 		switch cs.Kind {

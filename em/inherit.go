@@ -72,7 +72,7 @@ func (m *EntityManager) fetch(ctx context.Context, q *Query, h *hydrator) error 
 	if q.Entity.Polymorphic() {
 		return m.fetchPoly(ctx, q, h)
 	}
-	return m.Session().Find(ctx, q, h)
+	return m.readSession().Find(ctx, q, h)
 }
 
 // polyRows collects the detached rows of the first step of fetchPoly.
@@ -98,7 +98,7 @@ func (m *EntityManager) fetchPoly(ctx context.Context, q *Query, h *hydrator) er
 	e := q.Entity
 	first := &polyRows{hydrator: m.hydrator(false)}
 	first.detached = true
-	if err := m.Session().Find(ctx, q, first); err != nil {
+	if err := m.readSession().Find(ctx, q, first); err != nil {
 		return err
 	}
 	if len(first.rows) == 0 {
@@ -142,7 +142,7 @@ func (m *EntityManager) fetchPoly(ctx context.Context, q *Query, h *hydrator) er
 			sub := m.hydrator(h.refresh)
 			sub.unique = true
 			tq := &Query{Entity: t, Where: query.FieldCmp{Field: t.PK[0], Op: query.OpIn, Value: chunk}, Lock: q.Lock, Fields: lazyReads(t, h.refresh)}
-			if err := m.Session().Find(ctx, tq, sub); err != nil {
+			if err := m.readSession().Find(ctx, tq, sub); err != nil {
 				m.t.IndexPending()
 				return fmt.Errorf("%s rows: %w", t.Name, err)
 			}

@@ -79,7 +79,7 @@ func (m *EntityManager) populateLazy(ctx context.Context, e *meta.Entity, objs [
 				}
 				ors = append(ors, and)
 			}
-			if err := m.Session().Find(ctx, &Query{Entity: e, Where: ors, Fields: fields}, s); err != nil {
+			if err := m.readSession().Find(ctx, &Query{Entity: e, Where: ors, Fields: fields}, s); err != nil {
 				return fmt.Errorf("gomikro: populate %s.%s: %w", e.Name, lazy[0].Name, err)
 			}
 		}
@@ -88,7 +88,7 @@ func (m *EntityManager) populateLazy(ctx context.Context, e *meta.Entity, objs [
 	keys, _ := ownerKeys(e, todo)
 	for _, chunk := range m.keyChunks(e.PK[0], keys) {
 		q := &Query{Entity: e, Where: query.FieldCmp{Field: e.PK[0], Op: query.OpIn, Value: chunk}, Fields: fields}
-		if err := m.Session().Find(ctx, q, s); err != nil {
+		if err := m.readSession().Find(ctx, q, s); err != nil {
 			return fmt.Errorf("gomikro: populate %s.%s: %w", e.Name, lazy[0].Name, err)
 		}
 	}

@@ -23,6 +23,10 @@ type findOptions struct {
 	// flushMode overrides the EntityManager's (0: its own).
 	flushMode gomikro.FlushMode
 	filters   *queryFilters // nil: the EntityManager's filters as they are
+	// cache: cache the result (Cache); primary: read the primary
+	// (FromPrimary).
+	cache   *cacheOpt
+	primary bool
 }
 
 // Populate loads the named relations of the results, nested with dots

@@ -20,6 +20,8 @@ import (
 type RowSink struct {
 	m *EntityManager
 	h *hydrator
+	// rec, when set, records the rows for the result cache (CachedLoad).
+	rec *recorder
 }
 
 // NewRowSink returns a sink into the EntityManager that an operation op
@@ -62,6 +64,9 @@ func (s *RowSink) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
 // Row implements Sink. The sink keeps no list of the rows it merged, so
 // that a stream of rows does not accumulate in it.
 func (s *RowSink) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, error) {
+	if s.rec != nil {
+		return s.rec.Row(e, obj)
+	}
 	p, err := s.h.Row(e, obj)
 	s.h.out = s.h.out[:0]
 	return p, err
@@ -117,7 +122,7 @@ func (s *RowSink) Populate(ctx context.Context, e *meta.Entity, objs []unsafe.Po
 	if s.h.detached {
 		return &gomikro.ValidationError{Msg: fmt.Sprintf("%s: detached entities cannot be populated", e.Name)}
 	}
-	return s.m.populate(ctx, e, objs, paths, s.h.refresh, nil)
+	return s.m.populate(s.m.counted(ctx), e, objs, paths, s.h.refresh, nil)
 }
 
 // Finish runs the OnLoad hooks of the entities loaded since the last

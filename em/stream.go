@@ -63,7 +63,7 @@ func Stream[T any](ctx context.Context, m Manager, where query.Filter, opts ...F
 		h.detached = true
 		s := &streamSink[T]{h: h, ctx: ctx, yield: yield}
 		q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset, Lock: o.lock}
-		err = mm.Session().Find(ctx, q, s)
+		err = mm.reader(&o).Find(ctx, q, s)
 		if err != nil && !s.stopped && !errors.Is(err, errStreamStopped) {
 			yield(nil, fmt.Errorf("gomikro: stream %s: %w", e.Name, err))
 		}

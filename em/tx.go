@@ -74,7 +74,9 @@ func (m *EntityManager) withoutTx(ctx context.Context, c txConfig, fn func(conte
 	if err := fn(WithContext(ctx, f), f); err != nil {
 		return err
 	}
-	return f.Flush(ctx)
+	err := f.Flush(ctx)
+	m.primary = m.primary || f.primary
+	return err
 }
 
 // joinTx runs fn on m, in its running transaction, and flushes m.
@@ -133,6 +135,14 @@ func (m *EntityManager) newTx(ctx context.Context, c txConfig, fn func(context.C
 		}
 		return fmt.Errorf("gomikro: commit: %w", err)
 	}
+	if f.primary {
+		m.primary = true
+		if m.c.cache.used.Load() {
+			if err := m.committed(ctx, t, independent); err != nil {
+				return err
+			}
+		}
+	}
 	return m.fire(ctx, evAfterCommit, ev)
 }
 
@@ -140,6 +150,9 @@ func (m *EntityManager) newTx(ctx context.Context, c txConfig, fn func(context.C
 func (m *EntityManager) rollbackTx(ctx context.Context, t Tx, ev *TransactionEvent) error {
 	// The rollback happens whatever a subscriber says.
 	serr := m.fire(ctx, evBeforeRollback, ev)
+	if m.c.cache.used.Load() {
+		m.c.cache.takeTx(t)
+	}
 	if err := t.Rollback(ctx); err != nil {
 		return errors.Join(serr, fmt.Errorf("gomikro: rollback: %w", err))
 	}
@@ -241,6 +254,11 @@ func (m *EntityManager) Commit(ctx context.Context) error {
 			return err
 		}
 		return fmt.Errorf("gomikro: commit: %w", err)
+	}
+	if m.c.cache.used.Load() {
+		if err := m.committed(ctx, t, !ev.Nested); err != nil {
+			return err
+		}
 	}
 	return m.fire(ctx, evAfterCommit, ev)
 }

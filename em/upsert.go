@@ -200,6 +200,11 @@ func (m *EntityManager) upsert(ctx context.Context, e *meta.Entity, objs []unsaf
 		m.t.IndexPending()
 		return nil, err
 	}
+	if m.c.replicas != nil || m.c.cache.used.Load() {
+		if err := Wrote(ctx, m, e); err != nil {
+			return nil, err
+		}
+	}
 	for i, p := range s.out {
 		if p == nil {
 			return nil, fmt.Errorf("gomikro: upsert %s: the row of entity #%d (%s) was not found after the upsert "+

@@ -52,8 +52,11 @@ func (m *EntityManager) Transactional(ctx context.Context, fn func(ctx context.C
 }
 
 func runnerOf(d *driver, s em.Session) runner {
-	if t, ok := s.(*txSession); ok {
-		return t.r
+	switch s := s.(type) {
+	case *txSession:
+		return s.r
+	case *driver:
+		return s.run() // the primary or a read replica
 	}
 	return d.run()
 }
@@ -117,7 +120,7 @@ func (m *EntityManager) Aggregate(ctx context.Context, entity any, pipeline any,
 	if err := core.AutoFlush(ctx, 0, e); err != nil {
 		return err
 	}
-	r := runnerOf(m.drv, core.Session())
+	r := runnerOf(m.drv, core.ReadSession())
 	coll := m.drv.info[e].coll
 	pipeline, err = r.filteredPipeline(ctx, core, e, pipeline)
 	if err != nil {
@@ -166,7 +169,7 @@ func AggregateEntities[T any](ctx context.Context, m *EntityManager, pipeline an
 	if err := sink.Manager().AutoFlush(ctx, 0, e); err != nil {
 		return nil, err
 	}
-	r := runnerOf(m.drv, sink.Manager().Session())
+	r := runnerOf(m.drv, sink.Manager().ReadSession())
 	in := m.drv.info[e]
 	pipeline, err = r.filteredPipeline(ctx, sink.Manager(), e, pipeline)
 	if err != nil {

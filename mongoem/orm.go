@@ -2,7 +2,9 @@ package mongoem
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -22,6 +24,8 @@ const DefaultDatabase = "gomikro"
 type ORM struct {
 	drv *driver
 	em  *EntityManager
+	// replicas are the read replicas' drivers (Config.Replicas).
+	replicas []*driver
 	// uri, hosts and timeout are for CheckConnection.
 	uri     string
 	hosts   []string
@@ -112,7 +116,60 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	return &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}, uri: cfg.DSN, hosts: cs.Hosts, timeout: timeout}, nil
+	o := &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}, uri: cfg.DSN, hosts: cs.Hosts, timeout: timeout}
+	if err := o.connectReplicas(ctx, cfg, timeout); err != nil {
+		_ = o.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+// connectReplicas connects to the read replicas of cfg.Replicas: each
+// URI names a server and a database (DefaultDatabase when none) holding
+// a copy of the primary's collections.
+func (o *ORM) connectReplicas(ctx context.Context, cfg gomikro.Config, timeout time.Duration) error {
+	if len(cfg.Replicas) == 0 {
+		return nil
+	}
+	rs := make([]em.Session, 0, len(cfg.Replicas))
+	for i, uri := range cfg.Replicas {
+		cs, err := connstring.ParseAndValidate(uri)
+		if err != nil {
+			return fmt.Errorf("gomikro: replica %d: mongo URI: %w", i, err)
+		}
+		name := cs.Database
+		if name == "" {
+			name = DefaultDatabase
+		}
+		fail := func(err error) error {
+			return fmt.Errorf("gomikro: replica %d (%s): mongo: connect: %s: %w", i, strings.Join(cs.Hosts, ","), connReason(cs.Hosts, timeout, err), err)
+		}
+		if cs.Scheme != connstring.SchemeMongoDBSRV {
+			if err := dialAny(ctx, cs.Hosts, timeout); err != nil {
+				return fail(err)
+			}
+		}
+		opts := options.Client().ApplyURI(uri).SetConnectTimeout(timeout).SetServerSelectionTimeout(timeout)
+		if cfg.MaxConns > 0 {
+			opts.SetMaxPoolSize(uint64(cfg.MaxConns))
+		}
+		client, err := mongo.Connect(opts)
+		if err != nil {
+			return fail(err)
+		}
+		r := *o.drv
+		r.client, r.db = client, client.Database(name)
+		o.replicas = append(o.replicas, &r)
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		err = client.Ping(cctx, nil)
+		cancel()
+		if err != nil {
+			return fail(err)
+		}
+		rs = append(rs, &r)
+	}
+	em.AttachReplicas(o.em, rs...)
+	return nil
 }
 
 // EM returns the global EntityManager. Fork it for each unit of work; the
@@ -138,8 +195,14 @@ func (o *ORM) SupportsTransactions() bool { return o.drv.tx }
 // IsFerretDB reports whether the server is FerretDB.
 func (o *ORM) IsFerretDB() bool { return o.drv.ferret }
 
-// Close disconnects the client.
-func (o *ORM) Close() error { return o.drv.Close() }
+// Close disconnects the client and those of the read replicas.
+func (o *ORM) Close() error {
+	err := o.drv.Close()
+	for _, r := range o.replicas {
+		err = errors.Join(err, r.Close())
+	}
+	return err
+}
 
 // IsConnected reports whether the server answers.
 func (o *ORM) IsConnected(ctx context.Context) bool { return o.drv.Ping(ctx) == nil }

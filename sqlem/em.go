@@ -63,6 +63,9 @@ func (m *EntityManager) Execute(ctx context.Context, sql string, args ...any) (i
 		}
 		return 0, fmt.Errorf("gomikro: execute: %w", err)
 	}
+	if err := em.Wrote(ctx, core); err != nil {
+		return n, err
+	}
 	return n, nil
 }
 

@@ -2,6 +2,7 @@ package sqlem
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -17,13 +18,16 @@ import (
 type ORM struct {
 	drv *driver
 	em  *EntityManager
+	// replicas are the read replicas' drivers (Config.Replicas).
+	replicas []*driver
 	// sqldb is the database/sql handle lent to the schema tools (sync.go).
 	sqldb sqlDB
 }
 
-// Open builds an ORM over a dialect and its pool. Dialect packages call it
+// Open builds an ORM over a dialect and its pool, and the pools of its
+// read replicas (Config.Replicas, in order). Dialect packages call it
 // from their own Open; applications call postgres.Open and the like.
-func Open(cfg gomikro.Config, d Dialect, pool Pool) (*ORM, error) {
+func Open(cfg gomikro.Config, d Dialect, pool Pool, replicas ...Pool) (*ORM, error) {
 	reg, err := meta.NewRegistry(cfg.Naming, cfg.Entities...)
 	if err != nil {
 		return nil, err
@@ -31,13 +35,52 @@ func Open(cfg gomikro.Config, d Dialect, pool Pool) (*ORM, error) {
 	if err := checkIndexOpts(reg, d); err != nil {
 		return nil, err
 	}
-	drv := &driver{d: d, pool: pool, reg: reg, log: newQueryLogger(cfg.Logger, cfg.MaskParams, cfg.SlowQuery)}
-	drv.poolX = drv.log.wrap(pool)
+	drv := newDriver(d, pool, reg, newQueryLogger(cfg.Logger, cfg.MaskParams, cfg.SlowQuery))
 	core, err := em.New(reg, drv, cfg)
 	if err != nil {
 		return nil, err
 	}
-	return &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}}, nil
+	o := &ORM{drv: drv, em: &EntityManager{EntityManager: core, drv: drv}}
+	if len(replicas) > 0 {
+		rs := make([]em.Session, len(replicas))
+		for i, p := range replicas {
+			r := newDriver(d, p, reg, drv.log)
+			o.replicas = append(o.replicas, r)
+			rs[i] = r
+		}
+		em.AttachReplicas(core, rs...)
+	}
+	return o, nil
+}
+
+// newDriver returns the driver of one pool (the primary's or a replica's).
+func newDriver(d Dialect, pool Pool, reg *meta.Registry, log *queryLogger) *driver {
+	drv := &driver{d: d, pool: pool, reg: reg, log: log}
+	drv.poolX = log.wrap(pool)
+	return drv
+}
+
+// ConnectReplicas opens the pools of cfg.Replicas with connect (a
+// dialect's own), in order; when one fails, it closes those opened and
+// returns an error naming the replica (its index and address). Dialect
+// packages call it from their Open.
+func ConnectReplicas(ctx context.Context, cfg gomikro.Config, d Dialect, connect func(ctx context.Context, dsn string) (Pool, error)) ([]Pool, error) {
+	var out []Pool
+	for i, dsn := range cfg.Replicas {
+		p, err := connect(ctx, dsn)
+		if err != nil {
+			for _, q := range out {
+				_ = q.Close()
+			}
+			addr := dsn
+			if a, ok := d.(Addresser); ok {
+				addr = a.Address(dsn)
+			}
+			return nil, fmt.Errorf("gomikro: replica %d (%s): %w", i, addr, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // DSN returns the connection string the ORM was opened with.
@@ -59,10 +102,14 @@ func (o *ORM) Schema() *Schema {
 	return &Schema{Generator: schema.New(o.drv.reg, o.drv.d), drv: o.drv}
 }
 
-// Close closes the connection pool.
+// Close closes the connection pool and those of the read replicas.
 func (o *ORM) Close() error {
 	o.sqldb.close()
-	return o.drv.pool.Close()
+	err := o.drv.pool.Close()
+	for _, r := range o.replicas {
+		err = errors.Join(err, r.pool.Close())
+	}
+	return err
 }
 
 // IsConnected reports whether the database answers.

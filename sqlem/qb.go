@@ -3,6 +3,7 @@ package sqlem
 import (
 	"reflect"
 	"slices"
+	"time"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
@@ -63,6 +64,10 @@ type qbState struct {
 	// detached: Iterate yields entities the EntityManager does not manage.
 	detached bool
 	filters  []em.FindOption // filter options of a select (em.Filter, em.WithoutFilters, ...)
+	// cacheTTL > 0: GetResult and GetEntities use the result cache, under
+	// cacheKey ("": the statement and its parameters).
+	cacheTTL time.Duration
+	cacheKey string
 }
 
 type qbOp uint8

@@ -24,6 +24,15 @@ func sessionExecutor(core *em.EntityManager) (Executor, error) {
 	return nil, fmt.Errorf("gomikro: the EntityManager's session is not a SQL session")
 }
 
+// readExecutor is sessionExecutor for reads: outside a transaction, a
+// read replica's pool when core reads from them (em.ReadSession).
+func readExecutor(core *em.EntityManager) (Executor, error) {
+	if s, ok := core.ReadSession().(*driver); ok {
+		return s.root().x, nil
+	}
+	return sessionExecutor(core)
+}
+
 // ready checks that the builder has an EntityManager.
 func (s *qbState) ready() error {
 	if s.m == nil || s.m.EntityManager == nil || s.m.drv == nil {
@@ -73,7 +82,7 @@ func (s *qbState) query(ctx context.Context, core *em.EntityManager, mode selMod
 	if err := core.AutoFlush(ctx, s.flushMode, pl.sc.touched()...); err != nil {
 		return nil, nil, err
 	}
-	x, err := sessionExecutor(core)
+	x, err := readExecutor(core)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -123,6 +132,13 @@ func (qb *QueryBuilder[T]) Execute(ctx context.Context) (int64, error) {
 		e, _ := qb.rootEntity()
 		return 0, qb.m.drv.wrapErr(err, e, qb.op.String())
 	}
+	var wrote []*meta.Entity
+	if e, _ := qb.rootEntity(); e != nil {
+		wrote = append(wrote, e)
+	}
+	if err := em.Wrote(ctx, core, wrote...); err != nil {
+		return n, err
+	}
 	return n, nil
 }
 
@@ -144,7 +160,7 @@ func (qb *QueryBuilder[T]) GetResult(ctx context.Context) ([]*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	objs, err := qb.load(ctx, sink)
+	objs, err := qb.fetch(ctx, sink)
 	if err != nil || len(objs) == 0 {
 		return []*T{}, err
 	}
@@ -168,7 +184,7 @@ func (qb *QueryBuilder[T]) GetEntities(ctx context.Context) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	objs, err := qb.load(ctx, sink)
+	objs, err := qb.fetch(ctx, sink)
 	if err != nil {
 		return nil, err
 	}

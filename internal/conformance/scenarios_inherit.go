@@ -3,7 +3,9 @@ package conformance
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
@@ -17,6 +19,7 @@ var inheritance = []Scenario{
 	scenario(InheritanceSubtypeQueryFilters),
 	scenario(InheritanceRelationToBase),
 	scenario(InheritanceUpdateAndRemove),
+	scenario(InheritanceCache),
 }
 
 // Keeper owns pets (a 1:m collection of the base type).
@@ -339,5 +342,47 @@ func InheritanceUpdateAndRemove(t *testing.T, h *Harness) {
 	must(t, err)
 	if u2.Age != 2 || u2.Name != "Bit" {
 		t.Fatalf("puppy after update: %+v", u2)
+	}
+}
+
+// InheritanceCache: a cached result of a type of a hierarchy is dropped
+// by a flush of any type of it (they share one table or collection), and
+// a cached find of a type with subtypes is refused naming it.
+func InheritanceCache(t *testing.T, h *Harness) {
+	g, _ := pets(t, h)
+	m := g.Fork()
+	count := func(want int64, wantQ int64, what string) {
+		t.Helper()
+		before := m.QueryCount()
+		n, err := em.Count[Dog](h.Ctx, m, nil, em.Cache(time.Minute))
+		must(t, err)
+		if q := m.QueryCount() - before; n != want || q != wantQ {
+			t.Fatalf("%s: Count[Dog] = %d with %d statements, want %d with %d", what, n, q, want, wantQ)
+		}
+	}
+	count(2, 1, "first")
+	count(2, 0, "again (cached)")
+	w := g.Fork()
+	must(t, w.Persist(&Puppy{Dog: Dog{Pet: Pet{Name: "Nip"}}, Age: 1}))
+	must(t, w.Flush(h.Ctx))
+	count(3, 1, "after a flush of a Puppy")
+
+	cats := func(want int, what string) {
+		t.Helper()
+		cs, err := em.Find[Cat](h.Ctx, g.Fork(), nil, em.Cache(time.Minute))
+		must(t, err)
+		if len(cs) != want {
+			t.Fatalf("%s: Find[Cat] = %d rows, want %d", what, len(cs), want)
+		}
+	}
+	cats(1, "first")
+	must(t, w.Persist(&Cat{Pet: Pet{Name: "Kit"}, Lives: 7}))
+	must(t, w.Flush(h.Ctx))
+	cats(2, "after a flush of a Cat")
+
+	_, err := em.Find[Dog](h.Ctx, m, nil, em.Cache(time.Minute))
+	var ve *gomikro.ValidationError
+	if !errors.As(err, &ve) || !strings.Contains(err.Error(), "Dog") {
+		t.Fatalf("a cached find of Dog (which has subtypes): %v, want a ValidationError naming Dog", err)
 	}
 }

@@ -160,7 +160,7 @@ func Run(t *testing.T, b Backend) {
 // Scenarios lists the scenarios in a stable order.
 func Scenarios() []Scenario {
 	var out []Scenario
-	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums, filters, cursors, insight, serialization, seedScenarios, inheritance, lazies, loads, tablePerType} {
+	for _, group := range [][]Scenario{unitOfWork, flushModes, relations, queries, keyLists, transactions, propagation, upserts, scopes, hooks, concurrency, failures, roundTrips, badInput, references, kinds, names, embeddables, enums, filters, cursors, insight, serialization, seedScenarios, inheritance, lazies, loads, cache, replicaScenarios, tablePerType} {
 		out = append(out, group...)
 	}
 	return out
@@ -239,7 +239,8 @@ func Mongo(isFerretDB, transactions bool) (name string, skip map[string]string) 
 		}
 		for _, s := range []string{"TransactionalCommits", "TransactionalRollsBack", "ExplicitBeginCommitRollback", "RefusedValueInsideTransaction", "ScopeMiddlewareRollsBackBegin",
 			"UpsertInTransaction", "PropagationInsideTransaction", "RequiresNewCommitsIndependently", "NotSupportedRunsOutside",
-			"NestedFlushFailureKeepsOuter", "TransactionEventsInOrder", "ReadOnlyRefusesWrites", "AutoFlushRunsInTransaction", "SeederFailureRollsBack"} {
+			"NestedFlushFailureKeepsOuter", "TransactionEventsInOrder", "ReadOnlyRefusesWrites", "AutoFlushRunsInTransaction", "SeederFailureRollsBack",
+			"CacheBypassedInTransaction", "ReplicaNotInTransaction"} {
 			skip[s] = server + " has no multi-document transactions: Transactional and Begin fail with mongoem.ErrNoTransactions (they run on a replica set)"
 		}
 	}

@@ -64,6 +64,8 @@ func Run(t *testing.T, b Backend) {
 	t.Run("Formulas", func(t *testing.T) { formulas(t, b) })
 	t.Run("VirtualEntities", func(t *testing.T) { virtualEntities(t, b) })
 	t.Run("LazyQueryBuilder", func(t *testing.T) { lazyQueryBuilder(t, b) })
+	t.Run("Replica", func(t *testing.T) { replica(t, b) })
+	t.Run("QBCache", func(t *testing.T) { qbCache(t, b) })
 }
 
 func must(t *testing.T, err error) {

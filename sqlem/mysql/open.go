@@ -34,9 +34,38 @@ func Open(ctx context.Context, cfg gomikro.Config, opts ...Option) (*sqlem.ORM, 
 	for _, fn := range opts {
 		fn(&o)
 	}
-	mc, err := mysql.ParseDSN(cfg.DSN)
+	db, d, err := connect(ctx, cfg, cfg.DSN, o)
 	if err != nil {
-		return nil, fmt.Errorf("gomikro: mysql: parse DSN: %w", err)
+		return nil, err
+	}
+	reps, err := sqlem.ConnectReplicas(ctx, cfg, d, func(ctx context.Context, dsn string) (sqlem.Pool, error) {
+		r, _, err := connect(ctx, cfg, dsn, o)
+		if err != nil {
+			return nil, err
+		}
+		return sqlem.DBPool(r), nil
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	orm, err := sqlem.Open(cfg, d, sqlem.DBPool(db), reps...)
+	if err != nil {
+		_ = db.Close()
+		for _, r := range reps {
+			_ = r.Close()
+		}
+		return nil, err
+	}
+	return orm, nil
+}
+
+// connect opens and checks the pool of the server of dsn, and returns
+// the dialect for its version.
+func connect(ctx context.Context, cfg gomikro.Config, dsn string, o options) (*sql.DB, Dialect, error) {
+	mc, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, Dialect{}, fmt.Errorf("gomikro: mysql: parse DSN: %w", err)
 	}
 	mc.ParseTime = true
 	mc.Loc = time.UTC
@@ -56,7 +85,7 @@ func Open(ctx context.Context, cfg gomikro.Config, opts ...Option) (*sqlem.ORM, 
 	}
 	conn, err := mysql.NewConnector(mc)
 	if err != nil {
-		return nil, fmt.Errorf("gomikro: mysql: %w", err)
+		return nil, Dialect{}, fmt.Errorf("gomikro: mysql: %w", err)
 	}
 	db := sql.OpenDB(conn)
 	if cfg.MaxConns > 0 {
@@ -70,14 +99,9 @@ func Open(ctx context.Context, cfg gomikro.Config, opts ...Option) (*sqlem.ORM, 
 	d, err := probe(pctx, db, o)
 	if err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("gomikro: mysql: connect: %s: %w", sqlem.ConnReason(Dialect{}, cfg.DSN, timeout, err), err)
+		return nil, Dialect{}, fmt.Errorf("gomikro: mysql: connect: %s: %w", sqlem.ConnReason(Dialect{}, dsn, timeout, err), err)
 	}
-	orm, err := sqlem.Open(cfg, d, sqlem.DBPool(db))
-	if err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return orm, nil
+	return db, d, nil
 }
 
 // probe asks the server what it can do.

@@ -15,9 +15,34 @@ import (
 
 // Open connects to PostgreSQL (cfg.DSN is a pgx connection string) and
 // returns the ORM, whose EM() is a *sqlem.EntityManager. Metadata errors
-// and an unreachable server are reported here.
+// and an unreachable server are reported here, as is a read replica
+// (cfg.Replicas) that cannot be reached.
 func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
-	pc, err := pgxpool.ParseConfig(cfg.DSN)
+	p, err := connect(ctx, cfg, cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	reps, err := sqlem.ConnectReplicas(ctx, cfg, Dialect{}, func(ctx context.Context, dsn string) (sqlem.Pool, error) {
+		return connect(ctx, cfg, dsn)
+	})
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	orm, err := sqlem.Open(cfg, Dialect{}, p, reps...)
+	if err != nil {
+		p.Close()
+		for _, r := range reps {
+			_ = r.Close()
+		}
+		return nil, err
+	}
+	return orm, nil
+}
+
+// connect opens and checks the pool of the server of dsn.
+func connect(ctx context.Context, cfg gomikro.Config, dsn string) (*pool, error) {
+	pc, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: postgres: parse DSN: %w", err)
 	}
@@ -38,14 +63,9 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	defer cancel()
 	if err := p.Ping(pctx); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("gomikro: postgres: connect: %s: %w", sqlem.ConnReason(Dialect{}, cfg.DSN, timeout, err), err)
+		return nil, fmt.Errorf("gomikro: postgres: connect: %s: %w", sqlem.ConnReason(Dialect{}, dsn, timeout, err), err)
 	}
-	orm, err := sqlem.Open(cfg, Dialect{}, &pool{exec: exec{p}, p: p})
-	if err != nil {
-		p.Close()
-		return nil, err
-	}
-	return orm, nil
+	return &pool{exec: exec{p}, p: p}, nil
 }
 
 // cancelWait is how long a statement whose context ended waits for the

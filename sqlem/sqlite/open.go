@@ -22,8 +22,36 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	if err := registerRegexp(); err != nil {
 		return nil, fmt.Errorf("gomikro: sqlite: %w", err)
 	}
-	dsn, memory := connString(cfg.DSN)
-	db, err := sql.Open("sqlite", dsn)
+	db, err := connect(ctx, cfg, cfg.DSN)
+	if err != nil {
+		return nil, err
+	}
+	reps, err := sqlem.ConnectReplicas(ctx, cfg, Dialect{}, func(ctx context.Context, dsn string) (sqlem.Pool, error) {
+		r, err := connect(ctx, cfg, dsn)
+		if err != nil {
+			return nil, err
+		}
+		return sqlem.DBPool(r), nil
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	orm, err := sqlem.Open(cfg, Dialect{}, sqlem.DBPool(db), reps...)
+	if err != nil {
+		_ = db.Close()
+		for _, r := range reps {
+			_ = r.Close()
+		}
+		return nil, err
+	}
+	return orm, nil
+}
+
+// connect opens and checks the database of dsn.
+func connect(ctx context.Context, cfg gomikro.Config, dsn string) (*sql.DB, error) {
+	conn, memory := connString(dsn)
+	db, err := sql.Open("sqlite", conn)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: sqlite: %w", err)
 	}
@@ -44,14 +72,9 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("gomikro: sqlite: open %s: %w", cfg.DSN, err)
+		return nil, fmt.Errorf("gomikro: sqlite: open %s: %w", dsn, err)
 	}
-	orm, err := sqlem.Open(cfg, Dialect{}, sqlem.DBPool(db))
-	if err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	return orm, nil
+	return db, nil
 }
 
 // connString adds gomikro's connection settings to a DSN and reports
