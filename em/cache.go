@@ -192,30 +192,17 @@ func (m *EntityManager) cachedRun(ctx context.Context, e *meta.Entity, o *findOp
 		return m.run(ctx, e, &c, expr, order)
 	}
 	ctx = m.counted(ctx)
-	cs := &m.c.cache
-	cs.used.Store(true)
-	store := m.c.cacheStore()
 	key := cacheKey("find", e, o.cache, expr, order, o.limit, o.offset)
-	v, _, err := store.Get(ctx, key)
-	if err != nil {
-		return nil, fmt.Errorf("gomikro: find %s: result cache: %w", e.Name, err)
-	}
-	cr, ok := v.(*cachedRows)
-	if !ok || cr.e != e {
-		gen := cs.gen.Load()
-		h := m.hydrator(false)
-		h.detached = true
-		rec := &recorder{h: h}
-		q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset}
-		if err := m.readSession().Find(ctx, q, rec); err != nil {
-			return nil, fmt.Errorf("gomikro: find %s: %w", e.Name, err)
-		}
-		cr = &cachedRows{e: e, rows: rec.rows}
-		if cs.gen.Load() == gen {
-			if err := store.Set(ctx, key, cr, o.cache.ttl, cacheTypes(e, expr)); err != nil {
-				return nil, fmt.Errorf("gomikro: find %s: result cache: %w", e.Name, err)
+	cr, err := m.cachedRows(ctx, "find", e, key, o.cache.ttl, func() []string { return cacheTypes(e, expr) },
+		func(h *hydrator, rec *recorder) error {
+			q := &Query{Entity: e, Where: expr, OrderBy: order, Limit: o.limit, Offset: o.offset}
+			if err := m.readSession().Find(ctx, q, rec); err != nil {
+				return fmt.Errorf("gomikro: find %s: %w", e.Name, err)
 			}
-		}
+			return nil
+		})
+	if err != nil {
+		return nil, err
 	}
 	h := m.hydrator(o.refresh)
 	h.unique = true
@@ -236,6 +223,38 @@ func (m *EntityManager) cachedRun(ctx context.Context, e *meta.Entity, o *findOp
 		}
 	}
 	return h.out, nil
+}
+
+// cachedRows gets the rows cached under key, or on a miss runs load into
+// a recorder of detached rows and caches them for ttl as depending on
+// the types names gives, unless a write ran meanwhile (the generation
+// moved). what names the operation in errors ("find", "query").
+func (m *EntityManager) cachedRows(ctx context.Context, what string, e *meta.Entity, key string, ttl time.Duration,
+	names func() []string, load func(h *hydrator, rec *recorder) error) (*cachedRows, error) {
+	cs := &m.c.cache
+	cs.used.Store(true)
+	store := m.c.cacheStore()
+	v, _, err := store.Get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("gomikro: %s %s: result cache: %w", what, e.Name, err)
+	}
+	if cr, ok := v.(*cachedRows); ok && cr.e == e {
+		return cr, nil
+	}
+	gen := cs.gen.Load()
+	h := m.hydrator(false)
+	h.detached = true
+	rec := &recorder{h: h}
+	if err := load(h, rec); err != nil {
+		return nil, err
+	}
+	cr := &cachedRows{e: e, rows: rec.rows}
+	if cs.gen.Load() == gen {
+		if err := store.Set(ctx, key, cr, ttl, names()); err != nil {
+			return nil, fmt.Errorf("gomikro: %s %s: result cache: %w", what, e.Name, err)
+		}
+	}
+	return cr, nil
 }
 
 // cachedCount is Count with Cache.
@@ -628,34 +647,20 @@ func CachedLoad(ctx context.Context, sink *RowSink, e *meta.Entity, key string, 
 	if err := checkCache(e, &cacheOpt{ttl: ttl}); err != nil {
 		return nil, err
 	}
-	cs := &m.c.cache
-	cs.used.Store(true)
-	store := m.c.cacheStore()
-	v, _, err := store.Get(ctx, key)
-	if err != nil {
-		return nil, fmt.Errorf("gomikro: query %s: result cache: %w", e.Name, err)
+	names := func() []string {
+		names := make([]string, 0, len(types))
+		for _, t := range types {
+			if !slices.Contains(names, t.Name) {
+				names = append(names, t.Name)
+			}
+		}
+		return names
 	}
-	cr, ok := v.(*cachedRows)
-	if !ok || cr.e != e {
-		gen := cs.gen.Load()
-		h := m.hydrator(false)
-		h.detached = true
-		rec := &recorder{h: h}
-		if err := load(&RowSink{m: m, h: h, rec: rec}); err != nil {
-			return nil, err
-		}
-		cr = &cachedRows{e: e, rows: rec.rows}
-		if cs.gen.Load() == gen {
-			names := make([]string, 0, len(types))
-			for _, t := range types {
-				if !slices.Contains(names, t.Name) {
-					names = append(names, t.Name)
-				}
-			}
-			if err := store.Set(ctx, key, cr, ttl, names); err != nil {
-				return nil, fmt.Errorf("gomikro: query %s: result cache: %w", e.Name, err)
-			}
-		}
+	cr, err := m.cachedRows(ctx, "query", e, key, ttl, names, func(h *hydrator, rec *recorder) error {
+		return load(&RowSink{m: m, h: h, rec: rec})
+	})
+	if err != nil {
+		return nil, err
 	}
 	h := sink.h
 	out := make([]unsafe.Pointer, 0, len(cr.rows))
