@@ -44,6 +44,26 @@ func inChunk(c []Entry, en *Entry) bool {
 	return p >= first && p < first+uintptr(len(c))*unsafe.Sizeof(Entry{})
 }
 
+// PendingObjs appends to dst the objects of the last n entries added by
+// AddLoadedLater that IndexPending has not indexed yet, in the order they
+// were added (n ≤ the number of such entries). A find takes its list of
+// results from them instead of collecting each object as it comes.
+func (t *Tracker) PendingObjs(dst []unsafe.Pointer, n int) []unsafe.Pointer {
+	skip := t.nPending - n
+	for _, c := range t.pending {
+		for i := range c {
+			if en := &c[i]; en.unindexed {
+				if skip > 0 {
+					skip--
+					continue
+				}
+				dst = append(dst, en.Obj)
+			}
+		}
+	}
+	return dst
+}
+
 // IndexPending indexes the entries added by AddLoadedLater and appends
 // them to the list of entries, in the order they were added.
 func (t *Tracker) IndexPending() {
