@@ -176,13 +176,14 @@ func (h *hydrator) Link(owner any, obj unsafe.Pointer) {
 	h.links = append(h.links, link{owner, obj})
 }
 
-// finish indexes the rows of the find and runs the OnLoad hooks of what
-// it loaded.
+// finish hands the rows of the find to the identity map (their key index
+// is built when first needed, see tracking.DeferIndex) and runs the
+// OnLoad hooks of what it loaded.
 func (h *hydrator) finish(ctx context.Context) error {
 	if h.lazy > 0 {
 		h.unlazy()
 	}
-	h.m.t.IndexPending()
+	h.m.t.DeferIndex()
 	h.pending = nil
 	for _, l := range h.loaded {
 		e, p := l.e, l.p

@@ -13,11 +13,14 @@ import (
 // entries: they are found in the chunks newEntry handed them out from,
 // by their unindexed flag. IndexPending then grows the list and the maps
 // once, to their final size, instead of by appending row by row (which
-// allocates and copies the list about four times over).
+// allocates and copies the list about four times over). A find that has
+// ended may leave that to the first call that needs the index
+// (DeferIndex).
 
 // AddLoadedLater is AddLoaded for a batch of rows that cannot repeat a key:
 // the entry is indexed by IndexPending, which sizes the maps once for the
-// whole batch. Until then Lookup, Entry and Entries do not see it.
+// whole batch. Until then Lookup, Entry and Entries do not see it (after
+// DeferIndex they index it first).
 func (t *Tracker) AddLoadedLater(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
 	en, err := t.loaded(e, obj, k, paired)
 	if err != nil {
@@ -44,6 +47,25 @@ func inChunk(c []Entry, en *Entry) bool {
 	return p >= first && p < first+uintptr(len(c))*unsafe.Sizeof(Entry{})
 }
 
+// DeferIndex is IndexPending for a find that has ended: its entries are
+// indexed by the first call that needs them (Lookup, Entry, Entries, a
+// flush's plan, an entity added), not now. A unit of work that loads rows
+// and never looks one up by key (a request that reads a list and shows
+// it) never builds their key index.
+func (t *Tracker) DeferIndex() {
+	if t.nPending > 0 {
+		t.deferred = true
+	}
+}
+
+// settle indexes the entries of the finds that have ended (see
+// DeferIndex).
+func (t *Tracker) settle() {
+	if t.deferred {
+		t.IndexPending()
+	}
+}
+
 // PendingObjs appends to dst the objects of the last n entries added by
 // AddLoadedLater that IndexPending has not indexed yet, in the order they
 // were added (n ≤ the number of such entries). A find takes its list of
@@ -67,6 +89,7 @@ func (t *Tracker) PendingObjs(dst []unsafe.Pointer, n int) []unsafe.Pointer {
 // IndexPending indexes the entries added by AddLoadedLater and appends
 // them to the list of entries, in the order they were added.
 func (t *Tracker) IndexPending() {
+	t.deferred = false
 	if t.nPending == 0 {
 		return
 	}

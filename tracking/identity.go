@@ -157,6 +157,10 @@ type Tracker struct {
 	// counts those entries.
 	pending  [][]Entry
 	nPending int
+	// deferred: the pending entries belong to finds that have ended
+	// (DeferIndex); the first call that looks at the index or the list of
+	// entries indexes them (settle).
+	deferred bool
 	last     *shape // the shape asked for last: rows come in runs of one type
 }
 
@@ -253,6 +257,9 @@ func (t *Tracker) index(e *meta.Entity) *index {
 // inheritance hierarchy, it is the entry of e or of one of its subtypes
 // holding that key.
 func (t *Tracker) Lookup(e *meta.Entity, k Key) (*Entry, bool) {
+	if t.deferred {
+		t.IndexPending()
+	}
 	if e.Inheritance != nil {
 		return t.lookupIn(e, k)
 	}
@@ -297,6 +304,7 @@ func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
 // add tracks en; only entries that may lack a key (new objects) are found
 // by address.
 func (t *Tracker) add(en *Entry) {
+	t.settle() // registration order
 	en.idx = int32(len(t.entries))
 	if t.entries == nil {
 		t.entries = make([]*Entry, 0, 8)
@@ -387,6 +395,7 @@ func (t *Tracker) Snapshot(en *Entry) error {
 
 // SetKey records the key of a new entity once the database assigned it.
 func (t *Tracker) SetKey(en *Entry, k Key) {
+	t.settle()
 	if en.HasKey {
 		t.index(en.E).del(en.Key, en)
 	}
@@ -396,6 +405,7 @@ func (t *Tracker) SetKey(en *Entry, k Key) {
 
 // Detach stops tracking en.
 func (t *Tracker) Detach(en *Entry) {
+	t.settle()
 	if cur, ok := t.Entry(en.E, en.Obj); !ok || cur != en {
 		return
 	}
@@ -424,6 +434,7 @@ func (t *Tracker) compact() {
 
 // Entries iterates over the tracked entries in registration order.
 func (t *Tracker) Entries() []*Entry {
+	t.settle()
 	return t.entries
 }
 
@@ -432,7 +443,7 @@ func (t *Tracker) Len() int { return t.live }
 
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
-	t.pending, t.nPending = nil, 0
+	t.pending, t.nPending, t.deferred = nil, 0, false
 	for _, s := range t.few {
 		if s != nil {
 			s.idx = index{}
