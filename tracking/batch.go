@@ -48,21 +48,33 @@ func inChunk(c []Entry, en *Entry) bool {
 }
 
 // DeferIndex is IndexPending for a find that has ended: its entries are
-// indexed by the first call that needs them (Lookup, Entry, Entries, a
-// flush's plan, an entity added), not now. A unit of work that loads rows
-// and never looks one up by key (a request that reads a list and shows
-// it) never builds their key index.
+// listed and indexed by the first call that needs them, not now. Entries,
+// a flush's plan and an entity added list them (settleList); Lookup,
+// Entry, Detach, SetKey and Pending index them by key too (settleMap). A
+// unit of work that loads rows and never looks one up by key (a request
+// that reads a list and shows it, or changes a few of the rows and
+// flushes) never builds their key index.
 func (t *Tracker) DeferIndex() {
 	if t.nPending > 0 {
 		t.deferred = true
 	}
 }
 
-// settle indexes the entries of the finds that have ended (see
-// DeferIndex).
-func (t *Tracker) settle() {
+// settleList lists the entries of the finds that have ended (see
+// DeferIndex), without indexing them by key.
+func (t *Tracker) settleList() {
 	if t.deferred {
-		t.IndexPending()
+		t.listPending()
+	}
+}
+
+// settleMap lists and indexes the entries of the finds that have ended.
+func (t *Tracker) settleMap() {
+	if t.deferred {
+		t.listPending()
+	}
+	if len(t.unmapped) > 0 {
+		t.mapListed()
 	}
 }
 
@@ -89,6 +101,15 @@ func (t *Tracker) PendingObjs(dst []unsafe.Pointer, n int) []unsafe.Pointer {
 // IndexPending indexes the entries added by AddLoadedLater and appends
 // them to the list of entries, in the order they were added.
 func (t *Tracker) IndexPending() {
+	t.listPending()
+	if len(t.unmapped) > 0 {
+		t.mapListed()
+	}
+}
+
+// listPending appends the entries added by AddLoadedLater to the list of
+// entries, in the order they were added; mapListed indexes them.
+func (t *Tracker) listPending() {
 	t.deferred = false
 	if t.nPending == 0 {
 		return
@@ -98,6 +119,7 @@ func (t *Tracker) IndexPending() {
 	for _, c := range t.pending {
 		for i := range c {
 			if en := &c[i]; en.unindexed {
+				en.unindexed = false
 				en.idx = int32(len(t.entries))
 				t.entries = append(t.entries, en)
 			}
@@ -105,24 +127,42 @@ func (t *Tracker) IndexPending() {
 	}
 	clear(t.pending)
 	t.pending, t.nPending = t.pending[:0], 0
-	pending := t.entries[from:]
+	if n := len(t.unmapped); n > 0 && int(t.unmapped[n-1].to) == from {
+		t.unmapped[n-1].to = int32(len(t.entries))
+	} else {
+		t.unmapped = append(t.unmapped, listed{int32(from), int32(len(t.entries))})
+	}
+}
+
+// listed is a range of Tracker.entries not in the key index yet.
+type listed struct{ from, to int32 }
+
+// mapListed puts the entries listed by listPending into the key index.
+// (The ranges stay valid: entries move only in compact, after Detach
+// settled them.)
+func (t *Tracker) mapListed() {
 	// Count per entity (a find returns one type, populate a few).
 	type count struct {
 		e *meta.Entity
 		n int
 	}
 	var counts []count
-	for _, en := range pending {
-		if k := len(counts); k > 0 && counts[k-1].e == en.E {
-			counts[k-1].n++
-			continue
+	for _, r := range t.unmapped {
+		for _, en := range t.entries[r.from:r.to] {
+			if en == nil {
+				continue
+			}
+			if k := len(counts); k > 0 && counts[k-1].e == en.E {
+				counts[k-1].n++
+				continue
+			}
+			i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
+			if i < 0 {
+				counts = append(counts, count{en.E, 0})
+				i = len(counts) - 1
+			}
+			counts[i].n++
 		}
-		i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
-		if i < 0 {
-			counts = append(counts, count{en.E, 0})
-			i = len(counts) - 1
-		}
-		counts[i].n++
 	}
 	for _, c := range counts {
 		x := t.index(c.e)
@@ -135,10 +175,14 @@ func (t *Tracker) IndexPending() {
 			x.ints = grown
 		}
 	}
-	for _, en := range pending {
-		en.unindexed = false
-		t.index(en.E).put(en.Key, en)
+	for _, r := range t.unmapped {
+		for _, en := range t.entries[r.from:r.to] {
+			if en != nil {
+				t.index(en.E).put(en.Key, en)
+			}
+		}
 	}
+	t.unmapped = t.unmapped[:0]
 }
 
 // chunkBytes is the most bytes of object/snapshot pairs Alloc allocates

@@ -158,9 +158,12 @@ type Tracker struct {
 	pending  [][]Entry
 	nPending int
 	// deferred: the pending entries belong to finds that have ended
-	// (DeferIndex); the first call that looks at the index or the list of
-	// entries indexes them (settle).
+	// (DeferIndex); the first call that looks at the list of entries
+	// lists them (settleList), the first that looks at the key index
+	// indexes them too (settleMap). unmapped are the ranges of entries
+	// listed but not indexed yet.
 	deferred bool
+	unmapped []listed
 	last     *shape // the shape asked for last: rows come in runs of one type
 }
 
@@ -257,8 +260,8 @@ func (t *Tracker) index(e *meta.Entity) *index {
 // inheritance hierarchy, it is the entry of e or of one of its subtypes
 // holding that key.
 func (t *Tracker) Lookup(e *meta.Entity, k Key) (*Entry, bool) {
-	if t.deferred {
-		t.IndexPending()
+	if t.deferred || len(t.unmapped) > 0 {
+		t.settleMap()
 	}
 	if e.Inheritance != nil {
 		return t.lookupIn(e, k)
@@ -304,7 +307,7 @@ func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
 // add tracks en; only entries that may lack a key (new objects) are found
 // by address.
 func (t *Tracker) add(en *Entry) {
-	t.settle() // registration order
+	t.settleList() // registration order
 	en.idx = int32(len(t.entries))
 	if t.entries == nil {
 		t.entries = make([]*Entry, 0, 8)
@@ -395,7 +398,7 @@ func (t *Tracker) Snapshot(en *Entry) error {
 
 // SetKey records the key of a new entity once the database assigned it.
 func (t *Tracker) SetKey(en *Entry, k Key) {
-	t.settle()
+	t.settleMap()
 	if en.HasKey {
 		t.index(en.E).del(en.Key, en)
 	}
@@ -405,7 +408,7 @@ func (t *Tracker) SetKey(en *Entry, k Key) {
 
 // Detach stops tracking en.
 func (t *Tracker) Detach(en *Entry) {
-	t.settle()
+	t.settleMap()
 	if cur, ok := t.Entry(en.E, en.Obj); !ok || cur != en {
 		return
 	}
@@ -434,7 +437,7 @@ func (t *Tracker) compact() {
 
 // Entries iterates over the tracked entries in registration order.
 func (t *Tracker) Entries() []*Entry {
-	t.settle()
+	t.settleList()
 	return t.entries
 }
 
@@ -443,7 +446,7 @@ func (t *Tracker) Len() int { return t.live }
 
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
-	t.pending, t.nPending, t.deferred = nil, 0, false
+	t.pending, t.nPending, t.deferred, t.unmapped = nil, 0, false, nil
 	for _, s := range t.few {
 		if s != nil {
 			s.idx = index{}

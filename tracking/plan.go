@@ -101,7 +101,7 @@ func (t *Tracker) Build() (*Plan, error) {
 	updates := map[updKey]*UpdateBatch{}
 	var updOrder []*UpdateBatch
 	var lastUpd *UpdateBatch
-	t.settle()
+	t.settleList()
 	for _, en := range t.entries {
 		if en == nil {
 			continue
