@@ -73,7 +73,7 @@ func (t *Tracker) settleMap() {
 	if t.deferred {
 		t.listPending()
 	}
-	if len(t.unmapped) > 0 {
+	if t.unmapped.to > t.unmapped.from {
 		t.mapListed()
 	}
 }
@@ -102,7 +102,7 @@ func (t *Tracker) PendingObjs(dst []unsafe.Pointer, n int) []unsafe.Pointer {
 // them to the list of entries, in the order they were added.
 func (t *Tracker) IndexPending() {
 	t.listPending()
-	if len(t.unmapped) > 0 {
+	if t.unmapped.to > t.unmapped.from {
 		t.mapListed()
 	}
 }
@@ -127,10 +127,14 @@ func (t *Tracker) listPending() {
 	}
 	clear(t.pending)
 	t.pending, t.nPending = t.pending[:0], 0
-	if n := len(t.unmapped); n > 0 && int(t.unmapped[n-1].to) == from {
-		t.unmapped[n-1].to = int32(len(t.entries))
+	if u := &t.unmapped; u.to > u.from && int(u.to) != from {
+		// One range at a time: index the one before.
+		t.mapListed()
+	}
+	if u := &t.unmapped; u.to > u.from {
+		u.to = int32(len(t.entries))
 	} else {
-		t.unmapped = append(t.unmapped, listed{int32(from), int32(len(t.entries))})
+		*u = listed{int32(from), int32(len(t.entries))}
 	}
 }
 
@@ -138,7 +142,7 @@ func (t *Tracker) listPending() {
 type listed struct{ from, to int32 }
 
 // mapListed puts the entries listed by listPending into the key index.
-// (The ranges stay valid: entries move only in compact, after Detach
+// (The range stays valid: entries move only in compact, after Detach
 // settled them.)
 func (t *Tracker) mapListed() {
 	// Count per entity (a find returns one type, populate a few).
@@ -147,22 +151,21 @@ func (t *Tracker) mapListed() {
 		n int
 	}
 	var counts []count
-	for _, r := range t.unmapped {
-		for _, en := range t.entries[r.from:r.to] {
-			if en == nil {
-				continue
-			}
-			if k := len(counts); k > 0 && counts[k-1].e == en.E {
-				counts[k-1].n++
-				continue
-			}
-			i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
-			if i < 0 {
-				counts = append(counts, count{en.E, 0})
-				i = len(counts) - 1
-			}
-			counts[i].n++
+	r := t.unmapped
+	for _, en := range t.entries[r.from:r.to] {
+		if en == nil {
+			continue
 		}
+		if k := len(counts); k > 0 && counts[k-1].e == en.E {
+			counts[k-1].n++
+			continue
+		}
+		i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
+		if i < 0 {
+			counts = append(counts, count{en.E, 0})
+			i = len(counts) - 1
+		}
+		counts[i].n++
 	}
 	for _, c := range counts {
 		x := t.index(c.e)
@@ -175,14 +178,12 @@ func (t *Tracker) mapListed() {
 			x.ints = grown
 		}
 	}
-	for _, r := range t.unmapped {
-		for _, en := range t.entries[r.from:r.to] {
-			if en != nil {
-				t.index(en.E).put(en.Key, en)
-			}
+	t.unmapped = listed{}
+	for _, en := range t.entries[r.from:r.to] {
+		if en != nil {
+			t.index(en.E).put(en.Key, en)
 		}
 	}
-	t.unmapped = t.unmapped[:0]
 }
 
 // chunkBytes is the most bytes of object/snapshot pairs Alloc allocates

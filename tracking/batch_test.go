@@ -113,7 +113,7 @@ func TestDeferIndex(t *testing.T) {
 		return rows
 	}
 	const n = 600
-	for _, first := range []string{"Lookup", "Entry", "Entries", "Build", "Pending", "AddNew", "Detach"} {
+	for _, first := range []string{"Lookup", "Entry", "Entries", "Build", "Pending", "AddNew", "Detach", "ListTwice"} {
 		tr := tracking.NewTracker(nil)
 		rows := batch(tr, 1, n)
 		objs := tr.PendingObjs(nil, n-1)
@@ -154,6 +154,20 @@ func TestDeferIndex(t *testing.T) {
 			}
 			if ens := tr.Entries(); len(ens) != n+1 || ens[n].Obj != obj {
 				t.Fatal("an entity added after a deferred batch is not listed after it")
+			}
+		case "ListTwice":
+			// Listed, not indexed; an entity added; another batch listed.
+			tr.Entries()
+			ref := tr.AddRef(ie, tr.Alloc(ie), tracking.Key{I: 5000}, true)
+			more := batch(tr, 3*n, 5)
+			tr.DeferIndex()
+			if ens := tr.Entries(); len(ens) != n+6 || ens[n] != ref || ens[n+5] != more[4] {
+				t.Fatal("entries listed out of order")
+			}
+			for _, en := range append(rows, more...) {
+				if got, ok := tr.Lookup(ie, en.Key); !ok || got != en {
+					t.Fatalf("row %v not indexed", en.Key)
+				}
 			}
 		case "Detach":
 			tr.Detach(rows[3])

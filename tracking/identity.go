@@ -160,10 +160,10 @@ type Tracker struct {
 	// deferred: the pending entries belong to finds that have ended
 	// (DeferIndex); the first call that looks at the list of entries
 	// lists them (settleList), the first that looks at the key index
-	// indexes them too (settleMap). unmapped are the ranges of entries
+	// indexes them too (settleMap). unmapped is the range of entries
 	// listed but not indexed yet.
 	deferred bool
-	unmapped []listed
+	unmapped listed
 	last     *shape // the shape asked for last: rows come in runs of one type
 }
 
@@ -260,7 +260,7 @@ func (t *Tracker) index(e *meta.Entity) *index {
 // inheritance hierarchy, it is the entry of e or of one of its subtypes
 // holding that key.
 func (t *Tracker) Lookup(e *meta.Entity, k Key) (*Entry, bool) {
-	if t.deferred || len(t.unmapped) > 0 {
+	if t.deferred || t.unmapped.to > t.unmapped.from {
 		t.settleMap()
 	}
 	if e.Inheritance != nil {
@@ -446,7 +446,7 @@ func (t *Tracker) Len() int { return t.live }
 
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
-	t.pending, t.nPending, t.deferred, t.unmapped = nil, 0, false, nil
+	t.pending, t.nPending, t.deferred, t.unmapped = nil, 0, false, listed{}
 	for _, s := range t.few {
 		if s != nil {
 			s.idx = index{}
