@@ -186,6 +186,23 @@ func (t *Tracker) mapListed() {
 	}
 }
 
+// mallocHeader is the header Go's allocator puts before an object that
+// holds pointers and is larger than 512 bytes: a chunk of exactly a power
+// of two bytes (256 entries of 64 bytes) takes the next size class, an
+// eighth more, with it.
+const mallocHeader = 8
+
+// entryChunk is the number of entries newEntry allocates together when
+// want are tracked: as many, between 8 and what fits in 16 KiB beside
+// the allocator's header.
+func entryChunk(want int) int {
+	n := min(int((16<<10-mallocHeader)/unsafe.Sizeof(Entry{})), max(8, want))
+	if sz := n * int(unsafe.Sizeof(Entry{})); sz > 512 && sz&(sz-1) == 0 {
+		n-- // a power of two bytes: leave room for the header
+	}
+	return n
+}
+
 // chunkBytes is the most bytes of object/snapshot pairs Alloc allocates
 // in one piece: the largest of Go's small size classes, which such a
 // chunk fills to within one pair (a fixed count of pairs, 32 say, leaves
@@ -198,5 +215,5 @@ func chunkPairs(size uintptr) int {
 	if size == 0 {
 		return 256
 	}
-	return int(min(256, max(1, chunkBytes/(2*size))))
+	return int(min(256, max(1, (chunkBytes-mallocHeader)/(2*size))))
 }

@@ -214,7 +214,7 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 func (t *Tracker) newEntry() *Entry {
 	if t.used == len(t.chunk) {
 		// Chunks grow with the unit of work: small forks stay small.
-		t.chunk, t.used = make([]Entry, min(256, max(8, len(t.entries)+t.nPending))), 0
+		t.chunk, t.used = make([]Entry, entryChunk(len(t.entries)+t.nPending)), 0
 	}
 	// An index, not a reslice: no pointer write per entry.
 	en := &t.chunk[t.used]
