@@ -209,11 +209,12 @@ func entryChunk(want int) int {
 // up to a tenth of its size class unused).
 const chunkBytes = 32 << 10
 
-// chunkPairs is the number of pairs of objects size bytes each that Alloc
-// allocates together once a unit of work has loaded a few.
-func chunkPairs(size uintptr) int {
-	if size == 0 {
+// chunkPairs is the number of pairs stride bytes each (an object and its
+// snapshot) that Alloc allocates together once a unit of work has loaded
+// a few.
+func chunkPairs(stride uintptr) int {
+	if stride == 0 {
 		return 256
 	}
-	return int(min(256, max(1, (chunkBytes-mallocHeader)/(2*size))))
+	return int(min(256, max(1, (chunkBytes-mallocHeader)/stride)))
 }

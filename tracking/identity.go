@@ -31,9 +31,8 @@ type Entry struct {
 	// Snap is the snapshot (an object of the same type) of a managed
 	// entity; nil for new entities and references.
 	Snap unsafe.Pointer
-	// json holds the encodings of JSON columns as of the snapshot (nil
-	// for entities without any: the pointer keeps Entry at 64 bytes).
-	json  *[][]byte
+	// (The encodings of JSON columns as of the snapshot are kept in
+	// the snapshot's memory, after the object: see layout.box.)
 	Key   Key
 	State State
 	// HasKey reports whether Key is known (false for new entities whose
@@ -228,7 +227,7 @@ func (t *Tracker) newEntry() *Entry {
 func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
 	if s.chunk.free == 0 {
-		n := min(chunkPairs(s.size), 1+s.allocated/2)
+		n := min(chunkPairs(s.stride), 1+s.allocated/2)
 		if s.alloc != nil {
 			s.chunk = slots{next: s.alloc(n), free: n}
 		} else {
@@ -236,7 +235,7 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 		}
 		s.allocated += n
 	}
-	return s.chunk.take(2 * s.size)
+	return s.chunk.take(s.stride)
 }
 
 // SetTyped gives the tracker typed functions for entity e, so that
@@ -244,7 +243,10 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 // copy copies one object, alloc returns n zero [2]T pairs.
 func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), alloc func(n int) unsafe.Pointer) {
 	s := t.shape(e)
-	s.copy, s.alloc = copy, alloc
+	s.copy = copy
+	if s.nJSON == 0 {
+		s.alloc = alloc // else the pairs hold boxes, not Ts
+	}
 }
 
 // index returns the key index of e: the entities of an inheritance
@@ -341,7 +343,7 @@ func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool)
 	s := t.shape(e)
 	en.E, en.Obj, en.Key, en.HasKey, en.State, en.paired = e, obj, k, true, StateManaged, paired
 	if paired {
-		en.Snap = pairSnap(obj, s.size)
+		en.Snap = pairSnap(obj, s.snapOff)
 	}
 	if err := s.takeSnapshot(en); err != nil {
 		return nil, err
@@ -391,7 +393,7 @@ func (t *Tracker) Loaded(en *Entry) error {
 // Snapshot takes a new snapshot of en (after a load or a flush).
 func (t *Tracker) Snapshot(en *Entry) error {
 	if en.Snap == nil && en.paired {
-		en.Snap = pairSnap(en.Obj, t.shape(en.E).size)
+		en.Snap = pairSnap(en.Obj, t.shape(en.E).snapOff)
 	}
 	return t.shape(en.E).takeSnapshot(en)
 }
