@@ -34,6 +34,9 @@ type hydrator struct {
 	// blocks, when set, holds the objects collected before out (see
 	// useBlocks).
 	blocks *outBlocks
+	// lazy counts the objects after out that are those of the tracker's
+	// last pending entries (see pushPending).
+	lazy int
 }
 
 type loadedObj struct {
@@ -62,6 +65,9 @@ func (h *hydrator) Alloc(e *meta.Entity) unsafe.Pointer {
 func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
 	if target == h.pending {
 		// A self-reference may point to a row of this very batch.
+		if h.lazy > 0 {
+			h.unlazy()
+		}
 		h.m.t.IndexPending()
 		h.pending = nil
 	}
@@ -144,7 +150,8 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 		h.push(en.Obj)
 		return en.Obj, nil
 	}
-	if h.unique {
+	later := h.unique
+	if later {
 		if _, err := t.AddLoadedLater(e, obj, k, true); err != nil {
 			return nil, err
 		}
@@ -156,7 +163,11 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 	if e.Hooks.Has(meta.HookOnLoad) {
 		h.loaded = append(h.loaded, loadedObj{e, obj})
 	}
-	h.push(obj)
+	if later && h.blocks != nil {
+		h.pushPending()
+	} else {
+		h.push(obj)
+	}
 	return obj, nil
 }
 
@@ -165,10 +176,14 @@ func (h *hydrator) Link(owner any, obj unsafe.Pointer) {
 	h.links = append(h.links, link{owner, obj})
 }
 
-// finish indexes the rows of the find and runs the OnLoad hooks of what
-// it loaded.
+// finish hands the rows of the find to the identity map (their key index
+// is built when first needed, see tracking.DeferIndex) and runs the
+// OnLoad hooks of what it loaded.
 func (h *hydrator) finish(ctx context.Context) error {
-	h.m.t.IndexPending()
+	if h.lazy > 0 {
+		h.unlazy()
+	}
+	h.m.t.DeferIndex()
 	h.pending = nil
 	for _, l := range h.loaded {
 		e, p := l.e, l.p

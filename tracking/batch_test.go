@@ -92,3 +92,101 @@ func TestAddLoadedLaterBatch(t *testing.T) {
 		t.Fatal("Clear kept entries")
 	}
 }
+
+// TestDeferIndex checks that the rows of an ended batch (DeferIndex) are
+// seen by every call that looks at the index or the list of entries, in
+// order, and that PendingObjs lists their objects before.
+func TestDeferIndex(t *testing.T) {
+	reg := registry(t)
+	ie, _ := reg.Of(reflectType[item]())
+	batch := func(tr *tracking.Tracker, from, n int) []*tracking.Entry {
+		var rows []*tracking.Entry
+		for i := from; i < from+n; i++ {
+			obj := tr.Alloc(ie)
+			(*item)(obj).ID, (*item)(obj).Title = int64(i), "t"
+			en, err := tr.AddLoadedLater(ie, obj, tracking.Key{I: int64(i)}, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, en)
+		}
+		return rows
+	}
+	const n = 600
+	for _, first := range []string{"Lookup", "Entry", "Entries", "Build", "Pending", "AddNew", "Detach", "ListTwice"} {
+		tr := tracking.NewTracker(nil)
+		rows := batch(tr, 1, n)
+		objs := tr.PendingObjs(nil, n-1)
+		if len(objs) != n-1 || objs[0] != rows[1].Obj || objs[n-2] != rows[n-1].Obj {
+			t.Fatalf("PendingObjs: %d objects, not the last ones in order", len(objs))
+		}
+		tr.DeferIndex()
+		switch first {
+		case "Lookup":
+			if en, ok := tr.Lookup(ie, tracking.Key{I: 300}); !ok || en != rows[299] {
+				t.Fatal("Lookup misses a deferred row")
+			}
+		case "Entry":
+			if en, ok := tr.Entry(ie, rows[n-1].Obj); !ok || en != rows[n-1] {
+				t.Fatal("Entry misses a deferred row")
+			}
+		case "Entries":
+			if ens := tr.Entries(); len(ens) != n || ens[0] != rows[0] || ens[n-1] != rows[n-1] {
+				t.Fatalf("Entries lists %d of %d deferred rows", len(ens), n)
+			}
+		case "Build":
+			(*item)(rows[7].Obj).Title = "changed"
+			if p, err := tr.Build(); err != nil || len(p.Updates) != 1 || len(p.Updates[0].Rows) != 1 || p.Updates[0].Rows[0] != rows[7] {
+				t.Fatalf("the change of a deferred row: %v, %+v", err, p)
+			}
+		case "Pending":
+			(*item)(rows[7].Obj).Title = "changed"
+			if ok, err := tr.Pending(ie); err != nil || !ok {
+				t.Fatalf("Pending misses the change of a deferred row: %v", err)
+			}
+		case "AddNew":
+			if _, err := tr.AddNew(ie, unsafe.Pointer(&item{ID: 5})); err == nil {
+				t.Fatal("a new object with the key of a deferred row was accepted")
+			}
+			obj := unsafe.Pointer(&item{ID: n + 1})
+			if _, err := tr.AddNew(ie, obj); err != nil {
+				t.Fatal(err)
+			}
+			if ens := tr.Entries(); len(ens) != n+1 || ens[n].Obj != obj {
+				t.Fatal("an entity added after a deferred batch is not listed after it")
+			}
+		case "ListTwice":
+			// Listed, not indexed; an entity added; another batch listed.
+			tr.Entries()
+			ref := tr.AddRef(ie, tr.Alloc(ie), tracking.Key{I: 5000}, true)
+			more := batch(tr, 3*n, 5)
+			tr.DeferIndex()
+			if ens := tr.Entries(); len(ens) != n+6 || ens[n] != ref || ens[n+5] != more[4] {
+				t.Fatal("entries listed out of order")
+			}
+			for _, en := range append(rows, more...) {
+				if got, ok := tr.Lookup(ie, en.Key); !ok || got != en {
+					t.Fatalf("row %v not indexed", en.Key)
+				}
+			}
+		case "Detach":
+			tr.Detach(rows[3])
+			if _, ok := tr.Lookup(ie, rows[3].Key); ok || tr.Len() != n-1 {
+				t.Fatal("a deferred row was not detached")
+			}
+		}
+		// A second batch: the first is indexed before it comes.
+		more := batch(tr, 2*n, 10)
+		tr.DeferIndex()
+		if en, ok := tr.Lookup(ie, tracking.Key{I: 2*n + 9}); !ok || en != more[9] {
+			t.Fatalf("%s: second batch not indexed", first)
+		}
+		if en, ok := tr.Lookup(ie, tracking.Key{I: n}); !ok || en != rows[n-1] {
+			t.Fatalf("%s: first batch lost", first)
+		}
+		tr.Clear()
+		if _, ok := tr.Lookup(ie, tracking.Key{I: n}); ok || tr.Len() != 0 {
+			t.Fatal("Clear kept a row")
+		}
+	}
+}

@@ -31,9 +31,8 @@ type Entry struct {
 	// Snap is the snapshot (an object of the same type) of a managed
 	// entity; nil for new entities and references.
 	Snap unsafe.Pointer
-	// json holds the encodings of JSON columns as of the snapshot (nil
-	// for entities without any: the pointer keeps Entry at 64 bytes).
-	json  *[][]byte
+	// (The encodings of JSON columns as of the snapshot are kept in
+	// the snapshot's memory, after the object: see layout.box.)
 	Key   Key
 	State State
 	// HasKey reports whether Key is known (false for new entities whose
@@ -157,6 +156,13 @@ type Tracker struct {
 	// counts those entries.
 	pending  [][]Entry
 	nPending int
+	// deferred: the pending entries belong to finds that have ended
+	// (DeferIndex); the first call that looks at the list of entries
+	// lists them (settleList), the first that looks at the key index
+	// indexes them too (settleMap). unmapped is the range of entries
+	// listed but not indexed yet.
+	deferred bool
+	unmapped listed
 	last     *shape // the shape asked for last: rows come in runs of one type
 }
 
@@ -207,7 +213,7 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 func (t *Tracker) newEntry() *Entry {
 	if t.used == len(t.chunk) {
 		// Chunks grow with the unit of work: small forks stay small.
-		t.chunk, t.used = make([]Entry, min(256, max(8, len(t.entries)+t.nPending))), 0
+		t.chunk, t.used = make([]Entry, entryChunk(len(t.entries)+t.nPending)), 0
 	}
 	// An index, not a reslice: no pointer write per entry.
 	en := &t.chunk[t.used]
@@ -221,7 +227,7 @@ func (t *Tracker) newEntry() *Entry {
 func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
 	if s.chunk.free == 0 {
-		n := min(chunkPairs(s.size), 1+s.allocated/2)
+		n := min(chunkPairs(s.stride), 1+s.allocated/2)
 		if s.alloc != nil {
 			s.chunk = slots{next: s.alloc(n), free: n}
 		} else {
@@ -229,7 +235,7 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 		}
 		s.allocated += n
 	}
-	return s.chunk.take(2 * s.size)
+	return s.chunk.take(s.stride)
 }
 
 // SetTyped gives the tracker typed functions for entity e, so that
@@ -237,7 +243,10 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 // copy copies one object, alloc returns n zero [2]T pairs.
 func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), alloc func(n int) unsafe.Pointer) {
 	s := t.shape(e)
-	s.copy, s.alloc = copy, alloc
+	s.copy = copy
+	if s.nJSON == 0 {
+		s.alloc = alloc // else the pairs hold boxes, not Ts
+	}
 }
 
 // index returns the key index of e: the entities of an inheritance
@@ -253,6 +262,9 @@ func (t *Tracker) index(e *meta.Entity) *index {
 // inheritance hierarchy, it is the entry of e or of one of its subtypes
 // holding that key.
 func (t *Tracker) Lookup(e *meta.Entity, k Key) (*Entry, bool) {
+	if t.deferred || t.unmapped.to > t.unmapped.from {
+		t.settleMap()
+	}
 	if e.Inheritance != nil {
 		return t.lookupIn(e, k)
 	}
@@ -297,6 +309,7 @@ func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
 // add tracks en; only entries that may lack a key (new objects) are found
 // by address.
 func (t *Tracker) add(en *Entry) {
+	t.settleList() // registration order
 	en.idx = int32(len(t.entries))
 	if t.entries == nil {
 		t.entries = make([]*Entry, 0, 8)
@@ -330,7 +343,7 @@ func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool)
 	s := t.shape(e)
 	en.E, en.Obj, en.Key, en.HasKey, en.State, en.paired = e, obj, k, true, StateManaged, paired
 	if paired {
-		en.Snap = pairSnap(obj, s.size)
+		en.Snap = pairSnap(obj, s.snapOff)
 	}
 	if err := s.takeSnapshot(en); err != nil {
 		return nil, err
@@ -380,13 +393,14 @@ func (t *Tracker) Loaded(en *Entry) error {
 // Snapshot takes a new snapshot of en (after a load or a flush).
 func (t *Tracker) Snapshot(en *Entry) error {
 	if en.Snap == nil && en.paired {
-		en.Snap = pairSnap(en.Obj, t.shape(en.E).size)
+		en.Snap = pairSnap(en.Obj, t.shape(en.E).snapOff)
 	}
 	return t.shape(en.E).takeSnapshot(en)
 }
 
 // SetKey records the key of a new entity once the database assigned it.
 func (t *Tracker) SetKey(en *Entry, k Key) {
+	t.settleMap()
 	if en.HasKey {
 		t.index(en.E).del(en.Key, en)
 	}
@@ -396,6 +410,7 @@ func (t *Tracker) SetKey(en *Entry, k Key) {
 
 // Detach stops tracking en.
 func (t *Tracker) Detach(en *Entry) {
+	t.settleMap()
 	if cur, ok := t.Entry(en.E, en.Obj); !ok || cur != en {
 		return
 	}
@@ -424,6 +439,7 @@ func (t *Tracker) compact() {
 
 // Entries iterates over the tracked entries in registration order.
 func (t *Tracker) Entries() []*Entry {
+	t.settleList()
 	return t.entries
 }
 
@@ -432,7 +448,7 @@ func (t *Tracker) Len() int { return t.live }
 
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
-	t.pending, t.nPending = nil, 0
+	t.pending, t.nPending, t.deferred, t.unmapped = nil, 0, false, listed{}
 	for _, s := range t.few {
 		if s != nil {
 			s.idx = index{}

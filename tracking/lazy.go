@@ -30,7 +30,7 @@ func (t *Tracker) SnapshotField(en *Entry, f *meta.Field) error {
 			if err != nil {
 				return err
 			}
-			(*en.json)[c.slot] = b
+			*snapJSON(en.Snap, c) = b
 		}
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 // entity whose key the database generates is not seen: the caller tracks
 // those); with none, it costs a look at the tracker's types.
 func (t *Tracker) Pending(e *meta.Entity) (bool, error) {
+	t.settleMap()
 	s := t.find(e)
 	if s == nil {
 		return false, nil
@@ -53,6 +54,7 @@ func (t *Tracker) PendingIn(e *meta.Entity, fields []*meta.Field) (bool, error) 
 	if len(fields) == 0 {
 		return false, nil
 	}
+	t.settleMap()
 	s := t.find(e)
 	if s == nil {
 		return false, nil

@@ -101,6 +101,7 @@ func (t *Tracker) Build() (*Plan, error) {
 	updates := map[updKey]*UpdateBatch{}
 	var updOrder []*UpdateBatch
 	var lastUpd *UpdateBatch
+	t.settleList()
 	for _, en := range t.entries {
 		if en == nil {
 			continue
@@ -304,7 +305,7 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 					if snaps.free == 0 {
 						snaps = newSlots(objs, 1) // not reached: n counted them all
 					}
-					en.Snap = snaps.take(e.Type.Size())
+					en.Snap = snaps.take(objs.Elem().Size())
 				}
 				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
 				p.saved = append(p.saved, saved{en: en})

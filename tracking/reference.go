@@ -53,9 +53,9 @@ func (t *Tracker) refBaseline(en *Entry) {
 	s := t.shape(en.E)
 	if en.Snap == nil {
 		if en.paired {
-			en.Snap = pairSnap(en.Obj, s.size)
+			en.Snap = pairSnap(en.Obj, s.snapOff)
 		} else {
-			en.Snap = reflect.New(en.E.Type).UnsafePointer()
+			en.Snap = reflect.New(s.box).UnsafePointer()
 		}
 	}
 	reflect.NewAt(en.E.Type, en.Snap).Elem().SetZero()
@@ -65,9 +65,10 @@ func (t *Tracker) refBaseline(en *Entry) {
 	if v := en.E.Version; v != nil {
 		v.Value(en.Snap).Set(v.Value(en.Obj))
 	}
-	if s.nJSON > 0 {
-		js := slices.Clone(s.zeroJSON)
-		en.json = &js
+	for i := range s.cols {
+		if c := &s.cols[i]; c.kind == cmpJSON {
+			*snapJSON(en.Snap, c) = s.zeroJSON[c.slot]
+		}
 	}
 }
 

@@ -31,7 +31,10 @@ type colShape struct {
 	f    *meta.Field
 	kind cmpKind
 	size uintptr
-	slot int // index into Entry.json for cmpJSON
+	slot int // index into the snapshot's JSON encodings for cmpJSON
+	// jsonAt is the offset of the encoding of a cmpJSON column from the
+	// start of the snapshot (see layout.box).
+	jsonAt uintptr
 	// inner compares the value of a cmpLeaf column.
 	inner *colShape
 }
@@ -44,10 +47,15 @@ type layout struct {
 	nJSON int
 	// deep lists the columns whose snapshot needs a deep copy.
 	deep []int
-	// pairs is [][2]T: objects and their snapshots side by side,
-	// allocated in chunks (see Tracker.Alloc); objs is []T.
-	pairs, objs reflect.Type
-	size        uintptr
+	// A snapshot is a box: the T itself, followed, for a type with JSON
+	// columns, by their encodings as of the snapshot ([nJSON][]byte at
+	// jsonOff), so that an entry needs no pointer of its own to them.
+	// pairs is []struct{T; box}: objects and their snapshots side by
+	// side, stride bytes apart, the snapshot at snapOff from its object,
+	// allocated in chunks (see Tracker.Alloc); objs is []box.
+	pairs, objs, box reflect.Type
+	size, jsonOff    uintptr
+	snapOff, stride  uintptr
 	// colls are the collection fields, whose items are snapshotted too.
 	colls []*meta.Field
 	// nullable are the outermost nullable embeddables, deep-copied into
@@ -98,7 +106,7 @@ func (l *Layouts) of(e *meta.Entity) *layout {
 type span struct{ off, n uintptr }
 
 func newLayout(e *meta.Entity) *layout {
-	s := &layout{e: e, pairs: reflect.SliceOf(reflect.ArrayOf(2, e.Type)), objs: reflect.SliceOf(e.Type), size: e.Type.Size()}
+	s := &layout{e: e, size: e.Type.Size()}
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {
@@ -137,6 +145,7 @@ func newLayout(e *meta.Entity) *layout {
 			s.colls = append(s.colls, f)
 		}
 	}
+	s.boxes()
 	s.zero = reflect.New(e.Type).UnsafePointer()
 	s.zeroJSON = make([][]byte, s.nJSON)
 	for _, c := range s.cols {
@@ -162,6 +171,32 @@ func newLayout(e *meta.Entity) *layout {
 		}
 	}
 	return s
+}
+
+// boxes sets the types of the snapshots and pairs (see layout.box) and
+// the offsets of the JSON encodings.
+func (s *layout) boxes() {
+	t := s.e.Type
+	if s.nJSON == 0 {
+		s.box = t
+		s.pairs = reflect.SliceOf(reflect.ArrayOf(2, t))
+		s.snapOff, s.stride = t.Size(), 2*t.Size()
+	} else {
+		s.box = reflect.StructOf([]reflect.StructField{
+			{Name: "S", Type: t},
+			{Name: "J", Type: reflect.ArrayOf(s.nJSON, reflect.TypeFor[[]byte]())},
+		})
+		s.jsonOff = s.box.Field(1).Offset
+		pair := reflect.StructOf([]reflect.StructField{{Name: "O", Type: t}, {Name: "B", Type: s.box}})
+		s.pairs = reflect.SliceOf(pair)
+		s.snapOff, s.stride = pair.Field(1).Offset, pair.Size()
+	}
+	s.objs = reflect.SliceOf(s.box)
+	for i := range s.cols {
+		if c := &s.cols[i]; c.kind == cmpJSON {
+			c.jsonAt = s.jsonOff + uintptr(c.slot)*unsafe.Sizeof([]byte(nil))
+		}
+	}
 }
 
 // refKeyBytes covers rel.Ref's Ptr and ID, not its loader.
@@ -191,7 +226,7 @@ func encodeJSON(f *meta.Field, p unsafe.Pointer) ([]byte, error) {
 // it when needed) and records collection items.
 func (s *shape) takeSnapshot(en *Entry) error {
 	if en.Snap == nil {
-		en.Snap = reflect.New(s.e.Type).UnsafePointer()
+		en.Snap = reflect.New(s.box).UnsafePointer()
 	}
 	if s.copy != nil {
 		s.copy(en.Snap, en.Obj)
@@ -205,10 +240,6 @@ func (s *shape) takeSnapshot(en *Entry) error {
 		m.CloneAt(unsafe.Add(en.Snap, m.Offset))
 	}
 	if s.nJSON > 0 {
-		if en.json == nil {
-			js := make([][]byte, s.nJSON)
-			en.json = &js
-		}
 		for i := range s.cols {
 			c := &s.cols[i]
 			if c.kind != cmpJSON {
@@ -218,7 +249,7 @@ func (s *shape) takeSnapshot(en *Entry) error {
 			if err != nil {
 				return err
 			}
-			(*en.json)[c.slot] = b
+			*snapJSON(en.Snap, c) = b
 		}
 	}
 	for _, f := range s.colls {

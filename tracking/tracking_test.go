@@ -1,6 +1,8 @@
 package tracking_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 	"unsafe"
@@ -99,24 +101,39 @@ func TestChangeDetection(t *testing.T) {
 		{"nullable ref set", func(x *item) { x.Parent = ref.FromID[item](int64(9)) }, "Parent"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			tr := tracking.NewTracker(nil)
-			loaded(t, tr, ae, unsafe.Pointer(a1))
-			x := &item{ID: 7, Title: "title", Count: 3, Price: 1, Done: true, When: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
-				Note: &note, Data: []byte("abc"), Meta: map[string]any{"k": 1.0}, Owner: ref.To(a1), Version: 1}
-			n := *x.Note
-			x.Note = &n
-			en := loaded(t, tr, ie, unsafe.Pointer(x))
-			c.mutate(x)
-			got := changedNames(t, tr, en)
-			want := []string{}
-			if c.want != "" {
-				want = []string{c.want}
-			}
-			if len(got) != len(want) || len(got) == 1 && got[0] != want[0] {
-				t.Fatalf("changed %v, want %v", got, want)
-			}
-		})
+		// An object of the caller's, and one of Alloc's pairs (the
+		// snapshot, with its JSON encodings, right after the object).
+		for _, paired := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/paired=%v", c.name, paired), func(t *testing.T) {
+				tr := tracking.NewTracker(nil)
+				loaded(t, tr, ae, unsafe.Pointer(a1))
+				x := &item{ID: 7, Title: "title", Count: 3, Price: 1, Done: true, When: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+					Note: &note, Data: []byte("abc"), Meta: map[string]any{"k": 1.0}, Owner: ref.To(a1), Version: 1}
+				n := *x.Note
+				x.Note = &n
+				var en *tracking.Entry
+				if paired {
+					p := (*item)(tr.Alloc(ie))
+					*p = *x
+					x = p
+					var err error
+					if en, err = tr.AddLoaded(ie, unsafe.Pointer(x), tracking.Key{I: x.ID}, true); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					en = loaded(t, tr, ie, unsafe.Pointer(x))
+				}
+				c.mutate(x)
+				got := changedNames(t, tr, en)
+				want := []string{}
+				if c.want != "" {
+					want = []string{c.want}
+				}
+				if len(got) != len(want) || len(got) == 1 && got[0] != want[0] {
+					t.Fatalf("changed %v, want %v", got, want)
+				}
+			})
+		}
 	}
 }
 
@@ -283,5 +300,38 @@ func TestUnsignedVersion(t *testing.T) {
 	p.Restore()
 	if old.Version != 41 || news[0].Version != 0 || news[1].Version != 0 || news[2].Version != 9 {
 		t.Fatalf("versions after Restore: %d %d %d %d, want 41 0 0 9", old.Version, news[0].Version, news[1].Version, news[2].Version)
+	}
+}
+
+// TestReferenceBaselineWithJSON plans a change to never-loaded references
+// of a type with a JSON column, paired and not: the baseline snapshot
+// carries the zero value's encodings, so only the column set is written.
+func TestReferenceBaselineWithJSON(t *testing.T) {
+	reg := registry(t)
+	ie, _ := reg.Of(reflectType[item]())
+	for _, paired := range []bool{false, true} {
+		tr := tracking.NewTracker(nil)
+		x := &item{ID: 3}
+		if paired {
+			x = (*item)(tr.Alloc(ie))
+			x.ID = 3
+		}
+		en := tr.AddRef(ie, unsafe.Pointer(x), tracking.Key{I: 3}, paired)
+		x.Title, x.Version = "set", 2
+		p, err := tr.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Updates) != 1 || len(p.Updates[0].Rows) != 1 || p.Updates[0].Rows[0] != en {
+			t.Fatalf("paired=%v: want one update of the reference: %+v", paired, p)
+		}
+		// The plan set the next version.
+		if got := changedNames(t, tr, en); !slices.Equal(got, []string{"Title", "Version"}) {
+			t.Fatalf("paired=%v: changed %v after the baseline, want [Title Version]", paired, got)
+		}
+		x.Meta = map[string]any{"k": 1.0}
+		if got := changedNames(t, tr, en); !slices.Equal(got, []string{"Title", "Meta", "Version"}) {
+			t.Fatalf("paired=%v: changed %v, want [Title Meta Version]", paired, got)
+		}
 	}
 }

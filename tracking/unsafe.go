@@ -21,7 +21,9 @@ import (
 //   - Pointer arithmetic stays inside the allocation it starts from
 //     (unsafe.Pointer rule 3): slots never moves its cursor past the last
 //     element, and an object allocated by Tracker.Alloc is the first
-//     element of a [2]T whose second element is its snapshot.
+//     field of a pair whose second is its snapshot box (layout.box); a
+//     snapshot is always such a box, so the JSON encodings of a type
+//     that has them lie inside its allocation.
 //   - Pointer-shaped words are only written with pointers of their own
 //     type (a cloned *T into a *T field).
 //
@@ -54,9 +56,15 @@ func (s *slots) take(size uintptr) unsafe.Pointer {
 	return p
 }
 
-// pairSnap returns the second element of the [2]T pair whose first
-// element is obj (size is T's size).
-func pairSnap(obj unsafe.Pointer, size uintptr) unsafe.Pointer { return unsafe.Add(obj, size) }
+// pairSnap returns the snapshot of the pair whose object is obj (off is
+// layout.snapOff).
+func pairSnap(obj unsafe.Pointer, off uintptr) unsafe.Pointer { return unsafe.Add(obj, off) }
+
+// snapJSON returns the encoding of the cmpJSON column c kept in the
+// snapshot box at snap.
+func snapJSON(snap unsafe.Pointer, c *colShape) *[]byte {
+	return (*[]byte)(unsafe.Add(snap, c.jsonAt))
+}
 
 // bitsEqual reports whether every span of the objects a and b holds the
 // same bytes. The spans lie inside the entity type, without padding
@@ -125,7 +133,7 @@ func (c *colShape) equal(en *Entry, a, b unsafe.Pointer) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		return bytes.Equal(cur, (*en.json)[c.slot]), nil
+		return bytes.Equal(cur, *snapJSON(b, c)), nil
 	case cmpLeaf:
 		la, lb := c.f.LeafAt(pa, false), c.f.LeafAt(pb, false)
 		switch {

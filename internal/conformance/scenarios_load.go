@@ -31,12 +31,18 @@ func LargeFindIsManaged(t *testing.T, h *Harness) {
 	early, err := em.FindOneOrFail[Book](h.Ctx, m2, query.Eq("title", "B7"))
 	must(t, err)
 	early.Price = 3 // an unflushed change the find keeps
+	// Managed rows at the start, in the middle and at the end of the
+	// batch, between runs of new ones.
+	first, err := em.FindOneOrFail[Book](h.Ctx, m2, query.Eq("title", "B0"))
+	must(t, err)
+	last, err := em.FindOneOrFail[Book](h.Ctx, m2, query.Eq("title", "B"+strconv.Itoa(n-1)))
+	must(t, err)
 	all, err := em.FindAll[Book](h.Ctx, m2, em.OrderBy("year"))
 	must(t, err)
 	if len(all) != n {
 		t.Fatalf("found %d books, want %d", len(all), n)
 	}
-	if all[7] != early || early.Price != 3 {
+	if all[7] != early || early.Price != 3 || all[0] != first || all[n-1] != last {
 		t.Fatal("a managed row came back as another object, or lost its change")
 	}
 	author := all[0].Author.Get()
