@@ -962,6 +962,13 @@ func assignIDs(e *meta.Entity, rows []*tracking.Entry, step int64) func(lastID, 
 		if n != int64(len(rows)) {
 			return fmt.Errorf("gomikro: insert %s: %d rows inserted for %d objects", e.Name, n, len(rows))
 		}
+		if pk.GoType.Kind() == reflect.Int64 {
+			for _, row := range rows {
+				*(*int64)(pk.Ptr(row.Obj)) = id
+				id += step
+			}
+			return nil
+		}
 		for _, row := range rows {
 			v := pk.Value(row.Obj)
 			if v.CanInt() {
