@@ -30,7 +30,8 @@ type bunBook struct {
 
 // bunImpl is Bun as its documentation shows: NewInsert().Model(&slice)
 // (one multi-row INSERT, keys back by RETURNING, or LAST_INSERT_ID on
-// MariaDB), a bulk update of the changed rows (Bulk(): UPDATE ... FROM a
+// MariaDB; Bun formats the values into the statement's text as literals,
+// so nothing is bound and one statement holds every row), a bulk update of the changed rows (Bulk(): UPDATE ... FROM a
 // VALUES CTE on PostgreSQL and SQLite; INSERT ... ON DUPLICATE KEY UPDATE
 // title on MariaDB, which has no UPDATE ... FROM), NewDelete ... IN,
 // NewSelect().Model(&slice).Scan, RunInTx. On PostgreSQL it runs on pgx

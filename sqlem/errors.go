@@ -61,3 +61,6 @@ func (drv *driver) txErr(op string, err error) error {
 	}
 	return fmt.Errorf("gomikro: %s: %w", op, err)
 }
+
+// errNoPrepare: the executor cannot prepare statements.
+var errNoPrepare = errors.New("gomikro: the connection does not prepare statements")

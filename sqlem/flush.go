@@ -95,6 +95,15 @@ type flushExec struct {
 	tx *txState
 
 	stage []*Stmt
+	// prepRows is the row count of the full chunks of the insert batch
+	// being planned (0: none share a statement); prepText and prepPrefix
+	// are their text and the length of its INSERT INTO ... VALUES part.
+	prepRows   int
+	prepText   string
+	prepPrefix int
+	// prep is the statement prepared for them, of text prepSQL.
+	prep    prepared
+	prepSQL string
 	// checks run after the stage that holds their statement.
 	checks []func() error
 	// unknown are the entity types whose generated keys the current stage
@@ -291,6 +300,7 @@ func refersTo(types []*meta.Entity, target *meta.Entity) bool {
 
 // flushStage sends the pending statements and runs their checks.
 func (fx *flushExec) flushStage(ctx context.Context) error {
+	defer fx.closePrep()
 	stmts := fx.stage
 	fx.stage = nil
 	fx.unknown = fx.unknown[:0]
@@ -338,7 +348,10 @@ func (fx *flushExec) exec(ctx context.Context, st *Stmt) error {
 		if !ok {
 			return errNoInsertID
 		}
-		id, n, err := ix.ExecID(ctx, st.SQL, st.Args...)
+		if st.run != nil {
+			return fx.runGuarded(ctx, st, ix)
+		}
+		id, n, err := fx.execID(ctx, st, ix)
 		st.Affected = n
 		if err != nil {
 			return err
@@ -390,9 +403,15 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 	if bulk {
 		per = bulkRows(d, len(b.Columns))
 	}
-	if genKeys && step == 0 {
+	if _, ok := d.(insertIDRun); genKeys && step == 0 && !ok {
 		// Keys of one statement may not be consecutive: a row each.
 		per, bulk = 1, false
+	}
+	// Chunks of the same size share their text and prepared statement.
+	fx.prepRows, fx.prepText = 0, ""
+	defer func() { fx.prepRows, fx.prepText = 0, "" }()
+	if n := min(per, insertChunk, max(1, d.MaxParams()/max1(len(b.Columns)))); !bulk && len(b.Rows) >= 2*n && preparesInserts(d) {
+		fx.prepRows = n
 	}
 	for rows := range slices.Chunk(b.Rows, per) {
 		if bulk {
@@ -425,6 +444,9 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 	d := fx.s.drv.d
 	bl := newBuilder(d)
 	var gets []getter
+	prefixLen := 0
+	// The full chunks of a big batch share their text and statement.
+	reuse := fx.prepRows > 1 && len(rows) == fx.prepRows && len(b.Rows) > 1
 	if len(b.Columns) == 0 {
 		// Every column defaulted: DEFAULT VALUES takes one row.
 		if len(rows) > 1 {
@@ -449,6 +471,17 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 		st := &Stmt{SQL: sql, Args: args}
 		fx.finishInsert(st, b, rows, genKeys, step)
 		return nil
+	} else if reuse && fx.prepText != "" {
+		// A chunk of the size of an earlier one of the batch: its text.
+		args := make([]any, 0, len(rows)*len(b.Columns))
+		args, err := fx.insertArgs(args, rows, fx.vals.getters(b.Columns))
+		if err != nil {
+			return err
+		}
+		st := &Stmt{SQL: fx.prepText, Args: args, reuse: true}
+		fx.finishInsert(st, b, rows, genKeys, step)
+		fx.guard(st, b, rows, genKeys, step, fx.prepPrefix)
+		return nil
 	} else {
 		bl.args = make([]any, 0, len(rows)*len(b.Columns))
 		bl.b.Grow(len(rows) * (4*len(b.Columns) + 4))
@@ -460,6 +493,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			bl.w(bl.q(f.Column))
 		}
 		bl.w(") VALUES ")
+		prefixLen = bl.b.Len()
 		gets = fx.vals.getters(b.Columns)
 		if err := fx.insertRows(bl, rows, gets); err != nil {
 			return err
@@ -479,7 +513,60 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL, gets)
 	}
 	fx.finishInsert(st, b, rows, genKeys, step)
+	if reuse && prefixLen > 0 && st.ids != nil {
+		st.reuse = true
+		fx.prepText, fx.prepPrefix = st.SQL, prefixLen
+	}
+	fx.guard(st, b, rows, genKeys, step, prefixLen)
 	return nil
+}
+
+// guard makes the multi-row insert st read its keys as runGuarded does,
+// where the dialect asks for it.
+func (fx *flushExec) guard(st *Stmt, b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64, prefixLen int) {
+	d := fx.s.drv.d
+	r, ok := d.(insertIDRun)
+	if !ok || !genKeys || step != 0 || len(rows) < 2 || prefixLen == 0 {
+		return
+	}
+	pk := b.Entity.PK[0]
+	st.ids = assignIDs(b.Entity, rows, 1)
+	guard, args := r.InsertIDGuard(b.Entity.Table)
+	st.run = &idRun{guard: guard, guardArgs: args, returning: " RETURNING " + d.QuoteIdent(pk.Column),
+		prefix: st.SQL[:prefixLen], rows: rows, entity: b.Entity}
+}
+
+// execID runs the insert st for its insert id, on the statement prepared
+// for the chunks of its batch where it is one of them.
+func (fx *flushExec) execID(ctx context.Context, st *Stmt, ix IDExecutor) (int64, int64, error) {
+	if st.reuse {
+		if fx.prep != nil && fx.prepSQL != st.SQL {
+			fx.closePrep()
+		}
+		if fx.prep == nil {
+			if p, ok := fx.x.(preparer); ok {
+				s, err := p.prepare(ctx, st.SQL)
+				switch {
+				case err == nil:
+					fx.prep, fx.prepSQL = s, st.SQL
+				case !errors.Is(err, errNoPrepare):
+					return 0, 0, err
+				}
+			}
+		}
+		if fx.prep != nil {
+			return fx.prep.ExecID(ctx, st.Args...)
+		}
+	}
+	return ix.ExecID(ctx, st.SQL, st.Args...)
+}
+
+// closePrep closes the prepared statement of execID.
+func (fx *flushExec) closePrep() {
+	if fx.prep != nil {
+		_ = fx.prep.Close()
+		fx.prep, fx.prepSQL = nil, ""
+	}
 }
 
 // cachedInsert returns the text of a one-row insert of b rendered by an
@@ -874,6 +961,13 @@ func assignIDs(e *meta.Entity, rows []*tracking.Entry, step int64) func(lastID, 
 	return func(id, n int64) error {
 		if n != int64(len(rows)) {
 			return fmt.Errorf("gomikro: insert %s: %d rows inserted for %d objects", e.Name, n, len(rows))
+		}
+		if pk.GoType.Kind() == reflect.Int64 {
+			for _, row := range rows {
+				*(*int64)(pk.Ptr(row.Obj)) = id
+				id += step
+			}
+			return nil
 		}
 		for _, row := range rows {
 			v := pk.Value(row.Obj)

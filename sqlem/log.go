@@ -210,3 +210,58 @@ func (c *countedPipeline) Pipeline(ctx context.Context, stmts []*Stmt) error {
 	}
 	return err
 }
+
+// prepare implements preparer when the wrapped executor does; each run
+// of the statement is logged.
+func (l *loggedExec) prepare(ctx context.Context, sql string) (prepared, error) {
+	p, ok := l.x.(preparer)
+	if !ok {
+		return nil, errNoPrepare
+	}
+	s, err := p.prepare(ctx, sql)
+	if err != nil {
+		return nil, err
+	}
+	return &loggedStmt{s: s, l: l, sql: sql}, nil
+}
+
+type loggedStmt struct {
+	s   prepared
+	l   *loggedExec
+	sql string
+}
+
+func (s *loggedStmt) ExecID(ctx context.Context, args ...any) (int64, int64, error) {
+	start := time.Now()
+	id, n, err := s.s.ExecID(ctx, args...)
+	s.l.q.log(ctx, s.sql, args, start, n, err)
+	return id, n, err
+}
+
+func (s *loggedStmt) Close() error { return s.s.Close() }
+
+// prepare implements preparer when the wrapped executor does; each run
+// of the statement is counted.
+func (c *countedExec) prepare(ctx context.Context, sql string) (prepared, error) {
+	p, ok := c.x.(preparer)
+	if !ok {
+		return nil, errNoPrepare
+	}
+	s, err := p.prepare(ctx, sql)
+	if err != nil {
+		return nil, err
+	}
+	return &countedStmt{s: s, sql: sql}, nil
+}
+
+type countedStmt struct {
+	s   prepared
+	sql string
+}
+
+func (s *countedStmt) ExecID(ctx context.Context, args ...any) (int64, int64, error) {
+	note(ctx, s.sql)
+	return s.s.ExecID(ctx, args...)
+}
+
+func (s *countedStmt) Close() error { return s.s.Close() }

@@ -110,3 +110,19 @@ func result(get func() (int64, error)) (n int64, err error) {
 	}()
 	return get()
 }
+
+func (c dbConn) prepare(ctx context.Context, q string) (prepared, error) {
+	s, err := c.c.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return sqlStmt{s}, nil
+}
+
+type sqlStmt struct{ s *sql.Stmt }
+
+func (s sqlStmt) ExecID(ctx context.Context, args ...any) (int64, int64, error) {
+	return lastID(s.s.ExecContext(ctx, args...))
+}
+
+func (s sqlStmt) Close() error { return s.s.Close() }

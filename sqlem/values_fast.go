@@ -208,3 +208,22 @@ func (fx *flushExec) insertRows(bl *builder, rows []*tracking.Entry, gets []gett
 	}
 	return nil
 }
+
+// insertArgs appends the values of rows read by their getters to args,
+// as insertRows binds them.
+func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, gets []getter) ([]any, error) {
+	conv, _ := fx.s.drv.d.(ParamConverter)
+	for _, r := range rows {
+		for _, g := range gets {
+			v, err := g(r.Obj)
+			if err != nil {
+				return nil, err
+			}
+			if conv != nil {
+				v = conv.ConvertParam(v)
+			}
+			args = append(args, v)
+		}
+	}
+	return args, nil
+}

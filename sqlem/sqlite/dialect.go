@@ -118,8 +118,10 @@ func (Dialect) DropPrologue() []string { return []string{"PRAGMA defer_foreign_k
 func (Dialect) DropEpilogue() []string { return nil }
 
 // InsertIDStep implements sqlem.InsertIDs: the rowids of one statement's
-// rows need not be consecutive, so the insert id serves one-row inserts
-// (a single save reads its key without a RETURNING row).
+// rows are consecutive only when InsertIDGuard finds nothing against it,
+// so there is no fixed step; the insert id serves one-row inserts (a
+// single save reads its key without a RETURNING row) and, after the
+// guard, multi-row ones.
 func (Dialect) InsertIDStep() int64 { return 0 }
 
 // InsertIDKey reports whether the insert id is the value of the generated
@@ -248,3 +250,18 @@ func (Dialect) NotApplied(err error) bool {
 	var se *sqlite3.Error
 	return errors.As(err, &se)
 }
+
+// InsertIDGuard implements sqlem's guard of consecutive keys: the largest
+// rowid of table, and whether a trigger (any: one on another table may
+// insert into this one) or AUTOINCREMENT may break the run of keys a
+// multi-row insert takes after it.
+func (d Dialect) InsertIDGuard(table string) (string, []any) {
+	return "SELECT coalesce((SELECT max(rowid) FROM " + d.QuoteIdent(table) + "), 0), " +
+		"EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' OR (type = 'table' AND name = ? COLLATE NOCASE " +
+		"AND instr(upper(sql), 'AUTOINCREMENT') > 0)) OR EXISTS (SELECT 1 FROM sqlite_temp_master WHERE type = 'trigger')", []any{table}
+}
+
+// PrepareInserts implements sqlem's choice of prepared statements for
+// the chunks of a big insert: compiling a 1,000-row INSERT costs SQLite
+// about as much as running it, and the chunks share their text.
+func (Dialect) PrepareInserts() bool { return true }
