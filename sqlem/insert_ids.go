@@ -38,12 +38,10 @@ func useInsertIDs(d Dialect, b *tracking.InsertBatch) bool {
 	return len(b.Rows) == 1 || ids.InsertIDStep() > 0
 }
 
-// uncancelable returns ctx without its cancellation and deadline, as
-// context.WithoutCancel does, but whose Value asks ctx directly (the
-// statement statistics are looked up per statement; WithoutCancel's Value
-// allocates on every call).
-func uncancelable(ctx context.Context) context.Context { return detached{ctx} }
-
+// detached is its parent context without its cancellation and deadline,
+// as context.WithoutCancel makes, but whose Value asks the parent directly
+// (the statement statistics are looked up per statement; WithoutCancel's
+// Value allocates on every call). A flush keeps one in its own allocation.
 type detached struct{ parent context.Context }
 
 func (detached) Deadline() (time.Time, bool) { return time.Time{}, false }
