@@ -99,12 +99,14 @@ type flushExec struct {
 	stage []*Stmt
 	// A flush of one statement takes its stage, statement, arguments
 	// and context from these, in fx's own allocation.
-	stageBuf [2]*Stmt
-	st0      Stmt
-	st0Used  bool
-	argBuf   [8]any
-	argUsed  bool
-	det      detached
+	stageBuf    [2]*Stmt
+	st0         Stmt
+	st0Used     bool
+	argBuf      [8]any
+	argUsed     bool
+	det         detached
+	keyDest     [1]any
+	keyDestUsed bool
 	// checks run after the stage that holds their statement.
 	checks []func() error
 	// unknown are the entity types whose generated keys the current stage
@@ -555,7 +557,14 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 	e := b.Entity
 	genPK := e.GeneratedPK() && slices.Contains(b.Return, e.PK[0])
 	if genPK && len(b.Return) == 1 {
-		return readKeys(e, rows)
+		// The flush's own destination list serves its first reader; the
+		// readers of a stage run after all its statements are queued.
+		dest := &fx.keyDest
+		if fx.keyDestUsed {
+			dest = new([1]any)
+		}
+		fx.keyDestUsed = true
+		return readKeys(e, rows, dest)
 	}
 	return func(r Rows) error {
 		type returned struct {
@@ -636,17 +645,18 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 }
 
 // readKeys reads generated integer keys alone: no object per row, keys
-// sorted ascending and assigned in insertion order.
-func readKeys(e *meta.Entity, rows []*tracking.Entry) func(Rows) error {
+// sorted ascending and assigned in insertion order. dest is a scan
+// destination list the reader may use (the flush's own).
+func readKeys(e *meta.Entity, rows []*tracking.Entry, dest *[1]any) func(Rows) error {
 	pk := e.PK[0]
 	if len(rows) == 1 && pk.GoType.Kind() == reflect.Int64 {
 		// One key: scanned straight into the object (a failed flush
 		// restores it).
-		dst := (*int64)(pk.Ptr(rows[0].Obj))
+		dest[0] = (*int64)(pk.Ptr(rows[0].Obj))
 		return func(r Rows) error {
 			n := 0
 			for r.Next() {
-				if err := r.Scan(dst); err != nil {
+				if err := r.Scan(dest[:]...); err != nil {
 					return err
 				}
 				n++

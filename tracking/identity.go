@@ -166,11 +166,11 @@ type Tracker struct {
 	// tracker's own allocation. Each is used once in the tracker's life:
 	// after Clear, entries and shapes come from the heap.
 	entryBuf  [2]Entry
-	entBuf    [4]*Entry
+	entBuf    [2]*Entry
 	shapeBuf  [2]shape
-	bufUsed   bool // entryBuf was handed out
-	entUsed   bool // entBuf was handed out
-	shapeUsed int  // shapeBuf[:shapeUsed] were handed out
+	bufUsed   bool  // entryBuf was handed out
+	entUsed   bool  // entBuf was handed out
+	shapeUsed uint8 // shapeBuf[:shapeUsed] were handed out
 }
 
 // NewTracker returns an empty tracker that takes the comparison layouts
@@ -212,7 +212,7 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 		return s
 	}
 	var s *shape
-	if t.shapeUsed < len(t.shapeBuf) {
+	if int(t.shapeUsed) < len(t.shapeBuf) {
 		s = &t.shapeBuf[t.shapeUsed]
 		t.shapeUsed++
 		s.layout = t.layouts.of(e)
@@ -343,6 +343,9 @@ func (t *Tracker) add(en *Entry) {
 		} else {
 			t.entries = make([]*Entry, 0, 8)
 		}
+	} else if len(t.entries) == cap(t.entries) && cap(t.entries) < 8 {
+		// Out of entBuf: grow as the list would have started.
+		t.entries = append(make([]*Entry, 0, 8), t.entries...)
 	}
 	t.entries = append(t.entries, en)
 	if en.State == StateNew {
