@@ -42,9 +42,10 @@ func TestInsertCache(t *testing.T) {
 		}
 	}
 	// The same columns again are not a new entry.
-	before := len((*c.m.Load())[e])
+	v, _ := c.m.Load(e)
+	before := len(v.([]cachedInsert))
 	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title again", nil)
-	if len((*c.m.Load())[e]) != before {
+	if v, _ := c.m.Load(e); len(v.([]cachedInsert)) != before {
 		t.Errorf("a known column list was cached twice")
 	}
 	if got, _, _ := c.get(e, []*meta.Field{title}, []*meta.Field{id}); got != "title" {
@@ -55,11 +56,11 @@ func TestInsertCache(t *testing.T) {
 	for i := range 2 * maxCachedInserts {
 		c.put(e, []*meta.Field{fs[i%3], fs[(i/3)%3]}, fs[:i/9], "x", nil)
 	}
-	v := (*c.m.Load())[e]
-	if n := len(v); n > maxCachedInserts {
+	v, _ = c.m.Load(e)
+	if n := len(v.([]cachedInsert)); n > maxCachedInserts {
 		t.Errorf("%d entries cached, want at most %d", n, maxCachedInserts)
 	}
-	if n := len(v); n < maxCachedInserts {
+	if n := len(v.([]cachedInsert)); n < maxCachedInserts {
 		t.Errorf("%d entries cached after %d distinct puts, want %d", n, 2*maxCachedInserts, maxCachedInserts)
 	}
 }

@@ -2,10 +2,8 @@ package tracking
 
 import (
 	"encoding/json"
-	"maps"
 	"reflect"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -83,38 +81,17 @@ type shape struct {
 // Layouts caches the comparison layouts of entity types for the trackers
 // of one ORM, so that a new unit of work does not compile them again. It
 // is safe for concurrent use; the zero value is ready.
-type Layouts struct {
-	// m is replaced, never changed, once stored: a read is one map
-	// lookup (every new unit of work asks for each type it touches).
-	m  atomic.Pointer[map[*meta.Entity]*layout]
-	mu sync.Mutex // serializes the writers of m
-}
+type Layouts struct{ m sync.Map }
 
 func (l *Layouts) of(e *meta.Entity) *layout {
 	if l == nil {
 		return newLayout(e)
 	}
-	if m := l.m.Load(); m != nil {
-		if s, ok := (*m)[e]; ok {
-			return s
-		}
+	if v, ok := l.m.Load(e); ok {
+		return v.(*layout)
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	old := l.m.Load()
-	if old != nil {
-		if s, ok := (*old)[e]; ok {
-			return s
-		}
-	}
-	next := make(map[*meta.Entity]*layout, 1)
-	if old != nil {
-		next = maps.Clone(*old)
-	}
-	s := newLayout(e)
-	next[e] = s
-	l.m.Store(&next)
-	return s
+	v, _ := l.m.LoadOrStore(e, newLayout(e))
+	return v.(*layout)
 }
 
 // span is a byte range of the entity struct.
