@@ -143,15 +143,18 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // inherits m's flush mode unless an option sets its own
 // (ForkFlushMode), and m's filter settings.
 func (m *EntityManager) Fork(opts ...ForkOption) *EntityManager {
-	// One allocation for the EntityManager, its loaders and statistics.
+	// One allocation for the EntityManager, its tracker, loaders and
+	// statistics.
 	fk := &struct {
 		m   EntityManager
+		t   tracking.Tracker
 		l   loader
 		lds rel.Loaders
 		st  qlog.Stats
 	}{}
 	f := &fk.m
-	f.c, f.t, f.flushMode = m.c, tracking.NewTracker(&m.c.layouts), m.flushMode
+	tracking.InitTracker(&fk.t, &m.c.layouts)
+	f.c, f.t, f.flushMode = m.c, &fk.t, m.flushMode
 	f.fs, f.stats = m.fs.clone(), &fk.st
 	fk.l.m = f
 	fk.lds.Loader = &fk.l

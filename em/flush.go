@@ -51,9 +51,13 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 	}
 	m.flushing = true
 	defer func() { m.flushing = false }()
-	hctx := WithContext(ctx, m)
-
-	ev := &FlushEvent{EM: m}
+	// Hooks and subscribers get a context carrying m and the event; a
+	// flush with neither makes none.
+	var hctx context.Context
+	var ev *FlushEvent
+	if m.c.hooks != 0 || len(m.c.before)+len(m.c.on)+len(m.c.after) > 0 {
+		hctx, ev = WithContext(ctx, m), &FlushEvent{EM: m}
+	}
 	for _, s := range m.c.before {
 		if err := m.user(func() error { return s.BeforeFlush(hctx, ev) }); err != nil {
 			return fmt.Errorf("gomikro: BeforeFlush: %w", err)
@@ -109,7 +113,7 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 		m.flushedAll()
 		return nil
 	}
-	if len(m.c.on)+len(m.c.after) > 0 || afterHooks(plan) {
+	if ev != nil && (len(m.c.on)+len(m.c.after) > 0 || afterHooks(plan)) {
 		ev.ChangeSets = changeSets(plan)
 	}
 	for _, s := range m.c.on {
@@ -140,6 +144,9 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 		if err := m.wrote(ctx, plan); err != nil {
 			return err
 		}
+	}
+	if ev == nil {
+		return nil
 	}
 	for _, cs := range ev.ChangeSets {
 		var h meta.Hooks

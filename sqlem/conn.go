@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gomikro/gomikro/meta"
+	"github.com/gomikro/gomikro/tracking"
 )
 
 // Rows is a result set.
@@ -30,11 +31,13 @@ type Stmt struct {
 	// Affected is set to the rows the statement affected.
 	Affected int64
 
-	// ids, when set, receives the first generated key and the row count
-	// (for dialects without RETURNING).
-	ids func(lastID, affected int64) error
-	// run, when set, makes ids take the first key from a guard query (see
-	// runGuarded).
+	// idRows, when set, are the inserted rows that receive the generated
+	// keys the driver reports (the first key, then idStep apart), for
+	// dialects without RETURNING.
+	idRows []*tracking.Entry
+	idStep int64
+	// run, when set, makes idRows take the first key from a guard query
+	// (see runGuarded).
 	run *idRun
 	// reuse marks a chunk of a big insert whose text other chunks share:
 	// it runs on a prepared statement.

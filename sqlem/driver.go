@@ -27,6 +27,9 @@ type driver struct {
 	// poolX is the pool wrapped by log (the wrappers hold no state of a
 	// call, so one serves every root session).
 	poolX Executor
+	// rootS is the session on the pool, which holds no state of a call
+	// (only a transaction's sessions change).
+	rootS session
 }
 
 // session is where statements run: the pool, or a transaction's
@@ -52,7 +55,7 @@ type txState struct {
 	hasID bool
 }
 
-func (drv *driver) root() *session { return &session{drv: drv, x: drv.poolX} }
+func (drv *driver) root() *session { return &drv.rootS }
 
 func (drv *driver) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 	return drv.root().Find(ctx, q, sink)

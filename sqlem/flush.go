@@ -21,6 +21,7 @@ import (
 func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 	fx := &flushExec{s: s, p: p, vals: values{s.drv.d, &s.drv.getters}}
 	fx.unknown = fx.unk[:0]
+	fx.stage = fx.stageBuf[:0]
 	if s.depth == 0 {
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips
 		// (unless a version check must be able to undo it), and no
@@ -36,7 +37,8 @@ func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
 				if err := ctx.Err(); err != nil {
 					return fmt.Errorf("gomikro: not committed: %w", err)
 				}
-				ctx = uncancelable(ctx)
+				fx.det = detached{ctx}
+				ctx = &fx.det
 			}
 		} else {
 			c, err := s.drv.pool.Conn(ctx)
@@ -104,6 +106,16 @@ type flushExec struct {
 	// prep is the statement prepared for them, of text prepSQL.
 	prep    prepared
 	prepSQL string
+	// A flush of one statement takes its stage, statement, arguments
+	// and context from these, in fx's own allocation.
+	stageBuf    [2]*Stmt
+	st0         Stmt
+	st0Used     bool
+	argBuf      [8]any
+	argUsed     bool
+	det         detached
+	keyDest     [1]any
+	keyDestUsed bool
 	// checks run after the stage that holds their statement.
 	checks []func() error
 	// unknown are the entity types whose generated keys the current stage
@@ -343,7 +355,7 @@ func (fx *flushExec) flushStage(ctx context.Context) error {
 }
 
 func (fx *flushExec) exec(ctx context.Context, st *Stmt) error {
-	if st.ids != nil {
+	if st.idRows != nil {
 		ix, ok := fx.x.(IDExecutor)
 		if !ok {
 			return errNoInsertID
@@ -356,7 +368,7 @@ func (fx *flushExec) exec(ctx context.Context, st *Stmt) error {
 		if err != nil {
 			return err
 		}
-		return st.ids(id, n)
+		return assignIDs(st.owner, st.idRows, st.idStep, id, n)
 	}
 	if st.Scan != nil {
 		rows, err := fx.x.Query(ctx, st.SQL, st.Args...)
@@ -422,7 +434,7 @@ func (fx *flushExec) insert(b *tracking.InsertBatch) error {
 			if ok {
 				st := &Stmt{SQL: sql, Args: args}
 				if genKeys {
-					st.ids = assignIDs(e, rows, step)
+					st.idRows, st.idStep = rows, step
 				} else if !idsOnly {
 					st.Scan = fx.readBack(b, rows)
 				}
@@ -460,7 +472,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 		bl.w("INSERT INTO ", bl.q(b.Entity.Table), " ", defaultValues(d))
 	} else if sql, cached, ok := fx.cachedInsert(b, rows); ok {
 		// The same one-row INSERT as a previous flush: bind its values.
-		args := make([]any, 0, len(b.Columns))
+		args := fx.args(len(b.Columns))
 		for _, g := range cached {
 			v, err := g(rows[0].Obj)
 			if err != nil {
@@ -468,7 +480,8 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 			}
 			args = append(args, convertParam(d, v))
 		}
-		st := &Stmt{SQL: sql, Args: args}
+		st := fx.stmt()
+		st.SQL, st.Args = sql, args
 		fx.finishInsert(st, b, rows, genKeys, step)
 		return nil
 	} else if reuse && fx.prepText != "" {
@@ -513,7 +526,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL, gets)
 	}
 	fx.finishInsert(st, b, rows, genKeys, step)
-	if reuse && prefixLen > 0 && st.ids != nil {
+	if reuse && prefixLen > 0 && st.idRows != nil {
 		st.reuse = true
 		fx.prepText, fx.prepPrefix = st.SQL, prefixLen
 	}
@@ -530,7 +543,7 @@ func (fx *flushExec) guard(st *Stmt, b *tracking.InsertBatch, rows []*tracking.E
 		return
 	}
 	pk := b.Entity.PK[0]
-	st.ids = assignIDs(b.Entity, rows, 1)
+	st.idRows, st.idStep = rows, 1
 	guard, args := r.InsertIDGuard(b.Entity.Table)
 	st.run = &idRun{guard: guard, guardArgs: args, returning: " RETURNING " + d.QuoteIdent(pk.Column),
 		prefix: st.SQL[:prefixLen], rows: rows, entity: b.Entity}
@@ -569,6 +582,25 @@ func (fx *flushExec) closePrep() {
 	}
 }
 
+// stmt returns a new statement: fx's own the first time.
+func (fx *flushExec) stmt() *Stmt {
+	if !fx.st0Used {
+		fx.st0Used = true
+		return &fx.st0
+	}
+	return &Stmt{}
+}
+
+// args returns an empty argument list with room for n: fx's own the
+// first time, when it has the room.
+func (fx *flushExec) args(n int) []any {
+	if !fx.argUsed && n <= len(fx.argBuf) {
+		fx.argUsed = true
+		return fx.argBuf[:0:n]
+	}
+	return make([]any, 0, n)
+}
+
 // cachedInsert returns the text of a one-row insert of b rendered by an
 // earlier flush.
 func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entry) (string, []getter, bool) {
@@ -585,7 +617,7 @@ func (fx *flushExec) cachedInsert(b *tracking.InsertBatch, rows []*tracking.Entr
 func (fx *flushExec) finishInsert(st *Stmt, b *tracking.InsertBatch, rows []*tracking.Entry, genKeys bool, step int64) {
 	switch {
 	case genKeys:
-		st.ids = assignIDs(b.Entity, rows, step)
+		st.idRows, st.idStep = rows, step
 	case len(b.Return) > 0 && fx.s.drv.d.Returning():
 		st.Scan = fx.readBack(b, rows)
 	}
@@ -612,7 +644,14 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 	e := b.Entity
 	genPK := e.GeneratedPK() && slices.Contains(b.Return, e.PK[0])
 	if genPK && len(b.Return) == 1 {
-		return readKeys(e, rows)
+		// The flush's own destination list serves its first reader; the
+		// readers of a stage run after all its statements are queued.
+		dest := &fx.keyDest
+		if fx.keyDestUsed {
+			dest = new([1]any)
+		}
+		fx.keyDestUsed = true
+		return readKeys(e, rows, dest)
 	}
 	return func(r Rows) error {
 		type returned struct {
@@ -693,9 +732,31 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 }
 
 // readKeys reads generated integer keys alone: no object per row, keys
-// sorted ascending and assigned in insertion order.
-func readKeys(e *meta.Entity, rows []*tracking.Entry) func(Rows) error {
+// sorted ascending and assigned in insertion order. dest is a scan
+// destination list the reader may use (the flush's own).
+func readKeys(e *meta.Entity, rows []*tracking.Entry, dest *[1]any) func(Rows) error {
 	pk := e.PK[0]
+	if len(rows) == 1 && pk.GoType.Kind() == reflect.Int64 {
+		// One key: scanned straight into the object (a failed flush
+		// restores it).
+		dest[0] = (*int64)(pk.Ptr(rows[0].Obj))
+		return func(r Rows) error {
+			n := 0
+			for r.Next() {
+				if err := r.Scan(dest[:]...); err != nil {
+					return err
+				}
+				n++
+			}
+			if err := r.Err(); err != nil {
+				return err
+			}
+			if n != 1 {
+				return fmt.Errorf("gomikro: insert %s: %d rows returned for 1 inserted", e.Name, n)
+			}
+			return nil
+		}
+	}
 	return func(r Rows) error {
 		ids := make([]int64, 0, len(rows))
 		var id int64
@@ -954,32 +1015,25 @@ func (fx *flushExec) pivot(b *tracking.PivotBatch, insert bool) {
 	}
 }
 
-// assignIDs returns the reader of a multi-row insert's generated keys from
-// the first key the driver reports: the rows got first, first+step, ...
-func assignIDs(e *meta.Entity, rows []*tracking.Entry, step int64) func(lastID, affected int64) error {
-	pk := e.PK[0]
-	return func(id, n int64) error {
-		if n != int64(len(rows)) {
-			return fmt.Errorf("gomikro: insert %s: %d rows inserted for %d objects", e.Name, n, len(rows))
-		}
-		if pk.GoType.Kind() == reflect.Int64 {
-			for _, row := range rows {
-				*(*int64)(pk.Ptr(row.Obj)) = id
-				id += step
-			}
-			return nil
-		}
-		for _, row := range rows {
-			v := pk.Value(row.Obj)
-			if v.CanInt() {
-				v.SetInt(id)
-			} else {
-				v.SetUint(uint64(id))
-			}
-			id += step
-		}
-		return nil
+// assignIDs sets the generated keys of the rows of an insert of e from
+// the first key the driver reported, id: the rows got id, id+step, ...
+// n is the count of rows inserted.
+func assignIDs(e *meta.Entity, rows []*tracking.Entry, step, id, n int64) error {
+	if n != int64(len(rows)) {
+		return fmt.Errorf("gomikro: insert %s: %d rows inserted for %d objects", e.Name, n, len(rows))
 	}
+	pk := e.PK[0]
+	for _, row := range rows {
+		if pk.GoType.Kind() == reflect.Int64 {
+			*(*int64)(pk.Ptr(row.Obj)) = id
+		} else if v := pk.Value(row.Obj); v.CanInt() {
+			v.SetInt(id)
+		} else {
+			v.SetUint(uint64(id))
+		}
+		id += step
+	}
+	return nil
 }
 
 // rereadColumns are the database-chosen columns of an insert other than a

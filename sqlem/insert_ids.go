@@ -46,12 +46,10 @@ func useInsertIDs(d Dialect, b *tracking.InsertBatch) bool {
 	return len(b.Rows) == 1 || ids.InsertIDStep() > 0
 }
 
-// uncancelable returns ctx without its cancellation and deadline, as
-// context.WithoutCancel does, but whose Value asks ctx directly (the
-// statement statistics are looked up per statement; WithoutCancel's Value
-// allocates on every call).
-func uncancelable(ctx context.Context) context.Context { return detached{ctx} }
-
+// detached is its parent context without its cancellation and deadline,
+// as context.WithoutCancel makes, but whose Value asks the parent directly
+// (the statement statistics are looked up per statement; WithoutCancel's
+// Value allocates on every call). A flush keeps one in its own allocation.
 type detached struct{ parent context.Context }
 
 func (detached) Deadline() (time.Time, bool) { return time.Time{}, false }
@@ -124,7 +122,7 @@ func (fx *flushExec) runGuarded(ctx context.Context, st *Stmt, ix IDExecutor) er
 			return err
 		}
 		defer q.Close()
-		if err := readKeys(r.entity, r.rows)(q); err != nil {
+		if err := readKeys(r.entity, r.rows, new([1]any))(q); err != nil {
 			return err
 		}
 		st.Affected = n
@@ -139,7 +137,7 @@ func (fx *flushExec) runGuarded(ctx context.Context, st *Stmt, ix IDExecutor) er
 		return fmt.Errorf("gomikro: insert %s: %d rows got keys up to %d after %d, not %d consecutive keys",
 			r.entity.Name, got, last, top, n)
 	}
-	return st.ids(top+1, got)
+	return assignIDs(r.entity, st.idRows, st.idStep, top+1, got)
 }
 
 // insertOneByOne inserts the rows of the multi-row insert st one

@@ -57,6 +57,7 @@ func Open(cfg gomikro.Config, d Dialect, pool Pool, replicas ...Pool) (*ORM, err
 func newDriver(d Dialect, pool Pool, reg *meta.Registry, log *queryLogger) *driver {
 	drv := &driver{d: d, pool: pool, reg: reg, log: log}
 	drv.poolX = log.wrap(pool)
+	drv.rootS = session{drv: drv, x: drv.poolX}
 	return drv
 }
 

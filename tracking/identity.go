@@ -139,8 +139,10 @@ func (x *index) del(k Key, en *Entry) {
 // Tracker is the identity map and the set of tracked entities of one
 // EntityManager. It is not safe for concurrent use.
 type Tracker struct {
-	// byObj finds new entries by address (made on first use).
+	// byObj finds new entries by address (made on first use); until
+	// more than len(news) entries need it, they sit in news.
 	byObj   map[unsafe.Pointer]*Entry
+	news    [2]*Entry
 	entries []*Entry
 	live    int
 	// The per-type state (key index included) of the first entity types
@@ -164,12 +166,30 @@ type Tracker struct {
 	deferred bool
 	unmapped listed
 	last     *shape // the shape asked for last: rows come in runs of one type
+
+	// A small unit of work (a request that saves one entity) takes its
+	// first entries, entry list and per-type states from these, with the
+	// tracker's own allocation. Each is used once in the tracker's life:
+	// after Clear, entries and shapes come from the heap.
+	entryBuf  [2]Entry
+	entBuf    [2]*Entry
+	shapeBuf  [2]shape
+	bufUsed   bool  // entryBuf was handed out
+	entUsed   bool  // entBuf was handed out
+	shapeUsed uint8 // shapeBuf[:shapeUsed] were handed out
 }
 
 // NewTracker returns an empty tracker that takes the comparison layouts
 // of entity types from l (nil: it builds its own).
 func NewTracker(l *Layouts) *Tracker {
 	return &Tracker{layouts: l}
+}
+
+// InitTracker makes t an empty tracker as NewTracker does, for a caller
+// that allocates the Tracker inside a larger object (t must be zero and
+// must not move afterwards).
+func InitTracker(t *Tracker, l *Layouts) {
+	t.layouts = l
 }
 
 // find returns the state of entity type e, nil when the tracker has none.
@@ -197,7 +217,14 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 	if s := t.find(e); s != nil {
 		return s
 	}
-	s := &shape{layout: t.layouts.of(e)}
+	var s *shape
+	if int(t.shapeUsed) < len(t.shapeBuf) {
+		s = &t.shapeBuf[t.shapeUsed]
+		t.shapeUsed++
+		s.layout = t.layouts.of(e)
+	} else {
+		s = &shape{layout: t.layouts.of(e)}
+	}
 	if i := slices.Index(t.few[:], nil); i >= 0 {
 		t.few[i] = s
 	} else {
@@ -212,8 +239,13 @@ func (t *Tracker) shape(e *meta.Entity) *shape {
 
 func (t *Tracker) newEntry() *Entry {
 	if t.used == len(t.chunk) {
-		// Chunks grow with the unit of work: small forks stay small.
-		t.chunk, t.used = make([]Entry, entryChunk(len(t.entries)+t.nPending)), 0
+		if !t.bufUsed {
+			t.bufUsed = true
+			t.chunk, t.used = t.entryBuf[:], 0
+		} else {
+			// Chunks grow with the unit of work: small forks stay small.
+			t.chunk, t.used = make([]Entry, entryChunk(len(t.entries)+t.nPending)), 0
+		}
 	}
 	// An index, not a reslice: no pointer write per entry.
 	en := &t.chunk[t.used]
@@ -292,7 +324,13 @@ func (t *Tracker) lookupIn(e *meta.Entity, k Key) (*Entry, bool) {
 // new when tracked are found by address; loaded ones by their key (and
 // then must be the very object tracked).
 func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
-	if en, ok := t.byObj[obj]; ok {
+	if t.byObj == nil {
+		for _, en := range t.news {
+			if en != nil && en.Obj == obj {
+				return en, true
+			}
+		}
+	} else if en, ok := t.byObj[obj]; ok {
 		return en, true
 	}
 	k, ok := KeyOf(e, obj)
@@ -312,19 +350,42 @@ func (t *Tracker) add(en *Entry) {
 	t.settleList() // registration order
 	en.idx = int32(len(t.entries))
 	if t.entries == nil {
-		t.entries = make([]*Entry, 0, 8)
+		if !t.entUsed {
+			t.entUsed = true
+			t.entries = t.entBuf[:0]
+		} else {
+			t.entries = make([]*Entry, 0, 8)
+		}
+	} else if len(t.entries) == cap(t.entries) && cap(t.entries) < 8 {
+		// Out of entBuf: grow as the list would have started.
+		t.entries = append(make([]*Entry, 0, 8), t.entries...)
 	}
 	t.entries = append(t.entries, en)
 	if en.State == StateNew {
-		if t.byObj == nil {
-			t.byObj = map[unsafe.Pointer]*Entry{}
-		}
-		t.byObj[en.Obj] = en
+		t.addByObj(en)
 	}
 	t.live++
 	if en.HasKey {
 		t.index(en.E).put(en.Key, en)
 	}
+}
+
+// addByObj makes en found by its address.
+func (t *Tracker) addByObj(en *Entry) {
+	if t.byObj == nil {
+		for i, o := range t.news {
+			if o == nil || o.Obj == en.Obj {
+				t.news[i] = en
+				return
+			}
+		}
+		t.byObj = make(map[unsafe.Pointer]*Entry, 2*len(t.news))
+		for i, o := range t.news {
+			t.byObj[o.Obj] = o
+			t.news[i] = nil
+		}
+	}
+	t.byObj[en.Obj] = en
 }
 
 // AddLoaded registers an object hydrated from the database (allocated by
@@ -414,7 +475,15 @@ func (t *Tracker) Detach(en *Entry) {
 	if cur, ok := t.Entry(en.E, en.Obj); !ok || cur != en {
 		return
 	}
-	delete(t.byObj, en.Obj)
+	if t.byObj == nil {
+		for i, o := range t.news {
+			if o != nil && o.Obj == en.Obj {
+				t.news[i] = nil
+			}
+		}
+	} else {
+		delete(t.byObj, en.Obj)
+	}
 	if en.HasKey {
 		t.index(en.E).del(en.Key, en)
 	}
@@ -458,6 +527,7 @@ func (t *Tracker) Clear() {
 		s.idx = index{}
 	}
 	clear(t.byObj)
+	t.news = [2]*Entry{}
 	t.entries = nil
 	t.live = 0
 	t.chunk, t.used = nil, 0

@@ -91,8 +91,9 @@ type PivotBatch struct {
 // version fields of new and changed versioned entities; Restore undoes
 // that (and keys read back) when the flush fails.
 func (t *Tracker) Build() (*Plan, error) {
-	p := &Plan{t: t}
-	var news, removed []*Entry
+	var newsBuf [1]*Entry
+	news := newsBuf[:0]
+	var removed []*Entry
 	var buf []*meta.Field
 	type updKey struct {
 		e    *meta.Entity
@@ -147,6 +148,16 @@ func (t *Tracker) Build() (*Plan, error) {
 			b.Rows = append(b.Rows, en)
 		}
 	}
+	if len(news) == 1 && len(removed) == 0 && len(updOrder) == 0 {
+		// One new entity and nothing else to write (a request saving one
+		// object): no types to order.
+		p, err := t.planOne(news[0])
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	p := &Plan{t: t}
 	order := commitOrder(news, removed, updOrder)
 	if err := p.planInserts(news, order); err != nil {
 		return nil, err
@@ -225,6 +236,60 @@ func commitOrder(news, removed []*Entry, updates []*UpdateBatch) map[*meta.Entit
 		visit(e)
 	}
 	return rank
+}
+
+// onePlan is the plan of a flush that inserts one entity and writes
+// nothing else, allocated in one piece with its batch; cols and ret hold
+// the columns of entities with few (more spill to the heap).
+type onePlan struct {
+	Plan
+	batch InsertBatch
+	ins   [1]*InsertBatch
+	rows  [1]*Entry
+	saved [1]saved
+	cols  [12]*meta.Field
+	ret   [4]*meta.Field
+}
+
+// planOne is Build for a flush whose only write is the insert of en: what
+// planInserts does for one row, without grouping rows by type and
+// columns, or ordering types.
+func (t *Tracker) planOne(en *Entry) (*Plan, error) {
+	e := en.E
+	op := &onePlan{}
+	p := &op.Plan
+	p.t = t
+	// en is the only row pending: a reference to itself is deferred.
+	var word [1]uint64
+	pending := entrySet(word[:])
+	if en.idx >= 64 {
+		pending = newEntrySet(int(en.idx) + 1)
+	}
+	pending.add(en)
+	cols, ret, deferred, err := p.insertColumns(en, pending, op.cols[:0], op.ret[:0], nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range deferred {
+		p.Fixups = append(p.Fixups, &UpdateBatch{Entity: e, Columns: []*meta.Field{f}, Rows: []*Entry{en}})
+	}
+	op.rows[0] = en
+	op.batch = InsertBatch{Entity: e, Columns: slices.Clip(cols), Return: slices.Clip(ret), Rows: op.rows[:]}
+	op.ins[0] = &op.batch
+	p.Inserts = op.ins[:]
+	// Save the pre-flush state in the snapshot slot, so a failed flush can
+	// restore what the database wrote back.
+	if en.Snap == nil {
+		slot := newSlots(t.shape(e).objs, 1)
+		en.Snap = slot.take(e.Type.Size())
+	}
+	reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
+	op.saved[0] = saved{en: en}
+	p.saved = op.saved[:]
+	if v := e.Version; v != nil && v.IntAt(en.Obj) == 0 {
+		v.SetIntAt(en.Obj, 1)
+	}
+	return p, nil
 }
 
 func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {

@@ -40,6 +40,10 @@ type slots struct {
 
 // newSlots allocates n zero elements of the slice type st (n > 0).
 func newSlots(st reflect.Type, n int) slots {
+	if n == 1 {
+		// One element: one allocation (MakeSlice makes two).
+		return slots{next: reflect.New(st.Elem()).UnsafePointer(), free: 1}
+	}
 	return slots{next: reflect.MakeSlice(st, n, n).UnsafePointer(), free: n}
 }
 
