@@ -144,7 +144,9 @@ type insertIDKeyer interface {
 // started — they cannot hang on a network, and wait for a lock at most
 // the busy timeout. A context that ended before they start still means
 // "not committed"; statements inside a flush's transaction stay
-// cancellable, since a failure there is rolled back.
+// cancellable, since a failure there is rolled back. A pool that waits
+// for a lock of its own before such a statement starts can end that wait
+// with the caller's context, which WaitContext returns.
 type InProcess interface {
 	InProcess() bool
 }

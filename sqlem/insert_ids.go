@@ -55,7 +55,6 @@ type detached struct{ parent context.Context }
 func (detached) Deadline() (time.Time, bool) { return time.Time{}, false }
 func (detached) Done() <-chan struct{}       { return nil }
 func (detached) Err() error                  { return nil }
-func (c detached) Value(key any) any         { return c.parent.Value(key) }
 func (c detached) String() string            { return "gomikro.uncancelable" }
 
 // insertIDRun is implemented by InsertIDs dialects (SQLite) whose
@@ -174,4 +173,29 @@ func (fx *flushExec) insertOneByOne(ctx context.Context, st *Stmt, ix IDExecutor
 		}
 	}
 	return nil
+}
+
+func (c detached) Value(key any) any {
+	if key == (waitKey{}) {
+		return c.parent
+	}
+	return c.parent.Value(key)
+}
+
+// waitKey is the context key under which an uncancelable context keeps
+// the caller's context (see WaitContext).
+type waitKey struct{}
+
+// WaitContext returns the context that bounds a wait before a statement
+// starts (for a lock of the pool's own, say). A statement that must run
+// to its end once started (see InProcess) gets a context without
+// cancellation; WaitContext returns the caller's context behind it, whose
+// end means the statement was never sent, so that a pool can stop
+// waiting and report "not committed". For any other context it returns
+// ctx.
+func WaitContext(ctx context.Context) context.Context {
+	if p, ok := ctx.Value(waitKey{}).(context.Context); ok {
+		return p
+	}
+	return ctx
 }

@@ -38,10 +38,15 @@ func (p dbPool) Ping(ctx context.Context) error { return p.db.PingContext(ctx) }
 
 func (p dbPool) Close() error { return p.db.Close() }
 
-// DB returns the underlying *sql.DB of a pool made by DBPool, or nil.
+// DB returns the underlying *sql.DB of a pool made by DBPool (or of a
+// pool that wraps one and returns it from an Unwrap() Pool method), or
+// nil.
 func DB(p Pool) *sql.DB {
-	if d, ok := p.(dbPool); ok {
+	switch d := p.(type) {
+	case dbPool:
 		return d.db
+	case interface{ Unwrap() Pool }:
+		return DB(d.Unwrap())
 	}
 	return nil
 }

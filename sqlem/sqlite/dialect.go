@@ -244,11 +244,13 @@ func (Dialect) Classify(err error) (constraint, column string, kind error) {
 func (Dialect) InProcess() bool { return true }
 
 // NotApplied implements sqlem.FailureClassifier: an error of SQLite's own
-// ended the statement without effect. The context's error is not one: the
-// driver reports it also for a statement that completed (see InProcess).
+// ended the statement without effect, and a *WaitError's statement was
+// never sent. The context's error is not one otherwise: the driver reports
+// it also for a statement that completed (see InProcess).
 func (Dialect) NotApplied(err error) bool {
 	var se *sqlite3.Error
-	return errors.As(err, &se)
+	var we *WaitError
+	return errors.As(err, &se) || errors.As(err, &we)
 }
 
 // InsertIDGuard implements sqlem's guard of consecutive keys: the largest

@@ -6,8 +6,10 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	sqlite3 "modernc.org/sqlite"
 
@@ -26,6 +28,12 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	if err != nil {
 		return nil, err
 	}
+	var pool sqlem.Pool = sqlem.DBPool(db)
+	if _, memory := connString(cfg.DSN); !memory {
+		// One connection serves an in-memory database: database/sql
+		// queues its users already.
+		pool = &writerPool{Pool: pool, w: newWriters(busyTimeout(cfg.DSN))}
+	}
 	reps, err := sqlem.ConnectReplicas(ctx, cfg, Dialect{}, func(ctx context.Context, dsn string) (sqlem.Pool, error) {
 		r, err := connect(ctx, cfg, dsn)
 		if err != nil {
@@ -37,7 +45,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	orm, err := sqlem.Open(cfg, Dialect{}, sqlem.DBPool(db), reps...)
+	orm, err := sqlem.Open(cfg, Dialect{}, pool, reps...)
 	if err != nil {
 		_ = db.Close()
 		for _, r := range reps {
@@ -61,8 +69,15 @@ func connect(ctx context.Context, cfg gomikro.Config, dsn string) (*sql.DB, erro
 		db.SetMaxIdleConns(1)
 		db.SetConnMaxLifetime(0)
 		db.SetConnMaxIdleTime(0)
-	} else if cfg.MaxConns > 0 {
-		db.SetMaxOpenConns(cfg.MaxConns)
+	} else {
+		if cfg.MaxConns > 0 {
+			db.SetMaxOpenConns(cfg.MaxConns)
+		}
+		// database/sql keeps 2 idle connections by default: with more
+		// goroutines than that, connections are closed and opened
+		// again all the time, and an SQLite connection is costly to
+		// open (the file, the pragmas, the schema read again).
+		db.SetMaxIdleConns(max(defaultIdle, cfg.MaxConns))
 	}
 	timeout := cfg.ConnectTimeout
 	if timeout <= 0 {
@@ -77,6 +92,26 @@ func connect(ctx context.Context, cfg gomikro.Config, dsn string) (*sql.DB, erro
 	return db, nil
 }
 
+// defaultIdle is the number of idle connections kept when Config.MaxConns
+// does not say.
+const defaultIdle = 8
+
+// defaultBusyTimeout is the busy timeout gomikro sets unless the DSN
+// sets one.
+const defaultBusyTimeout = 5 * time.Second
+
+var busyTimeoutParam = regexp.MustCompile(`(?i)(?:busy_timeout\(|_busy_timeout=|_timeout=)(\d+)`)
+
+// busyTimeout returns the busy timeout the DSN sets, or gomikro's.
+func busyTimeout(dsn string) time.Duration {
+	if m := busyTimeoutParam.FindStringSubmatch(dsn); m != nil {
+		if ms, err := strconv.Atoi(m[1]); err == nil {
+			return time.Duration(ms) * time.Millisecond
+		}
+	}
+	return defaultBusyTimeout
+}
+
 // connString adds gomikro's connection settings to a DSN and reports
 // whether it names an in-memory database.
 func connString(dsn string) (string, bool) {
@@ -86,7 +121,7 @@ func connString(dsn string) (string, bool) {
 	memory := dsn == ":memory:" || strings.Contains(dsn, "mode=memory") || strings.HasPrefix(dsn, "file::memory:")
 	params := []string{"_pragma=foreign_keys(1)", "_pragma=case_sensitive_like(1)"}
 	if !strings.Contains(dsn, "busy_timeout") {
-		params = append(params, "_pragma=busy_timeout(5000)")
+		params = append(params, "_pragma=busy_timeout("+strconv.FormatInt(defaultBusyTimeout.Milliseconds(), 10)+")")
 	}
 	if !memory {
 		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")

@@ -1,0 +1,88 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestClassify(t *testing.T) {
+	for q, want := range map[string]stmtKind{
+		"SELECT 1":                           stmtRead,
+		"  select * from t":                  stmtRead,
+		"/* hint */ SELECT 1":                stmtRead,
+		"-- note\nPRAGMA query_only = ON":    stmtRead,
+		"EXPLAIN QUERY PLAN SELECT 1":        stmtRead,
+		"INSERT INTO t VALUES (1)":           stmtWrite,
+		"insert into t values (1) returning": stmtWrite,
+		"UPDATE t SET a = 1":                 stmtWrite,
+		"DELETE FROM t":                      stmtWrite,
+		"WITH x AS (SELECT 1) DELETE FROM t": stmtWrite,
+		"CREATE TABLE t (a)":                 stmtWrite,
+		"":                                   stmtWrite,
+		"BEGIN":                              stmtBegin,
+		"BEGIN DEFERRED":                     stmtBegin,
+		"BEGIN TRANSACTION":                  stmtBegin,
+		"BEGIN IMMEDIATE":                    stmtBeginWrite,
+		"begin exclusive transaction":        stmtBeginWrite,
+		"COMMIT":                             stmtCommit,
+		"END TRANSACTION":                    stmtCommit,
+		"ROLLBACK":                           stmtRollback,
+		"ROLLBACK TRANSACTION":               stmtRollback,
+		"ROLLBACK TO SAVEPOINT gomikro":      stmtOther,
+		"ROLLBACK TRANSACTION TO s":          stmtOther,
+		"SAVEPOINT s":                        stmtOther,
+		"RELEASE SAVEPOINT s":                stmtOther,
+	} {
+		if got := classify(q); got != want {
+			t.Errorf("classify(%q) = %d, want %d", q, got, want)
+		}
+	}
+}
+
+// TestWritersInLine: every waiting writer gets the turn once it is free;
+// a wait ends with the context (an error that wraps its error, not
+// applied) or, after the busy timeout, without the turn and without an
+// error.
+func TestWritersInLine(t *testing.T) {
+	w := newWriters(time.Minute)
+	ctx := context.Background()
+	if held, err := w.acquire(ctx); !held || err != nil {
+		t.Fatalf("free turn: %v %v", held, err)
+	}
+	const n = 5
+	done := make(chan int, n)
+	for i := range n {
+		go func() {
+			if held, err := w.acquire(ctx); !held || err != nil {
+				t.Errorf("writer %d: %v %v", i, held, err)
+			}
+			done <- i
+			w.release()
+		}()
+	}
+	w.release()
+	for range n {
+		<-done
+	}
+
+	if held, err := w.acquire(ctx); !held || err != nil {
+		t.Fatal(held, err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	held, err := w.acquire(cctx)
+	var we *WaitError
+	if held || !errors.As(err, &we) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("cancelled wait: %v %v", held, err)
+	}
+	if !(Dialect{}).NotApplied(err) {
+		t.Fatal("a cancelled wait must count as not applied")
+	}
+	w.wait = 10 * time.Millisecond
+	if held, err := w.acquire(ctx); held || err != nil {
+		t.Fatalf("wait past the busy timeout: %v %v, want false, nil", held, err)
+	}
+	w.release()
+}
