@@ -51,6 +51,15 @@ type Config struct {
 	// transaction go to them, in turn, until the EntityManager writes
 	// (see em.EntityManager.UsePrimary); writes always go to DSN.
 	Replicas []string
+	// KeyBlockSize (MongoDB only: SQL databases generate keys themselves)
+	// is the smallest block of generated integer keys the ORM reserves
+	// from the counters collection at a time, per collection, for all its
+	// EntityManagers: a flush takes its keys from the block and reserves
+	// a new one (of at least its number of new documents) only when the
+	// block runs out. 0 means mongoem.DefaultKeyBlockSize (100); 1
+	// reserves the keys of each insert batch on its own. Keys left in a
+	// block when the process exits are never used (a gap).
+	KeyBlockSize int
 }
 
 // FlushMode says when an EntityManager writes its pending changes without

@@ -17,13 +17,21 @@
 //
 // Keys: an integer primary key that SQL would auto-increment is taken
 // from the counters collection "gomikro_counters" ({_id: collection,
-// seq}), reserved with one findAndModify per insert batch, outside any
-// transaction, like a SQL sequence (a failed flush leaves a gap). An
-// insert outside a transaction that finds a generated key taken (a server
-// whose increments are not atomic, as FerretDB's) takes fresh keys and
-// retries. A
-// string primary key tagged `orm:"pk,autoincrement"` gets a new
-// ObjectID: stored as an ObjectID in _id, held as its hex string in Go
+// seq}) in blocks (hi/lo): the ORM holds a block of keys per collection,
+// shared by all its EntityManagers, and a flush takes its keys from it;
+// only when the block runs out does it reserve a new one, with one
+// findAndModify outside any transaction, like a SQL sequence. A block
+// has gomikro.Config.KeyBlockSize keys (DefaultKeyBlockSize when 0), or
+// the insert batch's size when larger; 1 reserves each batch's keys on
+// their own. One goroutine reserves at a time per collection; the others
+// wait, or leave when their context ends. Keys may have gaps: the rest of
+// a block is lost when the process exits, and a failed or rolled-back
+// flush does not give its keys back (they are never handed out twice).
+// An insert outside a transaction that finds a generated key taken
+// (another process writing the collection, on a server whose increments
+// are not atomic, as FerretDB's) takes fresh keys from a new block and
+// retries. A string primary key tagged `orm:"pk,autoincrement"` gets a
+// new ObjectID: stored as an ObjectID in _id, held as its hex string in Go
 // (the string form for APIs); filters and references by that string
 // match it. A primary key of type bson.ObjectID tagged the same way is
 // generated when zero and held as the ObjectID itself; bson.ObjectID

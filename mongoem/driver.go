@@ -38,6 +38,9 @@ type driver struct {
 	// refsTo lists, per entity, the references and m:n arrays that hold
 	// its keys.
 	refsTo map[*meta.Entity][]*meta.Field
+	// keys holds the generated integer keys reserved for each collection
+	// (Config.KeyBlockSize); made at Open, then read only.
+	keys map[string]*keyBlock
 }
 
 var (

@@ -350,8 +350,8 @@ func checkRows(rows []*tracking.Entry, cols []*meta.Field, lim valcheck.Limits) 
 }
 
 // fillReturned sets what the database would generate on SQL: integer keys
-// from the counters collection, ObjectIDs for generated string keys, and
-// column defaults.
+// from the collection's key block (reserveKeys), ObjectIDs for generated
+// string keys, and column defaults.
 func (r runner) fillReturned(ctx context.Context, b *tracking.InsertBatch) error {
 	in := r.d.info[b.Entity]
 	now := time.Now().UTC().Truncate(time.Millisecond)
@@ -419,17 +419,28 @@ func parseDefault(f *meta.Field) (any, error) {
 	return v, nil
 }
 
-// reserveAfter reserves n keys for coll after a collision: from the
-// counters collection, unless the counter is behind the collection's
-// highest key (increments lost by a server without atomic ones), in which
-// case the keys follow that key and the counter is moved past them. A
-// short random pause that grows with attempt keeps colliding writers from
-// taking the same keys again.
-func (d *driver) reserveAfter(ctx context.Context, coll string, n int64, attempt int) (int64, error) {
+// reserveAfter takes n keys for coll after a collision (see reserveAbove);
+// taken says the key that collided is surely another document's, so that
+// the collection's key block may be another writer's too and is replaced
+// (see keyBlock.renew). A short random pause that grows with attempt
+// keeps colliding writers from taking the same keys again.
+func (d *driver) reserveAfter(ctx context.Context, coll string, n int64, attempt int, taken bool) (int64, error) {
 	if err := sleepCtx(ctx, time.Duration(rand.Int64N(int64(attempt+1)*int64(time.Millisecond)))); err != nil {
 		return 0, err
 	}
-	first, err := d.reserveKeys(ctx, coll, n)
+	reserve := func(size int64) (int64, error) { return d.reserveAbove(ctx, coll, size) }
+	if b := d.keys[coll]; b != nil {
+		return b.renew(ctx, n, taken, reserve)
+	}
+	return reserve(n)
+}
+
+// reserveAbove reserves n keys for coll from the counters collection,
+// unless the counter is behind the collection's highest key (increments
+// lost by a server without atomic ones), in which case the keys follow
+// that key and the counter is moved past them.
+func (d *driver) reserveAbove(ctx context.Context, coll string, n int64) (int64, error) {
+	first, err := d.reserveCounter(ctx, coll, n)
 	if err != nil {
 		return 0, err
 	}
@@ -466,11 +477,22 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// reserveKeys takes n integer keys for coll from the counters collection
-// (outside any transaction, like a SQL sequence) and returns the first.
-// Two first reservations racing to create the counter both upsert it:
-// the one that loses sees a duplicate key and tries again.
+// reserveKeys takes n consecutive integer keys for coll and returns the
+// first: from the collection's key block, which is refilled from the
+// counters collection when it runs out (see keyBlock).
 func (d *driver) reserveKeys(ctx context.Context, coll string, n int64) (int64, error) {
+	b := d.keys[coll]
+	if b == nil {
+		return d.reserveCounter(ctx, coll, n)
+	}
+	return b.take(ctx, n, func(size int64) (int64, error) { return d.reserveCounter(ctx, coll, size) })
+}
+
+// reserveCounter takes n integer keys for coll from the counters
+// collection (outside any transaction, like a SQL sequence) and returns
+// the first. Two first reservations racing to create the counter both
+// upsert it: the one that loses sees a duplicate key and tries again.
+func (d *driver) reserveCounter(ctx context.Context, coll string, n int64) (int64, error) {
 	filter := bson.D{{Key: idField, Value: coll}}
 	upd := bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: n}}}}
 	for attempt := 0; ; attempt++ {
@@ -538,10 +560,11 @@ func (r runner) insert(ctx context.Context, b *tracking.InsertBatch, u *undo) er
 		r.d.log.log(ctx, "insertMany", in.coll, nil, start, -1, err)
 		u.add(r.undoInsert(in, b, err, docs, ids))
 		w, ok := firstWriteError(err)
+		was := unconfirmed
 		if gen != nil && r.s == nil && attempt < keyRetries && ok && w.index >= 0 && w.index < len(rows) &&
 			isDuplicate(w.code) && r.retryKeys(ctx, in, w, ids[w.index], &unconfirmed) {
 			rows, offset = rows[w.index:], offset+w.index
-			first, err := r.d.reserveAfter(ctx, in.coll, int64(len(rows)), attempt)
+			first, err := r.d.reserveAfter(ctx, in.coll, int64(len(rows)), attempt, unconfirmed == was)
 			if err != nil {
 				return err
 			}

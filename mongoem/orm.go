@@ -52,6 +52,10 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 				Msg: "table-per-type inheritance (tpt) is for SQL databases; MongoDB stores a hierarchy in one collection: drop tpt"}
 		}
 	}
+	blockSize, err := keyBlockSize(cfg.KeyBlockSize)
+	if err != nil {
+		return nil, err
+	}
 	cs, err := connstring.ParseAndValidate(cfg.DSN)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: mongo URI: %w", err)
@@ -96,6 +100,7 @@ func Open(ctx context.Context, cfg gomikro.Config) (*ORM, error) {
 			drv.info[e] = newEntInfo(e, reg.Naming())
 		}
 	}
+	drv.keys = newKeyBlocks(drv.info, blockSize)
 	for _, e := range reg.Entities() {
 		for _, f := range e.Columns {
 			if f.Storage == meta.StoreRef {
