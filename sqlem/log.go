@@ -214,7 +214,13 @@ func (c *countedPipeline) Pipeline(ctx context.Context, stmts []*Stmt) error {
 // prepare implements preparer when the wrapped executor does; each run
 // of the statement is logged.
 func (l *loggedExec) prepare(ctx context.Context, sql string) (prepared, error) {
-	p, ok := l.x.(preparer)
+	return prepareWrapped(ctx, l.x, sql, func(s prepared) prepared { return &loggedStmt{s: s, l: l, sql: sql} })
+}
+
+// prepareWrapped prepares sql on x when x can prepare, and wraps the
+// statement.
+func prepareWrapped(ctx context.Context, x any, sql string, wrap func(prepared) prepared) (prepared, error) {
+	p, ok := x.(preparer)
 	if !ok {
 		return nil, errNoPrepare
 	}
@@ -222,7 +228,7 @@ func (l *loggedExec) prepare(ctx context.Context, sql string) (prepared, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &loggedStmt{s: s, l: l, sql: sql}, nil
+	return wrap(s), nil
 }
 
 type loggedStmt struct {
@@ -243,15 +249,7 @@ func (s *loggedStmt) Close() error { return s.s.Close() }
 // prepare implements preparer when the wrapped executor does; each run
 // of the statement is counted.
 func (c *countedExec) prepare(ctx context.Context, sql string) (prepared, error) {
-	p, ok := c.x.(preparer)
-	if !ok {
-		return nil, errNoPrepare
-	}
-	s, err := p.prepare(ctx, sql)
-	if err != nil {
-		return nil, err
-	}
-	return &countedStmt{s: s, sql: sql}, nil
+	return prepareWrapped(ctx, c.x, sql, func(s prepared) prepared { return &countedStmt{s: s, sql: sql} })
 }
 
 type countedStmt struct {
