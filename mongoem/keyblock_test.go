@@ -77,14 +77,14 @@ func saveLabels(ctx context.Context, orm *mongoem.ORM, prefix string, k, singles
 	return keys, errors.Join(errs...)
 }
 
-// checkKeys fails unless the keys are distinct, increase within each
-// goroutine, and number rows, the labels stored.
-func checkKeys(t *testing.T, orm *mongoem.ORM, rows int, keys ...[][]int64) {
+// checkKeys fails unless the keys are distinct, number rows, the labels
+// stored, and (when increasing) increase within each goroutine.
+func checkKeys(t *testing.T, orm *mongoem.ORM, rows int, increasing bool, keys ...[][]int64) {
 	t.Helper()
 	seen := map[int64]bool{}
 	for _, ks := range keys {
 		for g, k := range ks {
-			if !slices.IsSorted(k) {
+			if increasing && !slices.IsSorted(k) {
 				t.Errorf("goroutine %d: keys not increasing: %v", g, k)
 			}
 			for _, id := range k {
@@ -122,7 +122,7 @@ func TestKeyBlockConcurrentForks(t *testing.T) {
 	if n := ops.count("count"); n > 0 {
 		t.Errorf("%d duplicate-key checks: keys collided within one ORM", n)
 	}
-	checkKeys(t, orm, k*singles, keys)
+	checkKeys(t, orm, k*singles, true, keys)
 }
 
 // Two ORMs on one database hold blocks of their own: the keys never
@@ -153,7 +153,12 @@ func TestKeyBlockTwoORMs(t *testing.T) {
 	if err := errors.Join(ea, eb); err != nil {
 		t.Fatal(err)
 	}
-	checkKeys(t, a, 2*k*singles, ka, kb)
+	// Distinct, not always increasing: on a server whose $inc is not atomic
+	// (FerretDB) two processes' increments can race and lose one, so the
+	// counter can fall below keys the other ORM handed out; that ORM's next
+	// block then starts lower, and its duplicates are retried above the
+	// collection's highest key (seen in CI: ... 162 163 41 42 43 184 ...).
+	checkKeys(t, a, 2*k*singles, false, ka, kb)
 }
 
 // A single save whose key is in the block sends its insert only.
