@@ -18,6 +18,14 @@
 // *WaitError (not committed). Reads do not wait. The pool keeps
 // Config.MaxConns idle connections (at least 8).
 //
+// The pool of a database file copies the WAL back into the file (a
+// checkpoint) on a goroutine of its own, at most every 100 ms after a
+// write, rather than in the commit that crosses SQLite's threshold: a
+// save does not wait for the checkpoint's fsyncs. A commit still
+// checkpoints itself once the WAL reaches 10,000 pages (the goroutine
+// fell behind); a DSN that sets wal_autocheckpoint keeps SQLite's own
+// checkpoints instead.
+//
 // An in-memory database lives in one connection, so the pool holds just
 // that one: while a transaction is open, other EntityManagers wait for it.
 //

@@ -24,30 +24,34 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	if err := registerRegexp(); err != nil {
 		return nil, fmt.Errorf("gomikro: sqlite: %w", err)
 	}
-	db, err := connect(ctx, cfg, cfg.DSN)
+	db, err := connect(ctx, cfg, cfg.DSN, true)
 	if err != nil {
 		return nil, err
 	}
 	var pool sqlem.Pool = sqlem.DBPool(db)
-	if _, memory := connString(cfg.DSN); !memory {
+	if _, memory := connString(cfg.DSN, false); !memory {
 		// One connection serves an in-memory database: database/sql
 		// queues its users already.
-		pool = &writerPool{Pool: pool, w: newWriters(busyTimeout(cfg.DSN))}
+		wp := &writerPool{Pool: pool, w: newWriters(busyTimeout(cfg.DSN))}
+		if ownCheckpoints(cfg.DSN) {
+			wp.w.ckpt = newCheckpointer(db)
+		}
+		pool = wp
 	}
 	reps, err := sqlem.ConnectReplicas(ctx, cfg, Dialect{}, func(ctx context.Context, dsn string) (sqlem.Pool, error) {
-		r, err := connect(ctx, cfg, dsn)
+		r, err := connect(ctx, cfg, dsn, false)
 		if err != nil {
 			return nil, err
 		}
 		return sqlem.DBPool(r), nil
 	})
 	if err != nil {
-		_ = db.Close()
+		_ = pool.Close()
 		return nil, err
 	}
 	orm, err := sqlem.Open(cfg, Dialect{}, pool, reps...)
 	if err != nil {
-		_ = db.Close()
+		_ = pool.Close()
 		for _, r := range reps {
 			_ = r.Close()
 		}
@@ -56,9 +60,10 @@ func Open(ctx context.Context, cfg gomikro.Config) (*sqlem.ORM, error) {
 	return orm, nil
 }
 
-// connect opens and checks the database of dsn.
-func connect(ctx context.Context, cfg gomikro.Config, dsn string) (*sql.DB, error) {
-	conn, memory := connString(dsn)
+// connect opens and checks the database of dsn; main: the ORM's own
+// database (not a replica).
+func connect(ctx context.Context, cfg gomikro.Config, dsn string, main bool) (*sql.DB, error) {
+	conn, memory := connString(dsn, main)
 	db, err := sql.Open("sqlite", conn)
 	if err != nil {
 		return nil, fmt.Errorf("gomikro: sqlite: %w", err)
@@ -112,9 +117,17 @@ func busyTimeout(dsn string) time.Duration {
 	return defaultBusyTimeout
 }
 
+// ownCheckpoints reports whether the pool of a file database checkpoints
+// on its own goroutine (checkpointer): unless the DSN sets
+// wal_autocheckpoint.
+func ownCheckpoints(dsn string) bool {
+	return !strings.Contains(strings.ToLower(dsn), "wal_autocheckpoint")
+}
+
 // connString adds gomikro's connection settings to a DSN and reports
-// whether it names an in-memory database.
-func connString(dsn string) (string, bool) {
+// whether it names an in-memory database; main: the ORM's own database,
+// whose pool checkpoints (not a replica).
+func connString(dsn string, main bool) (string, bool) {
 	if dsn == "" {
 		dsn = ":memory:"
 	}
@@ -125,6 +138,9 @@ func connString(dsn string) (string, bool) {
 	}
 	if !memory {
 		params = append(params, "_pragma=journal_mode(WAL)", "_pragma=synchronous(NORMAL)")
+		if main && ownCheckpoints(dsn) {
+			params = append(params, "_pragma=wal_autocheckpoint("+strconv.Itoa(fallbackCheckpointPages)+")")
+		}
 	}
 	sep := "?"
 	if strings.Contains(dsn, "?") {

@@ -24,6 +24,9 @@ type writers struct {
 	// SQLite's own lock (the busy timeout).
 	wait time.Duration
 
+	// ckpt, when not nil, is told of every turn that ends.
+	ckpt *checkpointer
+
 	mu    sync.Mutex
 	held  bool
 	queue []*waiter // in arrival order
@@ -126,6 +129,9 @@ func signal(x *waiter) {
 
 // release ends the turn.
 func (w *writers) release() {
+	if w.ckpt != nil {
+		w.ckpt.wrote()
+	}
 	w.mu.Lock()
 	if len(w.queue) == 0 {
 		w.held = false

@@ -118,6 +118,15 @@ func (p *writerPool) Query(ctx context.Context, q string, args ...any) (sqlem.Ro
 	return &turnRows{Rows: rows, done: p.w.release}, nil
 }
 
+// Close implements sqlem.Pool: the checkpointer stops, then the pool
+// closes (SQLite checkpoints when the last connection closes).
+func (p *writerPool) Close() error {
+	if p.w.ckpt != nil {
+		p.w.ckpt.close()
+	}
+	return p.Pool.Close()
+}
+
 // Conn implements sqlem.Pool: a connection taken at its first statement.
 func (p *writerPool) Conn(context.Context) (sqlem.Conn, error) {
 	return &writerConn{p: p}, nil
