@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -85,4 +86,29 @@ func TestWritersInLine(t *testing.T) {
 		t.Fatalf("wait past the busy timeout: %v %v, want false, nil", held, err)
 	}
 	w.release()
+}
+
+// TestCheckpointSettings: the ORM's own file database gets the fallback
+// wal_autocheckpoint (its pool checkpoints); a replica, an in-memory
+// database and a DSN that sets wal_autocheckpoint itself do not.
+func TestCheckpointSettings(t *testing.T) {
+	const ours = "wal_autocheckpoint(10000)"
+	for _, c := range []struct {
+		dsn  string
+		main bool
+		want bool
+	}{
+		{"app.db", true, true},
+		{"app.db", false, false},
+		{":memory:", true, false},
+		{"app.db?_pragma=wal_autocheckpoint(500)", true, false},
+	} {
+		s, _ := connString(c.dsn, c.main)
+		if got := strings.Contains(s, ours); got != c.want {
+			t.Errorf("connString(%q, %v) = %q: has %s %v, want %v", c.dsn, c.main, s, ours, got, c.want)
+		}
+		if c.main && !strings.Contains(c.dsn, "memory") && ownCheckpoints(c.dsn) != c.want {
+			t.Errorf("ownCheckpoints(%q) = %v, want %v", c.dsn, !c.want, c.want)
+		}
+	}
 }
