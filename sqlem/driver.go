@@ -282,6 +282,7 @@ type scanCol struct {
 	typ  unsafe.Pointer
 	key  *keyDest
 	fk   reflect.Value // NOT NULL reference: scratch of the target key type
+	fkp  unsafe.Pointer // fk's address
 	json bool
 }
 
@@ -292,6 +293,7 @@ func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.
 		switch {
 		case f.Storage == meta.StoreRef && !f.Nullable && isPlainKey(f.Rel.Target.PK[0].GoType):
 			c.fk = reflect.New(f.Rel.Target.PK[0].GoType)
+			c.fkp = c.fk.UnsafePointer()
 			sc.dests[i] = c.fk.Interface()
 		case f.Storage == meta.StoreRef:
 			c.key = newKeyDest(f.Rel.Target.PK[0].GoType)
@@ -343,8 +345,8 @@ func (sc *scanner) row(rows Rows) error {
 	for i := range sc.cols {
 		c := &sc.cols[i]
 		switch {
-		case c.fk.IsValid():
-			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fk.UnsafePointer())
+		case c.fkp != nil:
+			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fkp)
 		case c.key != nil && c.key.valid:
 			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.key.v.UnsafePointer())
 		}
