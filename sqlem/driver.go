@@ -273,6 +273,20 @@ type scanner struct {
 	// embeddables (nil when there are none).
 	embs  []*embDest
 	roots []*meta.Embedded
+	// direct are the columns scanned into the field itself, jsons and
+	// refs the indexes of the JSON and reference columns (of cols and
+	// dests): a row goes through each list, not every column's switch.
+	direct []directCol
+	jsons  []int
+	refs   []int
+}
+
+// directCol is a column scanned into its field: dests[i] is the field's
+// address (at off in the object) with the *T type word typ.
+type directCol struct {
+	i   int
+	typ unsafe.Pointer
+	off uintptr
 }
 
 // scanCol is how one column is scanned: into the field itself (typ is
@@ -306,6 +320,13 @@ func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.
 			sc.dests[i] = d.dest()
 		default:
 			c.typ = typeWord(f.GoType)
+			sc.direct = append(sc.direct, directCol{i, c.typ, f.Offset})
+		}
+		if c.json {
+			sc.jsons = append(sc.jsons, i)
+		}
+		if c.fkp != nil || c.key != nil {
+			sc.refs = append(sc.refs, i)
 		}
 		sc.cols[i] = c
 	}
@@ -330,19 +351,17 @@ func isPlainKey(t reflect.Type) bool {
 
 func (sc *scanner) row(rows Rows) error {
 	obj := sc.sink.Alloc(sc.e)
-	for i := range sc.cols {
+	for _, d := range sc.direct {
+		sc.dests[d.i] = ifaceOf(d.typ, unsafe.Add(obj, d.off))
+	}
+	for _, i := range sc.jsons {
 		c := &sc.cols[i]
-		switch {
-		case c.typ != nil:
-			sc.dests[i] = ifaceOf(c.typ, c.f.Ptr(obj))
-		case c.json:
-			sc.dests[i] = &encodedDest{f: c.f, p: c.f.Ptr(obj)}
-		}
+		sc.dests[i] = &encodedDest{f: c.f, p: c.f.Ptr(obj)}
 	}
 	if err := rows.Scan(sc.dests...); err != nil {
 		return fmt.Errorf("gomikro: scan %s: %w", sc.e.Name, err)
 	}
-	for i := range sc.cols {
+	for _, i := range sc.refs {
 		c := &sc.cols[i]
 		switch {
 		case c.fkp != nil:
