@@ -295,7 +295,7 @@ type scanCol struct {
 	f    *meta.Field
 	typ  unsafe.Pointer
 	key  *keyDest
-	fk   reflect.Value // NOT NULL reference: scratch of the target key type
+	fk   reflect.Value  // NOT NULL reference: scratch of the target key type
 	fkp  unsafe.Pointer // fk's address
 	json bool
 }
