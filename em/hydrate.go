@@ -26,6 +26,12 @@ type hydrator struct {
 	refE   *meta.Entity
 	refK   tracking.Key
 	refObj unsafe.Pointer
+	// refInt and rowInt are the integer key fields (tracking.IntKey) of
+	// refE and rowE, the types of the reference and the row read last;
+	// nil when their keys are not one integer.
+	refInt *meta.Field
+	rowE   *meta.Entity
+	rowInt *meta.Field
 	// detached: rows become plain objects outside the identity map (see
 	// Stream); keyOnly are the reference objects made for the row being
 	// read, turned into raw keys by Row.
@@ -75,8 +81,13 @@ func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
 	if h.detached {
 		return h.detachedRef(target, f, pk)
 	}
-	k, _ := tracking.FieldKey(f, pk)
-	if target == h.refE && k == h.refK {
+	var k tracking.Key
+	if target == h.refE && h.refInt != nil {
+		// The key at pk has the type of refInt (see Sink.Ref).
+		if k = (tracking.Key{I: *(*int64)(pk)}); k == h.refK {
+			return h.refObj
+		}
+	} else if k, _ = tracking.FieldKey(f, pk); target == h.refE && k == h.refK {
 		return h.refObj
 	}
 	if target.Inheritance != nil && target.Polymorphic() {
@@ -86,6 +97,9 @@ func (h *hydrator) Ref(target *meta.Entity, pk unsafe.Pointer) unsafe.Pointer {
 		return h.polyRef(target, f, pk)
 	}
 	obj := h.ref(target, f, pk, k)
+	if target != h.refE {
+		h.refInt = tracking.IntKey(target)
+	}
 	h.refE, h.refK, h.refObj = target, k, obj
 	return obj
 }
@@ -116,7 +130,16 @@ func (h *hydrator) Row(e *meta.Entity, obj unsafe.Pointer) (unsafe.Pointer, erro
 	if len(h.keyOnly) > 0 {
 		h.rawKeys(e, obj)
 	}
-	k, ok := tracking.KeyOf(e, obj)
+	if e != h.rowE {
+		h.rowE, h.rowInt = e, tracking.IntKey(e)
+	}
+	var k tracking.Key
+	var ok bool
+	if h.rowInt != nil {
+		k, ok = tracking.IntKeyAt(h.rowInt, obj)
+	} else {
+		k, ok = tracking.KeyOf(e, obj)
+	}
 	if !ok {
 		return nil, fmt.Errorf("gomikro: %s row without a primary key", e.Name)
 	}

@@ -273,6 +273,20 @@ type scanner struct {
 	// embeddables (nil when there are none).
 	embs  []*embDest
 	roots []*meta.Embedded
+	// direct are the columns scanned into the field itself, jsons and
+	// refs the indexes of the JSON and reference columns (of cols and
+	// dests): a row goes through each list, not every column's switch.
+	direct []directCol
+	jsons  []int
+	refs   []int
+}
+
+// directCol is a column scanned into its field: dests[i] is the field's
+// address (at off in the object) with the *T type word typ.
+type directCol struct {
+	i   int
+	typ unsafe.Pointer
+	off uintptr
 }
 
 // scanCol is how one column is scanned: into the field itself (typ is
@@ -281,7 +295,8 @@ type scanCol struct {
 	f    *meta.Field
 	typ  unsafe.Pointer
 	key  *keyDest
-	fk   reflect.Value // NOT NULL reference: scratch of the target key type
+	fk   reflect.Value  // NOT NULL reference: scratch of the target key type
+	fkp  unsafe.Pointer // fk's address
 	json bool
 }
 
@@ -292,6 +307,7 @@ func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.
 		switch {
 		case f.Storage == meta.StoreRef && !f.Nullable && isPlainKey(f.Rel.Target.PK[0].GoType):
 			c.fk = reflect.New(f.Rel.Target.PK[0].GoType)
+			c.fkp = c.fk.UnsafePointer()
 			sc.dests[i] = c.fk.Interface()
 		case f.Storage == meta.StoreRef:
 			c.key = newKeyDest(f.Rel.Target.PK[0].GoType)
@@ -304,6 +320,13 @@ func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.
 			sc.dests[i] = d.dest()
 		default:
 			c.typ = typeWord(f.GoType)
+			sc.direct = append(sc.direct, directCol{i, c.typ, f.Offset})
+		}
+		if c.json {
+			sc.jsons = append(sc.jsons, i)
+		}
+		if c.fkp != nil || c.key != nil {
+			sc.refs = append(sc.refs, i)
 		}
 		sc.cols[i] = c
 	}
@@ -328,23 +351,21 @@ func isPlainKey(t reflect.Type) bool {
 
 func (sc *scanner) row(rows Rows) error {
 	obj := sc.sink.Alloc(sc.e)
-	for i := range sc.cols {
+	for _, d := range sc.direct {
+		sc.dests[d.i] = ifaceOf(d.typ, unsafe.Add(obj, d.off))
+	}
+	for _, i := range sc.jsons {
 		c := &sc.cols[i]
-		switch {
-		case c.typ != nil:
-			sc.dests[i] = ifaceOf(c.typ, c.f.Ptr(obj))
-		case c.json:
-			sc.dests[i] = &encodedDest{f: c.f, p: c.f.Ptr(obj)}
-		}
+		sc.dests[i] = &encodedDest{f: c.f, p: c.f.Ptr(obj)}
 	}
 	if err := rows.Scan(sc.dests...); err != nil {
 		return fmt.Errorf("gomikro: scan %s: %w", sc.e.Name, err)
 	}
-	for i := range sc.cols {
+	for _, i := range sc.refs {
 		c := &sc.cols[i]
 		switch {
-		case c.fk.IsValid():
-			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fk.UnsafePointer())
+		case c.fkp != nil:
+			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fkp)
 		case c.key != nil && c.key.valid:
 			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.key.v.UnsafePointer())
 		}

@@ -63,6 +63,9 @@ func (x *index) get(k Key) (*Entry, bool) {
 		return nil, false
 	}
 	if k.S == "" {
+		if x.ints == nil { // (no call: a find's rows are looked up before they are indexed)
+			return nil, false
+		}
 		en, ok := x.ints[k.I]
 		return en, ok
 	}
@@ -213,7 +216,16 @@ func (t *Tracker) find(e *meta.Entity) *shape {
 	return nil
 }
 
+// shape returns the state of entity type e, made on first use. (Small
+// enough to inline: rows come in runs of one type.)
 func (t *Tracker) shape(e *meta.Entity) *shape {
+	if s := t.last; s != nil && s.e == e {
+		return s
+	}
+	return t.newShape(e)
+}
+
+func (t *Tracker) newShape(e *meta.Entity) *shape {
 	if s := t.find(e); s != nil {
 		return s
 	}

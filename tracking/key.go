@@ -50,6 +50,31 @@ func KeyOf(e *meta.Entity, obj unsafe.Pointer) (Key, bool) {
 	return JoinKey(ps), true
 }
 
+// IntKey returns the primary-key field of e when that key is one field
+// of an 8-byte integer kind, whose Key (FieldKey) is Key{I: its bits}; nil
+// otherwise. Loops over the rows of one type look it up once and read
+// the key with IntKeyAt instead of KeyOf.
+func IntKey(e *meta.Entity) *meta.Field {
+	if len(e.PK) != 1 {
+		return nil
+	}
+	f := e.PK[0]
+	if f.Storage == meta.StoreRef || f.GoType.Size() != 8 {
+		return nil
+	}
+	switch f.GoType.Kind() {
+	case reflect.Int64, reflect.Int, reflect.Uint64, reflect.Uint:
+		return f
+	}
+	return nil
+}
+
+// IntKeyAt is KeyOf for an entity whose key field f is given by IntKey.
+func IntKeyAt(f *meta.Field, obj unsafe.Pointer) (Key, bool) {
+	k := Key{I: *(*int64)(f.Ptr(obj))}
+	return k, k.I != 0 || !f.Generated
+}
+
 // JoinKey combines the keys of the columns of a composite primary key.
 func JoinKey(parts []Key) Key {
 	if len(parts) == 1 {

@@ -102,6 +102,9 @@ func (t *Tracker) Build() (*Plan, error) {
 	updates := map[updKey]*UpdateBatch{}
 	var updOrder []*UpdateBatch
 	var lastUpd *UpdateBatch
+	// The shape of the entries compared last: entries come in runs of
+	// one type (the rows of a find).
+	var sh *shape
 	t.settleList()
 	for _, en := range t.entries {
 		if en == nil {
@@ -114,10 +117,16 @@ func (t *Tracker) Build() (*Plan, error) {
 			removed = append(removed, en)
 		case StateManaged, StateRef:
 			var err error
-			if en.State == StateRef {
+			switch {
+			case en.State == StateRef:
 				buf, err = t.planRef(en, buf[:0])
-			} else {
-				buf, err = t.Changed(en, buf[:0])
+			case en.Snap == nil:
+				buf = buf[:0] // (as Changed)
+			default:
+				if sh == nil || sh.e != en.E {
+					sh = t.shape(en.E)
+				}
+				buf, err = sh.changed(en, buf[:0])
 			}
 			if err != nil {
 				return nil, err

@@ -66,6 +66,9 @@ type layout struct {
 	// the key part of references); deep are the other columns.
 	spans    []span
 	deepCols []int
+	// plain: a snapshot is a copy of the object and nothing more (no deep
+	// columns, nullable embeddables, JSON encodings or collections).
+	plain bool
 	// zero is a zero object of the type and zeroJSON the encodings of its
 	// JSON columns: the baseline of a reference that was never loaded.
 	zero     unsafe.Pointer
@@ -154,6 +157,7 @@ func newLayout(e *meta.Entity) *layout {
 		}
 	}
 	s.nullable = e.NullableRoots()
+	s.plain = len(s.deep) == 0 && len(s.nullable) == 0 && s.nJSON == 0 && len(s.colls) == 0
 	for i, c := range s.cols {
 		n := c.size
 		switch c.kind {
@@ -230,6 +234,9 @@ func (s *shape) takeSnapshot(en *Entry) error {
 	}
 	if s.copy != nil {
 		s.copy(en.Snap, en.Obj)
+		if s.plain {
+			return nil
+		}
 	} else {
 		reflect.NewAt(s.e.Type, en.Snap).Elem().Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
 	}
