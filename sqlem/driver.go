@@ -96,6 +96,9 @@ func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 	}
 	defer rows.Close()
 	sc := newScanner(q.Entity, q.Read(), sink, extra)
+	if isStdRows(rows) {
+		sc.scanAny()
+	}
 	for rows.Next() {
 		if err := sc.row(rows); err != nil {
 			return err
@@ -283,6 +286,11 @@ type scanCol struct {
 	key  *keyDest
 	fk   reflect.Value // NOT NULL reference: scratch of the target key type
 	json bool
+	// val, when set, receives the driver's value of an int64 or float64
+	// column (kind), which row stores into the field or the key scratch
+	// fk (see scanAny).
+	val  *any
+	kind reflect.Kind
 }
 
 func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.Field) *scanner {
@@ -331,6 +339,7 @@ func (sc *scanner) row(rows Rows) error {
 	for i := range sc.cols {
 		c := &sc.cols[i]
 		switch {
+		case c.val != nil:
 		case c.typ != nil:
 			sc.dests[i] = ifaceOf(c.typ, c.f.Ptr(obj))
 		case c.json:
@@ -343,6 +352,19 @@ func (sc *scanner) row(rows Rows) error {
 	for i := range sc.cols {
 		c := &sc.cols[i]
 		switch {
+		case c.val != nil:
+			p := c.f.Ptr(obj)
+			if c.fk.IsValid() {
+				p = c.fk.UnsafePointer()
+			}
+			err := storeVal(c, p, *c.val)
+			*c.val = nil
+			if err != nil {
+				return fmt.Errorf("gomikro: scan %s: column %s: %w", sc.e.Name, c.f.Column, err)
+			}
+			if c.fk.IsValid() {
+				rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, p)
+			}
 		case c.fk.IsValid():
 			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fk.UnsafePointer())
 		case c.key != nil && c.key.valid:
