@@ -96,6 +96,9 @@ func (s *session) Find(ctx context.Context, q *em.Query, sink em.Sink) error {
 	}
 	defer rows.Close()
 	sc := newScanner(q.Entity, q.Read(), sink, extra)
+	if isStdRows(rows) {
+		sc.scanAny()
+	}
 	for rows.Next() {
 		if err := sc.row(rows); err != nil {
 			return err
@@ -273,9 +276,11 @@ type scanner struct {
 	// embeddables (nil when there are none).
 	embs  []*embDest
 	roots []*meta.Embedded
-	// direct are the columns scanned into the field itself, jsons and
-	// refs the indexes of the JSON and reference columns (of cols and
-	// dests): a row goes through each list, not every column's switch.
+	// direct are the columns scanned into the field itself, jsons the
+	// indexes of the JSON columns, refs those of the reference columns
+	// and of the columns scanned into an any (scanAny), which a row
+	// stores after the scan: a row goes through each list, not every
+	// column's switch.
 	direct []directCol
 	jsons  []int
 	refs   []int
@@ -298,6 +303,11 @@ type scanCol struct {
 	fk   reflect.Value  // NOT NULL reference: scratch of the target key type
 	fkp  unsafe.Pointer // fk's address
 	json bool
+	// val, when set, receives the driver's value of an int64 or float64
+	// column (kind), which row stores into the field or the key scratch
+	// fk (see scanAny).
+	val  *any
+	kind reflect.Kind
 }
 
 func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.Field) *scanner {
@@ -364,6 +374,19 @@ func (sc *scanner) row(rows Rows) error {
 	for _, i := range sc.refs {
 		c := &sc.cols[i]
 		switch {
+		case c.val != nil:
+			p := c.f.Ptr(obj)
+			if c.fkp != nil {
+				p = c.fkp
+			}
+			err := storeVal(c, p, *c.val)
+			*c.val = nil
+			if err != nil {
+				return fmt.Errorf("gomikro: scan %s: column %s: %w", sc.e.Name, c.f.Column, err)
+			}
+			if c.fkp != nil {
+				rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, p)
+			}
 		case c.fkp != nil:
 			rel.RefAt(c.f.Ptr(obj)).Ptr = sc.sink.Ref(c.f.Rel.Target, c.fkp)
 		case c.key != nil && c.key.valid:

@@ -1,6 +1,8 @@
 package sqlem
 
 import (
+	"database/sql"
+	"fmt"
 	"reflect"
 	"unsafe"
 )
@@ -39,4 +41,40 @@ func ifaceOf(typ, p unsafe.Pointer) any {
 	w := (*[2]unsafe.Pointer)(unsafe.Pointer(&x))
 	w[0], w[1] = typ, p
 	return x
+}
+
+// storeVal stores the driver value v of column c at p, which points at
+// a value of kind c.kind (int64 or float64): the field itself, or the
+// key scratch of a reference.
+func storeVal(c *scanCol, p unsafe.Pointer, v any) error {
+	switch x := v.(type) {
+	case int64:
+		if c.kind == reflect.Int64 {
+			*(*int64)(p) = x
+			return nil
+		}
+	case float64:
+		if c.kind == reflect.Float64 {
+			*(*float64)(p) = x
+			return nil
+		}
+	case nil:
+		return fmt.Errorf("converting NULL to %s is unsupported", c.kind)
+	}
+	// Any other value: database/sql's conversion, as Scan into the field
+	// itself would make it.
+	if c.kind == reflect.Int64 {
+		var n sql.Null[int64]
+		if err := n.Scan(v); err != nil {
+			return err
+		}
+		*(*int64)(p) = n.V
+		return nil
+	}
+	var n sql.Null[float64]
+	if err := n.Scan(v); err != nil {
+		return err
+	}
+	*(*float64)(p) = n.V
+	return nil
 }

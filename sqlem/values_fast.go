@@ -3,6 +3,7 @@ package sqlem
 import (
 	"math"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -184,6 +185,20 @@ func (v values) getters(cols []*meta.Field) []getter {
 // insertRows renders the VALUES rows of a multi-row insert, binding each
 // column's value read by its getter.
 func (fx *flushExec) insertRows(bl *builder, rows []*tracking.Entry, gets []getter) error {
+	if len(rows) > 1 && len(gets) > 0 && bl.d.Placeholder(1) == bl.d.Placeholder(2) {
+		// Placeholders without a number (?): every row has the same text,
+		// written whole.
+		var err error
+		if bl.args, err = fx.insertArgs(bl.args, rows, gets); err != nil {
+			return err
+		}
+		row := rowText(bl.d.Placeholder(1), len(gets))
+		bl.b.WriteString(row[2:])
+		for range len(rows) - 1 {
+			bl.b.WriteString(row)
+		}
+		return nil
+	}
 	conv, _ := bl.d.(ParamConverter)
 	for i, r := range rows {
 		if i > 0 {
@@ -207,6 +222,22 @@ func (fx *flushExec) insertRows(bl *builder, rows []*tracking.Entry, gets []gett
 		bl.w(")")
 	}
 	return nil
+}
+
+// rowText returns ", (p, p, ...)": the text of a row of n values whose
+// placeholders are all p.
+func rowText(p string, n int) string {
+	var b strings.Builder
+	b.Grow(4 + n*(len(p)+2))
+	b.WriteString(", (")
+	for j := range n {
+		if j > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(p)
+	}
+	b.WriteString(")")
+	return b.String()
 }
 
 // insertArgs appends the values of rows read by their getters to args,

@@ -343,3 +343,10 @@ func columnOf(msg string) string {
 	}
 	return last
 }
+
+// PrepareInserts implements sqlem's choice of prepared statements for
+// the chunks of a big insert: they then travel in the binary protocol,
+// which spares the client formatting, escaping and interpolating every
+// value into the text (about a sixth of the client's instructions for
+// 10,000 rows), and the server parsing them, for one more round trip.
+func (Dialect) PrepareInserts() bool { return true }
