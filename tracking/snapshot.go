@@ -80,10 +80,11 @@ type shape struct {
 	idx       index
 	chunk     slots
 	allocated int
-	// copy and alloc, when set by the typed layer (SetTyped), replace
-	// reflection on the hydration path.
-	copy  func(dst, src unsafe.Pointer)
-	alloc func(n int) unsafe.Pointer
+	// typed, when set by the typed layer (SetTyped), replaces reflection
+	// on the hydration path: its copies always, its allocations when
+	// allocTyped (the pairs hold Ts, not boxes).
+	typed      Typed
+	allocTyped bool
 }
 
 // Layouts caches the comparison layouts of entity types for the trackers
@@ -228,8 +229,8 @@ func (s *shape) takeSnapshot(en *Entry) error {
 	if en.Snap == nil {
 		en.Snap = reflect.New(s.box).UnsafePointer()
 	}
-	if s.copy != nil {
-		s.copy(en.Snap, en.Obj)
+	if s.typed != nil {
+		s.typed.Copy(en.Snap, en.Obj)
 	} else {
 		reflect.NewAt(s.e.Type, en.Snap).Elem().Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
 	}

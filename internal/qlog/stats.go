@@ -2,6 +2,7 @@ package qlog
 
 import (
 	"context"
+	"reflect"
 	"sync/atomic"
 )
 
@@ -22,6 +23,55 @@ func WithStats(ctx context.Context, s *Stats) context.Context {
 		return ctx
 	}
 	return context.WithValue(ctx, statsKey{}, s)
+}
+
+// Counting is a context carrying a Stats that its owner keeps and hands
+// out (WithStatsIn) instead of allocating a new context per operation.
+// The zero value is unused.
+type Counting struct {
+	context.Context
+	s *Stats
+}
+
+// Value implements context.Context.
+func (c *Counting) Value(key any) any {
+	if key == (statsKey{}) {
+		return c.s
+	}
+	return c.Context.Value(key)
+}
+
+// WithStatsIn is WithStats that returns c, set to carry s over ctx, when c
+// is unused or carries s over ctx already; otherwise it allocates as
+// WithStats does. c is set once and never changed afterwards, so a
+// context handed out earlier stays what it was. The caller owns c and
+// does not call WithStatsIn on it concurrently.
+func WithStatsIn(ctx context.Context, s *Stats, c *Counting) context.Context {
+	if cur, _ := ctx.Value(statsKey{}).(*Stats); cur == s {
+		return ctx
+	}
+	if c.s == nil {
+		c.Context, c.s = ctx, s
+		return c
+	}
+	if c.s == s && sameContext(c.Context, ctx) {
+		return c
+	}
+	return context.WithValue(ctx, statsKey{}, s)
+}
+
+// sameContext reports whether a and b are the same context. It compares
+// only pointers and empty structs (context.Background): == on another
+// type may panic (a struct holding an incomparable value).
+func sameContext(a, b context.Context) bool {
+	ta := reflect.TypeOf(a)
+	if ta != reflect.TypeOf(b) || ta == nil {
+		return false
+	}
+	if ta.Kind() != reflect.Pointer && (ta.Kind() != reflect.Struct || ta.Size() != 0) {
+		return false
+	}
+	return a == b
 }
 
 // StatsOf returns the Stats ctx carries, or nil.
