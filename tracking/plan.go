@@ -455,12 +455,12 @@ func (p *Plan) insertColumns(en *Entry, pending entrySet, cols, ret, deferred []
 	for _, f := range e.Columns {
 		switch {
 		case f.Generated:
-			if f.Value(en.Obj).IsZero() {
+			if isZeroAt(f, en.Obj) {
 				ret = append(ret, f)
 				continue
 			}
 		case f.Default != nil && f.Storage != meta.StoreRef:
-			if f.Value(en.Obj).IsZero() {
+			if isZeroAt(f, en.Obj) {
 				ret = append(ret, f)
 				continue
 			}
