@@ -256,4 +256,14 @@ func setInt64At(f *meta.Field, obj unsafe.Pointer, v int64) bool {
 	return true
 }
 
+// copyField copies field f (not in an embeddable) of the entity at src to
+// the entity at dst, of the same type.
+func copyField(f *meta.Field, dst, src unsafe.Pointer) {
+	if f.Storage == meta.StorePlain && f.GoType == int64Type {
+		*(*int64)(f.Ptr(dst)) = *(*int64)(f.Ptr(src))
+		return
+	}
+	f.Value(dst).Set(f.Value(src))
+}
+
 var int64Type = reflect.TypeFor[int64]()
