@@ -31,7 +31,16 @@ func WithStats(ctx context.Context, s *Stats) context.Context {
 type Counting struct {
 	context.Context
 	s *Stats
+	// state: countFree, countSetting (one caller is setting it), or
+	// countSet (set for good: the fields never change again).
+	state atomic.Int32
 }
+
+const (
+	countFree int32 = iota
+	countSetting
+	countSet
+)
 
 // Value implements context.Context.
 func (c *Counting) Value(key any) any {
@@ -42,20 +51,25 @@ func (c *Counting) Value(key any) any {
 }
 
 // WithStatsIn is WithStats that returns c, set to carry s over ctx, when c
-// is unused or carries s over ctx already; otherwise it allocates as
-// WithStats does. c is set once and never changed afterwards, so a
-// context handed out earlier stays what it was. The caller owns c and
-// does not call WithStatsIn on it concurrently.
+// is unused or carries s over ctx already; otherwise (or while another
+// goroutine is setting c) it allocates as WithStats does. c is set once
+// and never changed afterwards, so a context handed out earlier stays
+// what it was.
 func WithStatsIn(ctx context.Context, s *Stats, c *Counting) context.Context {
 	if cur, _ := ctx.Value(statsKey{}).(*Stats); cur == s {
 		return ctx
 	}
-	if c.s == nil {
-		c.Context, c.s = ctx, s
-		return c
-	}
-	if c.s == s && sameContext(c.Context, ctx) {
-		return c
+	switch c.state.Load() {
+	case countFree:
+		if c.state.CompareAndSwap(countFree, countSetting) {
+			c.Context, c.s = ctx, s
+			c.state.Store(countSet)
+			return c
+		}
+	case countSet:
+		if c.s == s && sameContext(c.Context, ctx) {
+			return c
+		}
 	}
 	return context.WithValue(ctx, statsKey{}, s)
 }

@@ -91,3 +91,20 @@ func TestWithStatsIn(t *testing.T) {
 		t.Fatal("a Counting reused for other Stats")
 	}
 }
+
+// TestWithStatsInConcurrent: goroutines sharing a Counting (an
+// EntityManager misused from several at once) race on nothing.
+func TestWithStatsInConcurrent(t *testing.T) {
+	s := &Stats{}
+	var c Counting
+	ctx := context.Background()
+	done := make(chan context.Context, 8)
+	for range 8 {
+		go func() { done <- WithStatsIn(ctx, s, &c) }()
+	}
+	for range 8 {
+		if got := <-done; StatsOf(got) != s {
+			t.Fatal("a context without the Stats")
+		}
+	}
+}
