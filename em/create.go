@@ -40,6 +40,8 @@ func GetReference[T any](m Manager, id any) (*T, error) {
 		return nil, err
 	}
 	defer mm.leave(entered)
+	// A new reference is allocated as a typed [2]T, not by reflection.
+	mm.t.SetTyped(e, typedOps[T]{})
 	p, err := mm.reference(e, id)
 	return (*T)(p), err
 }

@@ -76,8 +76,10 @@ type EntityManager struct {
 	// soft are removed entities with a soft-delete field, whose removal
 	// the next flush writes as an update.
 	soft []*tracking.Entry
-	// stats counts the statements m sends (QueryCount).
+	// stats counts the statements m sends (QueryCount); cc, when m has
+	// one (a fork), is the context that carries them (see counted).
 	stats *qlog.Stats
+	cc    *qlog.Counting
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -143,22 +145,33 @@ func (m *EntityManager) Config() gomikro.Config { return m.c.cfg }
 // inherits m's flush mode unless an option sets its own
 // (ForkFlushMode), and m's filter settings.
 func (m *EntityManager) Fork(opts ...ForkOption) *EntityManager {
-	// One allocation for the EntityManager, its tracker, loaders and
-	// statistics.
-	fk := &struct {
-		m   EntityManager
-		t   tracking.Tracker
-		l   loader
-		lds rel.Loaders
-		st  qlog.Stats
-	}{}
-	f := &fk.m
-	tracking.InitTracker(&fk.t, &m.c.layouts)
-	f.c, f.t, f.flushMode = m.c, &fk.t, m.flushMode
-	f.fs, f.stats = m.fs.clone(), &fk.st
-	fk.l.m = f
-	fk.lds.Loader = &fk.l
-	f.ld = &fk.lds
+	return m.ForkIn(new(ForkSpace), opts...)
+}
+
+// ForkSpace is the memory of a fork: its EntityManager, tracker, loaders
+// and statistics. A backend whose EntityManager wraps the core one puts a
+// ForkSpace inside its own and forks with ForkIn, so that a fork is one
+// allocation.
+type ForkSpace struct {
+	m   EntityManager
+	t   tracking.Tracker
+	l   loader
+	lds rel.Loaders
+	st  qlog.Stats
+	cc  qlog.Counting
+}
+
+// ForkIn is Fork with the new EntityManager in s, which must be zero, not
+// used for another fork, and must not move (allocate it on the heap, for
+// instance as a field of the backend's EntityManager).
+func (m *EntityManager) ForkIn(s *ForkSpace, opts ...ForkOption) *EntityManager {
+	f := &s.m
+	tracking.InitTracker(&s.t, &m.c.layouts)
+	f.c, f.t, f.flushMode = m.c, &s.t, m.flushMode
+	f.fs, f.stats, f.cc = m.fs.clone(), &s.st, &s.cc
+	s.l.m = f
+	s.lds.Loader = &s.l
+	f.ld = &s.lds
 	for _, o := range opts {
 		o(f)
 	}

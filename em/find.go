@@ -24,7 +24,7 @@ func Find[T any](ctx context.Context, m Manager, where query.Filter, opts ...Fin
 		return nil, err
 	}
 	defer mm.leave(entered)
-	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
+	mm.t.SetTyped(e, typedOps[T]{})
 	o, expr, order, err := mm.prepare(e, where, opts)
 	if err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func FindOne[T any](ctx context.Context, m Manager, where query.Filter, opts ...
 		return nil, err
 	}
 	defer mm.leave(entered)
-	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
+	mm.t.SetTyped(e, typedOps[T]{})
 	o, expr, order, err := mm.prepare(e, where, opts)
 	if err != nil {
 		return nil, err

@@ -44,7 +44,7 @@ func RowSinkFor[T any](ctx context.Context, m Manager, op string, refresh bool) 
 	if err != nil {
 		return nil, nil, err
 	}
-	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
+	mm.t.SetTyped(e, typedOps[T]{})
 	h := mm.hydrator(refresh)
 	h.detached = e.Virtual // not managed (see meta.Virtual)
 	return &RowSink{m: mm, h: h}, e, nil

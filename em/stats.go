@@ -9,6 +9,11 @@ import (
 // counted returns ctx carrying m's statement statistics, for the
 // statements m sends.
 func (m *EntityManager) counted(ctx context.Context) context.Context {
+	if m.cc != nil {
+		// A fork's own context, set on first use: a request that passes
+		// the same ctx to each operation allocates none.
+		return qlog.WithStatsIn(ctx, m.stats, m.cc)
+	}
 	return qlog.WithStats(ctx, m.stats)
 }
 

@@ -15,12 +15,16 @@ func typedObjects[T any](objs []unsafe.Pointer) []*T {
 	return unsafe.Slice((**T)(unsafe.Pointer(unsafe.SliceData(objs))), len(objs))
 }
 
-// copyOf copies a T: the typed snapshot copy of tracking.SetTyped.
-func copyOf[T any](dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
+// typedOps are the typed operations of T for tracking.SetTyped; being of
+// zero size, a typedOps[T]{} makes an interface value without allocating.
+type typedOps[T any] struct{}
 
-// allocPairs allocates n > 0 object/snapshot pairs of T and returns the
-// first: the typed allocation of tracking.SetTyped.
-func allocPairs[T any](n int) unsafe.Pointer {
+// Copy copies a T.
+func (typedOps[T]) Copy(dst, src unsafe.Pointer) { *(*T)(dst) = *(*T)(src) }
+
+// AllocPairs allocates n > 0 object/snapshot pairs of T and returns the
+// first.
+func (typedOps[T]) AllocPairs(n int) unsafe.Pointer {
 	s := make([][2]T, n)
 	return unsafe.Pointer(&s[0])
 }

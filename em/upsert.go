@@ -126,7 +126,7 @@ func UpsertMany[T any](ctx context.Context, m Manager, entities []*T, opts ...Up
 		}
 		objs[i] = unsafe.Pointer(x)
 	}
-	mm.t.SetTyped(e, copyOf[T], allocPairs[T])
+	mm.t.SetTyped(e, typedOps[T]{})
 	out, err := mm.upsert(ctx, e, objs, opts)
 	if err != nil {
 		return nil, err

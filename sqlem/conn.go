@@ -28,6 +28,10 @@ type Stmt struct {
 	Args []any
 	// Scan, when set, reads the statement's rows.
 	Scan func(Rows) error
+	// oneKey, when set (and Scan is not), is the entity of the one row
+	// the statement inserts, whose generated key the flush reads into
+	// the object (readOneKey).
+	oneKey *meta.Entity
 	// Affected is set to the rows the statement affected.
 	Affected int64
 

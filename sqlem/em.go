@@ -19,7 +19,13 @@ type EntityManager struct {
 // Fork returns a new SQL EntityManager with an empty identity map
 // (options as for em.EntityManager.Fork).
 func (m *EntityManager) Fork(opts ...em.ForkOption) *EntityManager {
-	return &EntityManager{EntityManager: m.EntityManager.Fork(opts...), drv: m.drv}
+	// One allocation for both EntityManagers.
+	f := &struct {
+		EntityManager
+		s em.ForkSpace
+	}{}
+	f.EntityManager = EntityManager{EntityManager: m.EntityManager.ForkIn(&f.s, opts...), drv: m.drv}
+	return &f.EntityManager
 }
 
 // Transactional runs fn in a transaction on a fork of m and commits after

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
@@ -19,7 +20,30 @@ import (
 // flush that fails before it surely did not commit; a COMMIT whose reply
 // is lost is resolved where the dialect can (see commit).
 func (s *session) Execute(ctx context.Context, p *tracking.Plan) error {
-	fx := &flushExec{s: s, p: p, vals: values{s.drv.d, &s.drv.getters}}
+	// Without a query logger, nothing the flush hands out outlives it
+	// unless it fails (its errors may hold its statements), so a
+	// successful flush gives its state back for the next.
+	pooled := s.drv.log == nil
+	var fx *flushExec
+	if pooled {
+		fx = flushPool.Get().(*flushExec)
+	} else {
+		fx = new(flushExec)
+	}
+	err := fx.execute(ctx, s, p)
+	if pooled && err == nil {
+		*fx = flushExec{}
+		flushPool.Put(fx)
+	}
+	return err
+}
+
+// flushPool holds flush states for reuse.
+var flushPool = sync.Pool{New: func() any { return new(flushExec) }}
+
+// execute writes p with fx, which is zero.
+func (fx *flushExec) execute(ctx context.Context, s *session, p *tracking.Plan) error {
+	fx.s, fx.p, fx.vals = s, p, values{s.drv.d, &s.drv.getters}
 	fx.unknown = fx.unk[:0]
 	fx.stage = fx.stageBuf[:0]
 	if s.depth == 0 {
@@ -327,6 +351,12 @@ func (fx *flushExec) flushStage(ctx context.Context) error {
 	// to roll back (a value refused before that sends nothing).
 	fx.begun = fx.begun || fx.begin != ""
 	if pl, ok := fx.x.(Pipeliner); ok && len(stmts) > 1 {
+		for _, st := range stmts {
+			if st.oneKey != nil && st.Scan == nil {
+				// A pipeliner reads rows with Scan only.
+				st.Scan = func(r Rows) error { return readOneKey(r, st.oneKey, &fx.keyDest) }
+			}
+		}
 		if err := pl.Pipeline(ctx, stmts); err != nil {
 			var se *StmtError
 			if errors.As(err, &se) && se.Stmt.owner != nil {
@@ -370,13 +400,18 @@ func (fx *flushExec) exec(ctx context.Context, st *Stmt) error {
 		}
 		return assignIDs(st.owner, st.idRows, st.idStep, id, n)
 	}
-	if st.Scan != nil {
+	if st.Scan != nil || st.oneKey != nil {
 		rows, err := fx.x.Query(ctx, st.SQL, st.Args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		if err := st.Scan(rows); err != nil {
+		if st.Scan != nil {
+			err = st.Scan(rows)
+		} else {
+			err = readOneKey(rows, st.oneKey, &fx.keyDest)
+		}
+		if err != nil {
 			return err
 		}
 		return rows.Close()
@@ -618,6 +653,13 @@ func (fx *flushExec) finishInsert(st *Stmt, b *tracking.InsertBatch, rows []*tra
 	switch {
 	case genKeys:
 		st.idRows, st.idStep = rows, step
+	case len(b.Return) == 1 && b.Return[0] == b.Entity.PK[0] && b.Entity.GeneratedPK() && oneKey(b.Entity, rows) &&
+		!fx.keyDestUsed && fx.s.drv.d.Returning():
+		// The generated key of one row, read by exec (readOneKey) into
+		// the object: no scanner to make.
+		fx.keyDestUsed = true
+		fx.keyDest[0] = (*int64)(b.Entity.PK[0].Ptr(rows[0].Obj))
+		st.oneKey = b.Entity
 	case len(b.Return) > 0 && fx.s.drv.d.Returning():
 		st.Scan = fx.readBack(b, rows)
 	}
@@ -631,6 +673,31 @@ func defaultValues(d Dialect) string {
 		return dv.DefaultValues()
 	}
 	return "DEFAULT VALUES"
+}
+
+// oneKey reports whether the generated key of rows is one int64, which
+// readOneKey scans.
+func oneKey(e *meta.Entity, rows []*tracking.Entry) bool {
+	return len(rows) == 1 && e.PK[0].GoType.Kind() == reflect.Int64
+}
+
+// readOneKey scans the one row of r into dest, which points to the key
+// of the one row inserted into e.
+func readOneKey(r Rows, e *meta.Entity, dest *[1]any) error {
+	n := 0
+	for r.Next() {
+		if err := r.Scan(dest[:]...); err != nil {
+			return err
+		}
+		n++
+	}
+	if err := r.Err(); err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("gomikro: insert %s: %d rows returned for 1 inserted", e.Name, n)
+	}
+	return nil
 }
 
 // readBack returns a scanner of RETURNING rows into the inserted objects.
@@ -736,26 +803,11 @@ func (fx *flushExec) readBack(b *tracking.InsertBatch, rows []*tracking.Entry) f
 // destination list the reader may use (the flush's own).
 func readKeys(e *meta.Entity, rows []*tracking.Entry, dest *[1]any) func(Rows) error {
 	pk := e.PK[0]
-	if len(rows) == 1 && pk.GoType.Kind() == reflect.Int64 {
+	if oneKey(e, rows) {
 		// One key: scanned straight into the object (a failed flush
 		// restores it).
 		dest[0] = (*int64)(pk.Ptr(rows[0].Obj))
-		return func(r Rows) error {
-			n := 0
-			for r.Next() {
-				if err := r.Scan(dest[:]...); err != nil {
-					return err
-				}
-				n++
-			}
-			if err := r.Err(); err != nil {
-				return err
-			}
-			if n != 1 {
-				return fmt.Errorf("gomikro: insert %s: %d rows returned for 1 inserted", e.Name, n)
-			}
-			return nil
-		}
+		return func(r Rows) error { return readOneKey(r, e, dest) }
 	}
 	return func(r Rows) error {
 		ids := make([]int64, 0, len(rows))

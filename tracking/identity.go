@@ -272,8 +272,8 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	s := t.shape(e)
 	if s.chunk.free == 0 {
 		n := min(chunkPairs(s.stride), 1+s.allocated/2)
-		if s.alloc != nil {
-			s.chunk = slots{next: s.alloc(n), free: n}
+		if s.allocTyped {
+			s.chunk = slots{next: s.typed.AllocPairs(n), free: n}
 		} else {
 			s.chunk = newSlots(s.pairs, n)
 		}
@@ -282,15 +282,22 @@ func (t *Tracker) Alloc(e *meta.Entity) unsafe.Pointer {
 	return s.chunk.take(s.stride)
 }
 
-// SetTyped gives the tracker typed functions for entity e, so that
-// hydration copies snapshots and allocates objects without reflection:
-// copy copies one object, alloc returns n zero [2]T pairs.
-func (t *Tracker) SetTyped(e *meta.Entity, copy func(dst, src unsafe.Pointer), alloc func(n int) unsafe.Pointer) {
+// Typed is what the typed layer knows of an entity type T, so that
+// hydration copies snapshots and allocates objects without reflection.
+// An implementation is best a zero-size type: making the interface value
+// then allocates nothing.
+type Typed interface {
+	// Copy copies the T at src to dst.
+	Copy(dst, src unsafe.Pointer)
+	// AllocPairs returns the first of n > 0 new zero [2]T pairs.
+	AllocPairs(n int) unsafe.Pointer
+}
+
+// SetTyped gives the tracker the typed operations of entity e.
+func (t *Tracker) SetTyped(e *meta.Entity, ops Typed) {
 	s := t.shape(e)
-	s.copy = copy
-	if s.nJSON == 0 {
-		s.alloc = alloc // else the pairs hold boxes, not Ts
-	}
+	s.typed = ops
+	s.allocTyped = s.nJSON == 0 // else the pairs hold boxes, not Ts
 }
 
 // index returns the key index of e: the entities of an inheritance

@@ -185,6 +185,9 @@ func Assign(f *meta.Field, obj unsafe.Pointer, v any) error {
 		}
 		return Assign(f.Inner, p, v)
 	}
+	if x, ok := v.(int64); ok && setInt64At(f, obj, x) {
+		return nil
+	}
 	dst := f.Value(obj)
 	if v == nil {
 		dst.SetZero()

@@ -287,18 +287,39 @@ func (t *Tracker) planOne(en *Entry) (*Plan, error) {
 	op.ins[0] = &op.batch
 	p.Inserts = op.ins[:]
 	// Save the pre-flush state in the snapshot slot, so a failed flush can
-	// restore what the database wrote back.
+	// restore what the database wrote back. Restore reads only the
+	// returned columns and the version (and Committed overwrites the
+	// slot): plain ones are saved one by one, without copying the object.
 	if en.Snap == nil {
 		slot := newSlots(t.shape(e).objs, 1)
 		en.Snap = slot.take(e.Type.Size())
 	}
-	reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
+	if plainFields(op.batch.Return) && (e.Version == nil || e.Version.Storage != meta.StoreEmbedded) {
+		for _, f := range op.batch.Return {
+			copyField(f, en.Snap, en.Obj)
+		}
+		if e.Version != nil {
+			copyField(e.Version, en.Snap, en.Obj)
+		}
+	} else {
+		reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
+	}
 	op.saved[0] = saved{en: en}
 	p.saved = op.saved[:]
 	if v := e.Version; v != nil && v.IntAt(en.Obj) == 0 {
 		v.SetIntAt(en.Obj, 1)
 	}
 	return p, nil
+}
+
+// plainFields reports whether no field of fs lives in an embeddable.
+func plainFields(fs []*meta.Field) bool {
+	for _, f := range fs {
+		if f.Storage == meta.StoreEmbedded {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
@@ -464,12 +485,12 @@ func (p *Plan) insertColumns(en *Entry, pending entrySet, cols, ret, deferred []
 	for _, f := range e.Columns {
 		switch {
 		case f.Generated:
-			if f.Value(en.Obj).IsZero() {
+			if isZeroAt(f, en.Obj) {
 				ret = append(ret, f)
 				continue
 			}
 		case f.Default != nil && f.Storage != meta.StoreRef:
-			if f.Value(en.Obj).IsZero() {
+			if isZeroAt(f, en.Obj) {
 				ret = append(ret, f)
 				continue
 			}

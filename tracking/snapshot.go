@@ -83,10 +83,11 @@ type shape struct {
 	idx       index
 	chunk     slots
 	allocated int
-	// copy and alloc, when set by the typed layer (SetTyped), replace
-	// reflection on the hydration path.
-	copy  func(dst, src unsafe.Pointer)
-	alloc func(n int) unsafe.Pointer
+	// typed, when set by the typed layer (SetTyped), replaces reflection
+	// on the hydration path: its copies always, its allocations when
+	// allocTyped (the pairs hold Ts, not boxes).
+	typed      Typed
+	allocTyped bool
 }
 
 // Layouts caches the comparison layouts of entity types for the trackers
@@ -232,13 +233,13 @@ func (s *shape) takeSnapshot(en *Entry) error {
 	if en.Snap == nil {
 		en.Snap = reflect.New(s.box).UnsafePointer()
 	}
-	if s.copy != nil {
-		s.copy(en.Snap, en.Obj)
-		if s.plain {
-			return nil
-		}
+	if s.typed != nil {
+		s.typed.Copy(en.Snap, en.Obj)
 	} else {
 		reflect.NewAt(s.e.Type, en.Snap).Elem().Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
+	}
+	if s.plain {
+		return nil
 	}
 	for _, i := range s.deep {
 		s.cols[i].deepCopy(en.Snap)

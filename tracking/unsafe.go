@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
 )
 
 // This file holds the package's raw memory access: reading and copying
@@ -218,3 +219,51 @@ func valueKeyAt(t reflect.Type, p unsafe.Pointer) (Key, bool) {
 	}
 	return ValueKey(reflect.NewAt(t, p).Elem().Interface())
 }
+
+// isZeroAt reports whether field f of the entity at obj holds its zero
+// value, reading integers and strings by their static type (the field
+// has that type at f.Offset) and others by reflection.
+func isZeroAt(f *meta.Field, obj unsafe.Pointer) bool {
+	if f.Storage != meta.StoreEmbedded {
+		p := f.Ptr(obj)
+		switch f.GoType.Kind() {
+		case reflect.Int64, reflect.Uint64, reflect.Int, reflect.Uint, reflect.Int32, reflect.Uint32,
+			reflect.Int16, reflect.Uint16, reflect.Int8, reflect.Uint8:
+			switch f.GoType.Size() {
+			case 8:
+				return *(*uint64)(p) == 0
+			case 4:
+				return *(*uint32)(p) == 0
+			case 2:
+				return *(*uint16)(p) == 0
+			case 1:
+				return *(*uint8)(p) == 0
+			}
+		case reflect.String:
+			return len(*(*string)(p)) == 0
+		}
+	}
+	return f.Value(obj).IsZero()
+}
+
+// setInt64At stores v into field f of the entity at obj when f is a plain
+// int64 field, and reports whether it did.
+func setInt64At(f *meta.Field, obj unsafe.Pointer, v int64) bool {
+	if f.Storage != meta.StorePlain || f.GoType != int64Type {
+		return false
+	}
+	*(*int64)(f.Ptr(obj)) = v
+	return true
+}
+
+// copyField copies field f (not in an embeddable) of the entity at src to
+// the entity at dst, of the same type.
+func copyField(f *meta.Field, dst, src unsafe.Pointer) {
+	if f.Storage == meta.StorePlain && f.GoType == int64Type {
+		*(*int64)(f.Ptr(dst)) = *(*int64)(f.Ptr(src))
+		return
+	}
+	f.Value(dst).Set(f.Value(src))
+}
+
+var int64Type = reflect.TypeFor[int64]()

@@ -13,6 +13,7 @@ import (
 
 var failures = []Scenario{
 	scenario(FailedFlushRollsBackAndRetries),
+	scenario(FailedSingleInsertRestores),
 	scenario(OptimisticLock),
 	scenario(ValueTooLongNamesTheField),
 	scenario(ForeignKeyViolation),
@@ -67,6 +68,41 @@ func FailedFlushRollsBackAndRetries(t *testing.T, h *Harness) {
 	must(t, m.Flush(h.Ctx))
 	if h.Count() != before {
 		t.Fatal("the snapshots after the retry are stale: a second flush wrote again")
+	}
+}
+
+// FailedSingleInsertRestores checks that a failed flush of one new entity
+// (the single-statement path) leaves its key, version and defaulted
+// column as they were, and that the retry writes them back.
+func FailedSingleInsertRestores(t *testing.T, h *Harness) {
+	m := h.EM()
+	must(t, m.Persist(&Account{Login: "first", Email: "same@example.com"}))
+	must(t, m.Flush(h.Ctx))
+	m = h.EM()
+	a := &Account{Login: "second", Email: "same@example.com", Balance: 3}
+	must(t, m.Persist(a))
+	if err := m.Flush(h.Ctx); !errors.Is(err, gomikro.ErrUniqueViolation) {
+		t.Fatalf("a duplicate email: %v, want ErrUniqueViolation", err)
+	}
+	if a.ID != 0 || a.Version != 0 || a.Plan != nil || a.Login != "second" || a.Balance != 3 {
+		t.Fatalf("the failed insert left id %d, version %d, plan %v, login %q, balance %d", a.ID, a.Version, a.Plan, a.Login, a.Balance)
+	}
+	a.Email = "other@example.com"
+	must(t, m.Flush(h.Ctx))
+	if a.ID == 0 || a.Version != 1 || a.Plan == nil || *a.Plan != "free" {
+		t.Fatalf("retry: id %d, version %d, plan %v", a.ID, a.Version, a.Plan)
+	}
+	before := h.Count()
+	must(t, m.Flush(h.Ctx))
+	if h.Count() != before {
+		t.Fatal("the snapshot after the retry is stale: a second flush wrote again")
+	}
+	a.Balance = 4
+	must(t, m.Flush(h.Ctx))
+	got, err := em.FindOneOrFail[Account](h.Ctx, h.EM(), query.Eq("id", a.ID))
+	must(t, err)
+	if got.Balance != 4 || got.Version != 2 || got.Email != "other@example.com" {
+		t.Fatalf("read back: balance %d, version %d, email %q", got.Balance, got.Version, got.Email)
 	}
 }
 

@@ -2,6 +2,7 @@ package qlog
 
 import (
 	"context"
+	"reflect"
 	"sync/atomic"
 )
 
@@ -22,6 +23,69 @@ func WithStats(ctx context.Context, s *Stats) context.Context {
 		return ctx
 	}
 	return context.WithValue(ctx, statsKey{}, s)
+}
+
+// Counting is a context carrying a Stats that its owner keeps and hands
+// out (WithStatsIn) instead of allocating a new context per operation.
+// The zero value is unused.
+type Counting struct {
+	context.Context
+	s *Stats
+	// state: countFree, countSetting (one caller is setting it), or
+	// countSet (set for good: the fields never change again).
+	state atomic.Int32
+}
+
+const (
+	countFree int32 = iota
+	countSetting
+	countSet
+)
+
+// Value implements context.Context.
+func (c *Counting) Value(key any) any {
+	if key == (statsKey{}) {
+		return c.s
+	}
+	return c.Context.Value(key)
+}
+
+// WithStatsIn is WithStats that returns c, set to carry s over ctx, when c
+// is unused or carries s over ctx already; otherwise (or while another
+// goroutine is setting c) it allocates as WithStats does. c is set once
+// and never changed afterwards, so a context handed out earlier stays
+// what it was.
+func WithStatsIn(ctx context.Context, s *Stats, c *Counting) context.Context {
+	if cur, _ := ctx.Value(statsKey{}).(*Stats); cur == s {
+		return ctx
+	}
+	switch c.state.Load() {
+	case countFree:
+		if c.state.CompareAndSwap(countFree, countSetting) {
+			c.Context, c.s = ctx, s
+			c.state.Store(countSet)
+			return c
+		}
+	case countSet:
+		if c.s == s && sameContext(c.Context, ctx) {
+			return c
+		}
+	}
+	return context.WithValue(ctx, statsKey{}, s)
+}
+
+// sameContext reports whether a and b are the same context. It compares
+// only pointers and empty structs (context.Background): == on another
+// type may panic (a struct holding an incomparable value).
+func sameContext(a, b context.Context) bool {
+	ta := reflect.TypeOf(a)
+	if ta != reflect.TypeOf(b) || ta == nil {
+		return false
+	}
+	if ta.Kind() != reflect.Pointer && (ta.Kind() != reflect.Struct || ta.Size() != 0) {
+		return false
+	}
+	return a == b
 }
 
 // StatsOf returns the Stats ctx carries, or nil.
