@@ -107,6 +107,30 @@ func (x *index) put(k Key, en *Entry) {
 	x.putMap(k, en)
 }
 
+// reserve makes room in the maps for n more keys of the kind of k, so
+// that a flush inserting many rows does not grow the map step by step.
+func (x *index) reserve(k Key, n int) {
+	if n < 8 {
+		return
+	}
+	if k.S == "" {
+		if x.ints == nil || len(x.ints) < n {
+			m := make(map[int64]*Entry, len(x.ints)+n+1)
+			for i, en := range x.ints {
+				m[i] = en
+			}
+			x.ints = m
+		}
+	} else if x.strs == nil || len(x.strs) < n {
+		m := make(map[string]*Entry, len(x.strs)+n+1)
+		for s, en := range x.strs {
+			m[s] = en
+		}
+		x.strs = m
+	}
+	x.spill()
+}
+
 func (x *index) putMap(k Key, en *Entry) {
 	if k.S == "" {
 		if x.ints == nil {

@@ -15,6 +15,8 @@ import (
 	"github.com/gomikro/gomikro/meta"
 )
 
+var int64Type = reflect.TypeFor[int64]()
+
 // Key identifies a row of one entity: an integer key in I, any other key
 // (strings, composite keys) encoded in S. It is comparable and built
 // without allocating for integer keys.
@@ -29,6 +31,11 @@ type Key struct {
 func KeyOf(e *meta.Entity, obj unsafe.Pointer) (Key, bool) {
 	if len(e.PK) == 1 {
 		f := e.PK[0]
+		if f.Storage == meta.StorePlain && f.GoType == int64Type {
+			// The common key, read directly.
+			i := *(*int64)(f.Ptr(obj))
+			return Key{I: i}, i != 0 || !f.Generated
+		}
 		k, ok := FieldKey(f, f.Ptr(obj))
 		if ok && f.Generated && (k.I == 0 && k.S == "" || k.S == "s" && f.GoType.Kind() == reflect.String ||
 			f.Storage == meta.StoreText && f.Value(obj).IsZero()) {

@@ -7,6 +7,7 @@ import (
 	"unsafe"
 
 	"github.com/gomikro/gomikro/internal/rel"
+	"github.com/gomikro/gomikro/meta"
 )
 
 // This file holds the package's raw memory access: reading and copying
@@ -25,7 +26,8 @@ import (
 //     snapshot is always such a box, so the JSON encodings of a type
 //     that has them lie inside its allocation.
 //   - Pointer-shaped words are only written with pointers of their own
-//     type (a cloned *T into a *T field).
+//     type (a cloned *T into a *T field), or by copier with the word at
+//     the same offset of another value of the same type.
 //
 // go test -race turns on checkptr, which checks the first two at run time.
 
@@ -217,4 +219,148 @@ func valueKeyAt(t reflect.Type, p unsafe.Pointer) (Key, bool) {
 		return Key{S: "s" + s}, true
 	}
 	return ValueKey(reflect.NewAt(t, p).Elem().Interface())
+}
+
+// copier copies whole values of one Go type without reflection: the
+// pointer-shaped words one at a time through *unsafe.Pointer (so that the
+// compiler emits the write barrier each needs, as it does for a struct
+// assignment), the memory between them as plain bytes. It is the
+// reflect-free form of reflect.Value.Set for the objects of a type, which
+// snapshots copy once per row on the bulk insert path.
+//
+// The words it writes as pointers are exactly those the garbage collector
+// sees as pointers in the type (pointers, maps, channels, functions, the
+// data words of strings and slices, both words of interfaces); the rest
+// holds no pointers and is copied as bytes, which needs no barrier.
+type copier struct {
+	ops []copyOp
+}
+
+// copyOp copies one piece of a value at off: one pointer word (n == 0),
+// or n bytes of plain memory, as n/8 aligned words when words is set.
+type copyOp struct {
+	off, n uintptr
+	words  bool
+}
+
+// maxCopyOps bounds the pieces of a copier: beyond it (large arrays of
+// pointers, say) reflect's bulk copy is faster.
+const maxCopyOps = 48
+
+// newCopier compiles the copier of type t; ok is false when t has too
+// many pieces (the caller copies by reflection then).
+func newCopier(t reflect.Type) (c copier, ok bool) {
+	var ops []copyOp
+	plain := func(off, n uintptr) {
+		if n == 0 {
+			return
+		}
+		if k := len(ops); k > 0 && ops[k-1].n > 0 && ops[k-1].off+ops[k-1].n == off {
+			ops[k-1].n += n
+			return
+		}
+		ops = append(ops, copyOp{off: off, n: n})
+	}
+	ptr := func(off uintptr) { ops = append(ops, copyOp{off: off}) }
+	var walk func(t reflect.Type, off uintptr) bool
+	walk = func(t reflect.Type, off uintptr) bool {
+		if len(ops) > maxCopyOps {
+			return false
+		}
+		switch t.Kind() {
+		case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func:
+			ptr(off)
+		case reflect.String:
+			ptr(off)
+			plain(off+unsafe.Sizeof(uintptr(0)), t.Size()-unsafe.Sizeof(uintptr(0)))
+		case reflect.Slice:
+			ptr(off)
+			plain(off+unsafe.Sizeof(uintptr(0)), t.Size()-unsafe.Sizeof(uintptr(0)))
+		case reflect.Interface:
+			ptr(off)
+			ptr(off + unsafe.Sizeof(uintptr(0)))
+		case reflect.Array:
+			if !hasPointers(t.Elem()) {
+				plain(off, t.Size())
+				return true
+			}
+			for i := range t.Len() {
+				if !walk(t.Elem(), off+uintptr(i)*t.Elem().Size()) {
+					return false
+				}
+			}
+		case reflect.Struct:
+			for i := range t.NumField() {
+				f := t.Field(i)
+				if !walk(f.Type, off+f.Offset) {
+					return false
+				}
+			}
+		default: // bool, numbers: no pointers
+			plain(off, t.Size())
+		}
+		return len(ops) <= maxCopyOps
+	}
+	if !walk(t, 0) {
+		return copier{}, false
+	}
+	for i := range ops {
+		ops[i].words = ops[i].n%8 == 0 && ops[i].off%8 == 0
+	}
+	return copier{ops: ops}, true
+}
+
+// hasPointers reports whether values of t hold pointer-shaped words.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func,
+		reflect.String, reflect.Slice, reflect.Interface:
+		return true
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// copy copies the value at src to dst, both whole values of the
+// copier's type.
+func (c *copier) copy(dst, src unsafe.Pointer) {
+	for _, op := range c.ops {
+		d, s := unsafe.Add(dst, op.off), unsafe.Add(src, op.off)
+		switch {
+		case op.n == 0:
+			*(*unsafe.Pointer)(d) = *(*unsafe.Pointer)(s)
+		case op.words:
+			for k := uintptr(0); k < op.n; k += 8 {
+				*(*uint64)(unsafe.Add(d, k)) = *(*uint64)(unsafe.Add(s, k))
+			}
+		default:
+			copy(unsafe.Slice((*byte)(d), op.n), unsafe.Slice((*byte)(s), op.n))
+		}
+	}
+}
+
+// zeroAt reports whether field f of the object at obj holds its zero
+// value, reading integers and strings directly.
+func zeroAt(f *meta.Field, obj unsafe.Pointer) bool {
+	if f.Storage == meta.StorePlain {
+		p := f.Ptr(obj)
+		switch f.GoType.Kind() {
+		case reflect.Int64, reflect.Uint64, reflect.Int, reflect.Uint:
+			if f.GoType.Size() == 8 {
+				return *(*uint64)(p) == 0
+			}
+		case reflect.Int32, reflect.Uint32:
+			return *(*uint32)(p) == 0
+		case reflect.String:
+			return len(*(*string)(p)) == 0
+		}
+	}
+	return f.Value(obj).IsZero()
 }
