@@ -165,7 +165,7 @@ func (x *index) del(k Key, en *Entry) {
 type Tracker struct {
 	// byObj finds new entries by address (made on first use); until
 	// more than len(news) entries need it, they sit in news.
-	byObj   map[unsafe.Pointer]*Entry
+	byObj   objTable
 	news    [2]*Entry
 	entries []*Entry
 	live    int
@@ -348,13 +348,13 @@ func (t *Tracker) lookupIn(e *meta.Entity, k Key) (*Entry, bool) {
 // new when tracked are found by address; loaded ones by their key (and
 // then must be the very object tracked).
 func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
-	if t.byObj == nil {
+	if t.byObj.slots == nil {
 		for _, en := range t.news {
 			if en != nil && en.Obj == obj {
 				return en, true
 			}
 		}
-	} else if en, ok := t.byObj[obj]; ok {
+	} else if en, ok := t.byObj.get(obj); ok {
 		return en, true
 	}
 	k, ok := KeyOf(e, obj)
@@ -396,20 +396,20 @@ func (t *Tracker) add(en *Entry) {
 
 // addByObj makes en found by its address.
 func (t *Tracker) addByObj(en *Entry) {
-	if t.byObj == nil {
+	if t.byObj.slots == nil {
 		for i, o := range t.news {
 			if o == nil || o.Obj == en.Obj {
 				t.news[i] = en
 				return
 			}
 		}
-		t.byObj = make(map[unsafe.Pointer]*Entry, 2*len(t.news))
+		t.byObj.grow()
 		for i, o := range t.news {
-			t.byObj[o.Obj] = o
+			t.byObj.put(o.Obj, o)
 			t.news[i] = nil
 		}
 	}
-	t.byObj[en.Obj] = en
+	t.byObj.put(en.Obj, en)
 }
 
 // AddLoaded registers an object hydrated from the database (allocated by
@@ -499,14 +499,14 @@ func (t *Tracker) Detach(en *Entry) {
 	if cur, ok := t.Entry(en.E, en.Obj); !ok || cur != en {
 		return
 	}
-	if t.byObj == nil {
+	if t.byObj.slots == nil {
 		for i, o := range t.news {
 			if o != nil && o.Obj == en.Obj {
 				t.news[i] = nil
 			}
 		}
 	} else {
-		delete(t.byObj, en.Obj)
+		t.byObj.del(en.Obj)
 	}
 	if en.HasKey {
 		t.index(en.E).del(en.Key, en)
@@ -550,7 +550,7 @@ func (t *Tracker) Clear() {
 	for _, s := range t.shapes {
 		s.idx = index{}
 	}
-	clear(t.byObj)
+	t.byObj.clear()
 	t.news = [2]*Entry{}
 	t.entries = nil
 	t.live = 0

@@ -364,3 +364,18 @@ func zeroAt(f *meta.Field, obj unsafe.Pointer) bool {
 	}
 	return f.Value(obj).IsZero()
 }
+
+// hashAddr hashes the address of an object for objTable (MurmurHash3's
+// 64-bit finalizer: objects allocated a fixed stride apart spread as
+// random keys would, whatever the stride). Only the number is used; it is
+// never turned back into a pointer. Go's heap objects do not move, as its
+// own maps with pointer keys rely on.
+func hashAddr(p unsafe.Pointer) uint64 {
+	x := uint64(uintptr(p))
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}
