@@ -405,11 +405,11 @@ func (t *Tracker) addByObj(en *Entry) {
 		}
 		t.byObj.grow()
 		for i, o := range t.news {
-			t.byObj.put(o.Obj, o)
+			t.byObj.put(o)
 			t.news[i] = nil
 		}
 	}
-	t.byObj.put(en.Obj, en)
+	t.byObj.put(en)
 }
 
 // AddLoaded registers an object hydrated from the database (allocated by

@@ -9,20 +9,15 @@ import (
 // A unit of work that persists N objects puts N entries in it and looks
 // each up two or three times on the way to its insert, so it is an
 // open-addressing table of its own rather than a Go map: linear probing
-// in a power-of-two array, a multiplicative hash of the address, no more
-// than 5/8 full, deletion by backward shift (no tombstones). An insert
-// costs a few dozen instructions where a growing map[unsafe.Pointer]
-// costs hundreds.
+// in a power-of-two array of entries (an entry holds its object's
+// address: one word a place), a mixed hash of the address, no more than
+// 5/8 full, deletion by backward shift (no tombstones). An insert costs
+// a few dozen instructions where a growing map[unsafe.Pointer] costs
+// hundreds, and fewer bytes.
 type objTable struct {
-	slots []objSlot // empty: not made yet
-	n     int       // entries held
-	shift uint8     // 64 - log2(len(slots))
-}
-
-// objSlot is one place of an objTable; obj is nil when it is empty.
-type objSlot struct {
-	obj unsafe.Pointer
-	en  *Entry
+	slots []*Entry // nil: not made yet; a nil entry is an empty place
+	n     int      // entries held
+	shift uint8    // 64 - log2(len(slots))
 }
 
 // home returns the slot where a probe for obj starts.
@@ -37,31 +32,32 @@ func (t *objTable) get(obj unsafe.Pointer) (*Entry, bool) {
 	}
 	mask := len(t.slots) - 1
 	for i := t.home(obj); ; i = (i + 1) & mask {
-		s := &t.slots[i]
-		if s.obj == obj {
-			return s.en, true
-		}
-		if s.obj == nil {
+		en := t.slots[i]
+		if en == nil {
 			return nil, false
+		}
+		if en.Obj == obj {
+			return en, true
 		}
 	}
 }
 
-// put sets the entry of obj (not nil).
-func (t *objTable) put(obj unsafe.Pointer, en *Entry) {
+// put makes en found by its object's address, in place of the entry
+// there was for it.
+func (t *objTable) put(en *Entry) {
 	if (t.n+1)*8 > len(t.slots)*5 {
 		t.grow()
 	}
 	mask := len(t.slots) - 1
-	for i := t.home(obj); ; i = (i + 1) & mask {
+	for i := t.home(en.Obj); ; i = (i + 1) & mask {
 		s := &t.slots[i]
-		if s.obj == obj {
-			s.en = en
+		if *s == nil {
+			*s = en
+			t.n++
 			return
 		}
-		if s.obj == nil {
-			s.obj, s.en = obj, en
-			t.n++
+		if (*s).Obj == en.Obj {
+			*s = en
 			return
 		}
 	}
@@ -72,12 +68,12 @@ func (t *objTable) put(obj unsafe.Pointer, en *Entry) {
 func (t *objTable) grow() {
 	old := t.slots
 	n := max(16, 2*len(old))
-	t.slots = make([]objSlot, n)
+	t.slots = make([]*Entry, n)
 	t.shift = uint8(64 - bits.TrailingZeros(uint(n)))
 	t.n = 0
-	for _, s := range old {
-		if s.obj != nil {
-			t.put(s.obj, s.en)
+	for _, en := range old {
+		if en != nil {
+			t.put(en)
 		}
 	}
 }
@@ -90,24 +86,28 @@ func (t *objTable) del(obj unsafe.Pointer) {
 	}
 	mask := len(t.slots) - 1
 	i := t.home(obj)
-	for t.slots[i].obj != obj {
-		if t.slots[i].obj == nil {
+	for {
+		en := t.slots[i]
+		if en == nil {
 			return
+		}
+		if en.Obj == obj {
+			break
 		}
 		i = (i + 1) & mask
 	}
 	t.n--
 	for j := i; ; {
-		t.slots[i] = objSlot{}
+		t.slots[i] = nil
 		for {
 			j = (j + 1) & mask
-			o := t.slots[j].obj
+			o := t.slots[j]
 			if o == nil {
 				return
 			}
 			// The entry at j stays unless its home lies cyclically
 			// outside (i, j]: then the hole at i breaks its probe.
-			h := t.home(o)
+			h := t.home(o.Obj)
 			if i <= j && (h <= i || h > j) || i > j && h <= i && h > j {
 				break
 			}

@@ -35,8 +35,8 @@ func TestObjTableAgainstMap(t *testing.T) {
 		p := ptr(r.IntN(len(objs)))
 		switch r.IntN(3) {
 		case 0, 1:
-			en := &Entry{}
-			tab.put(p, en)
+			en := &Entry{Obj: p}
+			tab.put(en)
 			ref[p] = en
 		default:
 			tab.del(p)
@@ -53,7 +53,7 @@ func TestObjTableAgainstMap(t *testing.T) {
 		delete(ref, p)
 	}
 	check(-2)
-	tab.put(ptr(1), &Entry{})
+	tab.put(&Entry{Obj: ptr(1)})
 	n := len(tab.slots)
 	tab.clear()
 	if _, ok := tab.get(ptr(1)); ok || tab.n != 0 || len(tab.slots) != n {

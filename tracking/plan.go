@@ -24,7 +24,8 @@ type Plan struct {
 	Deletes      []*DeleteBatch
 
 	t *Tracker
-	// saved holds, per new or versioned entry, its state before the flush.
+	// saved holds, per versioned managed entry, its version before the
+	// flush (new rows keep theirs in their snapshot slots: see Restore).
 	saved []saved
 	// lastRef is the entry insertColumns found last for a reference (the
 	// rows of a bulk insert often share their parent); the tracked
@@ -114,12 +115,17 @@ func (t *Tracker) Build() (*Plan, error) {
 	var updOrder []*UpdateBatch
 	var lastUpd *UpdateBatch
 	t.settleList()
-	for _, en := range t.entries {
+	for i, en := range t.entries {
 		if en == nil {
 			continue
 		}
 		switch en.State {
 		case StateNew:
+			if len(news) == cap(news) && len(news) == 0 && len(t.entries)-i > 1 {
+				// Room for every entry left: one allocation, however many
+				// of them are new (persisted objects come last).
+				news = make([]*Entry, 0, len(t.entries)-i)
+			}
 			news = append(news, en)
 		case StateRemoved:
 			removed = append(removed, en)
@@ -319,7 +325,6 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 	types := byType(news)
 	slices.SortStableFunc(types, func(a, b typeRows) int { return order[a.e] - order[b.e] })
 	fixups := map[*meta.Field]*UpdateBatch{}
-	p.saved = slices.Grow(p.saved, len(news))
 	var colBuf, retBuf, defBuf []*meta.Field
 	var single [1][]*Entry
 	for _, tr := range types {
@@ -346,13 +351,27 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		for _, level := range levels {
 			var groups []*InsertBatch
 			last, lastMask := -1, uint64(0)
+			// While every row goes to the first batch (its Rows still nil),
+			// its rows are the level's first solo rows: the level itself
+			// when no row goes elsewhere.
+			solo := 0
+			add := func(i int, en *Entry) {
+				if g0 := groups[0]; g0.Rows == nil {
+					if i == 0 {
+						solo++
+						return
+					}
+					g0.Rows = append(make([]*Entry, 0, len(level)), level[:solo]...)
+				}
+				groups[i].Rows = append(groups[i].Rows, en)
+			}
 			for _, en := range level {
 				mask, same, err := p.rowMask(dyn, en, pending)
 				if err != nil {
 					return err
 				}
 				if same && last >= 0 && mask == lastMask {
-					groups[last].Rows = append(groups[last].Rows, en)
+					add(last, en)
 					p.saveNew(sh, en, &snaps, objs, box)
 					continue
 				}
@@ -383,18 +402,20 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				}
 				if i < 0 {
 					// The batch keeps the buffers; the next row gets new ones.
-					groups = append(groups, &InsertBatch{Entity: e, Columns: slices.Clip(colBuf), Return: slices.Clip(retBuf),
-						Rows: make([]*Entry, 0, len(level))})
+					groups = append(groups, &InsertBatch{Entity: e, Columns: slices.Clip(colBuf), Return: slices.Clip(retBuf)})
 					i = len(groups) - 1
 					colBuf, retBuf = nil, nil
 				}
-				groups[i].Rows = append(groups[i].Rows, en)
+				add(i, en)
 				if same {
 					last, lastMask = i, mask
 				} else {
 					last = -1
 				}
 				p.saveNew(sh, en, &snaps, objs, box)
+			}
+			if len(groups) > 0 && groups[0].Rows == nil {
+				groups[0].Rows = level[:solo:solo]
 			}
 			p.Inserts = append(p.Inserts, groups...)
 			for _, en := range level {
@@ -407,8 +428,8 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 
 // saveNew saves the pre-flush state of the new row en in its snapshot
 // slot (taken from snaps, of type objs and size box, when it has none),
-// so that a failed flush can restore what the database wrote back, and
-// sets a zero version to 1.
+// so that Restore can undo what the database wrote back, and sets a zero
+// version to 1.
 func (p *Plan) saveNew(sh *shape, en *Entry, snaps *slots, objs reflect.Type, box uintptr) {
 	if en.Snap == nil {
 		if snaps.free == 0 {
@@ -417,7 +438,6 @@ func (p *Plan) saveNew(sh *shape, en *Entry, snaps *slots, objs reflect.Type, bo
 		en.Snap = snaps.take(box)
 	}
 	sh.copyObj(en.Snap, en.Obj)
-	p.saved = append(p.saved, saved{en: en})
 	if v := en.E.Version; v != nil && v.IntAt(en.Obj) == 0 {
 		v.SetIntAt(en.Obj, 1)
 	}
@@ -690,23 +710,25 @@ func (p *Plan) AddPivot(pv *meta.Pivot, owner, target unsafe.Pointer, add bool) 
 // Restore undoes what Build and the backend wrote into the objects of a
 // flush that failed: generated keys, read-back defaults and versions.
 func (p *Plan) Restore() {
-	for _, s := range p.saved {
-		en := s.en
-		switch en.State {
-		case StateNew:
-			for _, b := range p.Inserts {
-				if b.Entity != en.E {
-					continue
-				}
-				for _, f := range b.Return {
-					f.Value(en.Obj).Set(f.Value(en.Snap))
-				}
+	// New rows: their snapshot slots hold their state before the flush
+	// (what the backend may have written back is in their batch's
+	// Return columns).
+	for _, b := range p.Inserts {
+		for _, en := range b.Rows {
+			if en.State != StateNew || en.Snap == nil {
+				continue
+			}
+			for _, f := range b.Return {
+				f.Value(en.Obj).Set(f.Value(en.Snap))
 			}
 			if v := en.E.Version; v != nil {
 				v.Value(en.Obj).Set(v.Value(en.Snap))
 			}
 			en.Snap = nil
-		case StateManaged, StateRef:
+		}
+	}
+	for _, s := range p.saved {
+		if en := s.en; en.State == StateManaged || en.State == StateRef {
 			en.E.Version.SetIntAt(en.Obj, s.version)
 		}
 	}
