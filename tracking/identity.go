@@ -165,7 +165,7 @@ func (x *index) del(k Key, en *Entry) {
 type Tracker struct {
 	// byObj finds new entries by address (made on first use); until
 	// more than len(news) entries need it, they sit in news.
-	byObj   objTable
+	byObj   *objTable
 	news    [2]*Entry
 	entries []*Entry
 	live    int
@@ -348,7 +348,7 @@ func (t *Tracker) lookupIn(e *meta.Entity, k Key) (*Entry, bool) {
 // new when tracked are found by address; loaded ones by their key (and
 // then must be the very object tracked).
 func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
-	if t.byObj.slots == nil {
+	if t.byObj == nil {
 		for _, en := range t.news {
 			if en != nil && en.Obj == obj {
 				return en, true
@@ -396,14 +396,14 @@ func (t *Tracker) add(en *Entry) {
 
 // addByObj makes en found by its address.
 func (t *Tracker) addByObj(en *Entry) {
-	if t.byObj.slots == nil {
+	if t.byObj == nil {
 		for i, o := range t.news {
 			if o == nil || o.Obj == en.Obj {
 				t.news[i] = en
 				return
 			}
 		}
-		t.byObj.grow()
+		t.byObj = &objTable{}
 		for i, o := range t.news {
 			t.byObj.put(o)
 			t.news[i] = nil
@@ -499,7 +499,7 @@ func (t *Tracker) Detach(en *Entry) {
 	if cur, ok := t.Entry(en.E, en.Obj); !ok || cur != en {
 		return
 	}
-	if t.byObj.slots == nil {
+	if t.byObj == nil {
 		for i, o := range t.news {
 			if o != nil && o.Obj == en.Obj {
 				t.news[i] = nil
@@ -550,7 +550,9 @@ func (t *Tracker) Clear() {
 	for _, s := range t.shapes {
 		s.idx = index{}
 	}
-	t.byObj.clear()
+	if t.byObj != nil {
+		t.byObj.clear()
+	}
 	t.news = [2]*Entry{}
 	t.entries = nil
 	t.live = 0

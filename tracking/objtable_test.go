@@ -62,8 +62,8 @@ func TestObjTableAgainstMap(t *testing.T) {
 }
 
 // TestCopierMatchesAssignment copies values of types with every kind of
-// pointer-shaped word and plain runs of odd sizes, and compares them with
-// what reflect's assignment gives.
+// pointer-shaped word, plain runs of odd sizes and no pointers at all,
+// and compares them with what reflect's assignment gives.
 func TestCopierMatchesAssignment(t *testing.T) {
 	type inner struct {
 		B  byte
@@ -88,65 +88,52 @@ func TestCopierMatchesAssignment(t *testing.T) {
 		In  inner
 		Up  unsafe.Pointer
 		Z   [0]*int
-		Big [200]*int // too many pieces: reflection
+		Big [20]*int
+		Bo  bool
+	}
+	type plain struct {
+		A int8
+		B [3]uint16
+		C float64
 	}
 	x := 7
 	src := wide{A: 1, B: 2, C: 3, P: &x, M: map[string]int{"a": 1}, F: func() int { return 9 }, Ch: make(chan int),
 		Sl: []byte("abc"), Any: "any", Err: errTest{}, U: 42, Arr: [3]inner{{1, "x", 2}, {3, "y", 4}, {5, "z", 6}},
-		Raw: [5]byte{1, 2, 3, 4, 5}, Fl: 1.5, In: inner{7, "in", 8}, Up: unsafe.Pointer(&x)}
-	src.Big[199] = &x
-	for _, typ := range []reflect.Type{reflect.TypeFor[inner](), reflect.TypeFor[wide]()} {
-		c, ok := newCopier(typ)
-		if typ == reflect.TypeFor[wide]() {
-			if ok {
-				t.Fatal("a type of 200 pointers got a copier")
-			}
-			// Without Big the rest must copy exactly.
-			continue
-		}
-		if !ok {
-			t.Fatalf("%v: no copier", typ)
-		}
-		in := inner{B: 1, S: "s", I8: -3}
-		var out inner
-		c.copy(unsafe.Pointer(&out), unsafe.Pointer(&in))
-		if out != in {
-			t.Fatalf("copied %+v, want %+v", out, in)
-		}
+		Raw: [5]byte{1, 2, 3, 4, 5}, Fl: 1.5, In: inner{7, "in", 8}, Up: unsafe.Pointer(&x), Bo: true}
+	src.Big[19] = &x
+	var got wide
+	copyWith(t, &got, &src)
+	if got.A != src.A || got.B != src.B || got.C != src.C || got.P != src.P || reflect.ValueOf(got.M).Pointer() != reflect.ValueOf(src.M).Pointer() ||
+		got.F() != 9 || got.Ch != src.Ch || &got.Sl[0] != &src.Sl[0] || len(got.Sl) != 3 || cap(got.Sl) != cap(src.Sl) || got.Any != src.Any || got.Err != src.Err ||
+		got.U != src.U || got.Arr != src.Arr || got.Raw != src.Raw || got.Fl != src.Fl || got.In != src.In || got.Up != src.Up || got.Big != src.Big || !got.Bo {
+		t.Fatalf("copied %+v, want %+v", got, src)
 	}
-	type noBig struct {
-		A   int32
-		B   int32
-		C   int64
-		P   *int
-		M   map[string]int
-		F   func() int
-		Ch  chan int
-		Sl  []byte
-		Any any
-		Err error
-		U   uintptr
-		Arr [3]inner
-		Raw [5]byte
-		Fl  float32
-		In  inner
-		Up  unsafe.Pointer
-		Z   [0]*int
+	p1, p2 := plain{A: 1, B: [3]uint16{2, 3, 4}, C: 5}, plain{}
+	copyWith(t, &p2, &p1)
+	if p1 != p2 {
+		t.Fatalf("copied %+v, want %+v", p2, p1)
 	}
-	s2 := noBig{src.A, src.B, src.C, src.P, src.M, src.F, src.Ch, src.Sl, src.Any, src.Err, src.U, src.Arr, src.Raw, src.Fl, src.In, src.Up, src.Z}
-	c, ok := newCopier(reflect.TypeFor[noBig]())
+	in1, in2 := inner{B: 1, S: "s", I8: -3}, inner{}
+	copyWith(t, &in2, &in1)
+	if in1 != in2 {
+		t.Fatalf("copied %+v, want %+v", in2, in1)
+	}
+	if _, ok := newCopier(reflect.TypeFor[[maxCopyWords + 1]*int]()); ok {
+		t.Fatal("a type of too many words got a copier")
+	}
+	if c, ok := newCopier(reflect.TypeFor[[maxCopyWords + 1]int]()); !ok || !c.raw {
+		t.Fatal("a large type without pointers is not copied as bytes")
+	}
+}
+
+// copyWith copies *src to *dst with the copier of T.
+func copyWith[T any](t *testing.T, dst, src *T) {
+	t.Helper()
+	c, ok := newCopier(reflect.TypeFor[T]())
 	if !ok {
-		t.Fatal("no copier")
+		t.Fatalf("%v: no copier", reflect.TypeFor[T]())
 	}
-	var got noBig
-	c.copy(unsafe.Pointer(&got), unsafe.Pointer(&s2))
-	var want noBig
-	reflect.ValueOf(&want).Elem().Set(reflect.ValueOf(s2))
-	if got.A != want.A || got.B != want.B || got.C != want.C || got.P != want.P || reflect.ValueOf(got.M).Pointer() != reflect.ValueOf(want.M).Pointer() ||
-		got.F() != 9 || got.Ch != want.Ch || &got.Sl[0] != &want.Sl[0] || len(got.Sl) != 3 || cap(got.Sl) != cap(want.Sl) || got.Any != want.Any || got.Err != want.Err ||
-		got.U != want.U || got.Arr != want.Arr || got.Raw != want.Raw || got.Fl != want.Fl || got.In != want.In || got.Up != want.Up {
-		t.Fatalf("copied %+v, want %+v", got, want)
-	}
+	c.copy(unsafe.Pointer(dst), unsafe.Pointer(src))
 }
 
 type errTest struct{}

@@ -27,13 +27,12 @@ type Plan struct {
 	// saved holds, per versioned managed entry, its version before the
 	// flush (new rows keep theirs in their snapshot slots: see Restore).
 	saved []saved
-	// lastRef is the entry insertColumns found last for a reference (the
-	// rows of a bulk insert often share their parent); the tracked
-	// entries do not change while a plan is built.
-	lastRef refHit
 }
 
-// refHit is the entry of the object obj of entity e.
+// refHit is the entry of the object obj of entity e: the one found last
+// for a reference while planning inserts (the rows of a bulk insert often
+// share their parent; the tracked entries do not change while a plan is
+// built).
 type refHit struct {
 	e   *meta.Entity
 	obj unsafe.Pointer
@@ -103,8 +102,9 @@ type PivotBatch struct {
 // version fields of new and changed versioned entities; Restore undoes
 // that (and keys read back) when the flush fails.
 func (t *Tracker) Build() (*Plan, error) {
-	var newsBuf [1]*Entry
-	news := newsBuf[:0]
+	// one is the first new entry; news lists them all once there are two.
+	var one *Entry
+	var news []*Entry
 	var removed []*Entry
 	var buf []*meta.Field
 	type updKey struct {
@@ -121,12 +121,16 @@ func (t *Tracker) Build() (*Plan, error) {
 		}
 		switch en.State {
 		case StateNew:
-			if len(news) == cap(news) && len(news) == 0 && len(t.entries)-i > 1 {
+			switch {
+			case one == nil:
+				one = en
+			case news == nil:
 				// Room for every entry left: one allocation, however many
 				// of them are new (persisted objects come last).
-				news = make([]*Entry, 0, len(t.entries)-i)
+				news = append(make([]*Entry, 0, len(t.entries)-i+1), one, en)
+			default:
+				news = append(news, en)
 			}
-			news = append(news, en)
 		case StateRemoved:
 			removed = append(removed, en)
 		case StateManaged, StateRef:
@@ -165,14 +169,17 @@ func (t *Tracker) Build() (*Plan, error) {
 			b.Rows = append(b.Rows, en)
 		}
 	}
-	if len(news) == 1 && len(removed) == 0 && len(updOrder) == 0 {
-		// One new entity and nothing else to write (a request saving one
-		// object): no types to order.
-		p, err := t.planOne(news[0])
-		if err != nil {
-			return nil, err
+	if one != nil && news == nil {
+		if len(removed) == 0 && len(updOrder) == 0 {
+			// One new entity and nothing else to write (a request saving
+			// one object): no types to order.
+			p, err := t.planOne(one)
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
 		}
-		return p, nil
+		news = []*Entry{one}
 	}
 	p := &Plan{t: t}
 	order := commitOrder(news, removed, updOrder)
@@ -348,6 +355,7 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		// Only the uses of dyn vary from row to row: a row whose uses are
 		// those of the row before (mask) goes to the same batch.
 		dyn := dynamicColumns(e)
+		var hit refHit
 		for _, level := range levels {
 			var groups []*InsertBatch
 			last, lastMask := -1, uint64(0)
@@ -366,7 +374,7 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				groups[i].Rows = append(groups[i].Rows, en)
 			}
 			for _, en := range level {
-				mask, same, err := p.rowMask(dyn, en, pending)
+				mask, same, err := p.rowMask(dyn, en, pending, &hit)
 				if err != nil {
 					return err
 				}
@@ -460,12 +468,12 @@ func dynamicColumns(e *meta.Entity) []*meta.Field {
 // when the mask cannot stand for the row's columns (a reference waits for
 // a follow-up UPDATE, or there are too many columns), and the caller
 // chooses them with insertColumns.
-func (p *Plan) rowMask(dyn []*meta.Field, en *Entry, pending entrySet) (mask uint64, same bool, err error) {
+func (p *Plan) rowMask(dyn []*meta.Field, en *Entry, pending entrySet, hit *refHit) (mask uint64, same bool, err error) {
 	if len(dyn) > 64 {
 		return 0, false, nil
 	}
 	for i, f := range dyn {
-		u, err := p.columnUse(f, en, pending)
+		u, err := p.columnUse(f, en, pending, hit)
 		switch {
 		case err != nil:
 			return 0, false, err
@@ -605,7 +613,7 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending entrySet) ([][]
 // buffers of the caller.
 func (p *Plan) insertColumns(en *Entry, pending entrySet, cols, ret, deferred []*meta.Field) ([]*meta.Field, []*meta.Field, []*meta.Field, error) {
 	for _, f := range en.E.Columns {
-		u, err := p.columnUse(f, en, pending)
+		u, err := p.columnUse(f, en, pending, nil)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -632,8 +640,9 @@ const (
 
 // columnUse decides the use of column f in the insert of en, refusing a
 // reference the flush cannot write. Only columns dynamicColumns lists
-// can be anything but useWrite.
-func (p *Plan) columnUse(f *meta.Field, en *Entry, pending entrySet) (colUse, error) {
+// can be anything but useWrite. hit, when not nil, remembers the entry
+// of the last reference looked up.
+func (p *Plan) columnUse(f *meta.Field, en *Entry, pending entrySet, hit *refHit) (colUse, error) {
 	switch {
 	case f.Generated:
 		if zeroAt(f, en.Obj) {
@@ -646,11 +655,14 @@ func (p *Plan) columnUse(f *meta.Field, en *Entry, pending entrySet) (colUse, er
 	case f.Storage == meta.StoreRef:
 		r := rel.RefAt(f.Ptr(en.Obj))
 		if r.Ptr != nil {
-			target, ok := p.lastRef.en, true
-			if h := p.lastRef; h.obj != r.Ptr || h.e != f.Rel.Target {
+			var target *Entry
+			ok := false
+			if hit != nil && hit.obj == r.Ptr && hit.e == f.Rel.Target {
+				target, ok = hit.en, true
+			} else {
 				target, ok = p.t.Entry(f.Rel.Target, r.Ptr)
-				if ok {
-					p.lastRef = refHit{f.Rel.Target, r.Ptr, target}
+				if ok && hit != nil {
+					*hit = refHit{f.Rel.Target, r.Ptr, target}
 				}
 			}
 			if !ok {

@@ -224,90 +224,79 @@ func valueKeyAt(t reflect.Type, p unsafe.Pointer) (Key, bool) {
 // copier copies whole values of one Go type without reflection: the
 // pointer-shaped words one at a time through *unsafe.Pointer (so that the
 // compiler emits the write barrier each needs, as it does for a struct
-// assignment), the memory between them as plain bytes. It is the
+// assignment), the words between them as plain integers. It is the
 // reflect-free form of reflect.Value.Set for the objects of a type, which
 // snapshots copy once per row on the bulk insert path.
 //
 // The words it writes as pointers are exactly those the garbage collector
 // sees as pointers in the type (pointers, maps, channels, functions, the
 // data words of strings and slices, both words of interfaces); the rest
-// holds no pointers and is copied as bytes, which needs no barrier.
+// holds no pointers and is copied as integers, which needs no barrier.
+// A type with pointers is a whole number of aligned words, so every run
+// is too.
 type copier struct {
-	ops []copyOp
+	runs []copyRun
+	// raw: the type holds no pointers; copy its size in bytes.
+	raw  bool
+	size uintptr
 }
 
-// copyOp copies one piece of a value at off: one pointer word (n == 0),
-// or n bytes of plain memory, as n/8 aligned words when words is set.
-type copyOp struct {
-	off, n uintptr
-	words  bool
+// copyRun is plain words followed by pointer words, from off.
+type copyRun struct {
+	off         uintptr
+	plain, ptrs uint32
 }
 
-// maxCopyOps bounds the pieces of a copier: beyond it (large arrays of
-// pointers, say) reflect's bulk copy is faster.
-const maxCopyOps = 48
+// maxCopyWords bounds the words of a type with pointers that a copier
+// walks; beyond it reflect's bulk copy is as fast.
+const maxCopyWords = 512
 
-// newCopier compiles the copier of type t; ok is false when t has too
-// many pieces (the caller copies by reflection then).
+const wordSize = unsafe.Sizeof(uintptr(0))
+
+// newCopier compiles the copier of type t; ok is false for a type too
+// large to walk (the caller copies by reflection then).
 func newCopier(t reflect.Type) (c copier, ok bool) {
-	var ops []copyOp
-	plain := func(off, n uintptr) {
-		if n == 0 {
-			return
-		}
-		if k := len(ops); k > 0 && ops[k-1].n > 0 && ops[k-1].off+ops[k-1].n == off {
-			ops[k-1].n += n
-			return
-		}
-		ops = append(ops, copyOp{off: off, n: n})
+	if !hasPointers(t) {
+		return copier{raw: true, size: t.Size()}, true
 	}
-	ptr := func(off uintptr) { ops = append(ops, copyOp{off: off}) }
-	var walk func(t reflect.Type, off uintptr) bool
-	walk = func(t reflect.Type, off uintptr) bool {
-		if len(ops) > maxCopyOps {
-			return false
-		}
+	if t.Size()%wordSize != 0 || t.Size()/wordSize > maxCopyWords {
+		return copier{}, false
+	}
+	isPtr := make([]bool, t.Size()/wordSize)
+	var walk func(t reflect.Type, off uintptr)
+	walk = func(t reflect.Type, off uintptr) {
 		switch t.Kind() {
-		case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func:
-			ptr(off)
-		case reflect.String:
-			ptr(off)
-			plain(off+unsafe.Sizeof(uintptr(0)), t.Size()-unsafe.Sizeof(uintptr(0)))
-		case reflect.Slice:
-			ptr(off)
-			plain(off+unsafe.Sizeof(uintptr(0)), t.Size()-unsafe.Sizeof(uintptr(0)))
+		case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func,
+			reflect.String, reflect.Slice:
+			isPtr[off/wordSize] = true
 		case reflect.Interface:
-			ptr(off)
-			ptr(off + unsafe.Sizeof(uintptr(0)))
+			isPtr[off/wordSize] = true
+			isPtr[off/wordSize+1] = true
 		case reflect.Array:
-			if !hasPointers(t.Elem()) {
-				plain(off, t.Size())
-				return true
-			}
-			for i := range t.Len() {
-				if !walk(t.Elem(), off+uintptr(i)*t.Elem().Size()) {
-					return false
+			if hasPointers(t.Elem()) {
+				for i := range t.Len() {
+					walk(t.Elem(), off+uintptr(i)*t.Elem().Size())
 				}
 			}
 		case reflect.Struct:
 			for i := range t.NumField() {
 				f := t.Field(i)
-				if !walk(f.Type, off+f.Offset) {
-					return false
-				}
+				walk(f.Type, off+f.Offset)
 			}
-		default: // bool, numbers: no pointers
-			plain(off, t.Size())
 		}
-		return len(ops) <= maxCopyOps
 	}
-	if !walk(t, 0) {
-		return copier{}, false
+	walk(t, 0)
+	for w := 0; w < len(isPtr); {
+		r := copyRun{off: uintptr(w) * wordSize}
+		for ; w < len(isPtr) && !isPtr[w]; w++ {
+			r.plain++
+		}
+		for ; w < len(isPtr) && isPtr[w]; w++ {
+			r.ptrs++
+		}
+		c.runs = append(c.runs, r)
 	}
-	for i := range ops {
-		ops[i].words = ops[i].n%8 == 0 && ops[i].off%8 == 0
-	}
-	return copier{ops: ops}, true
+	return c, true
 }
 
 // hasPointers reports whether values of t hold pointer-shaped words.
@@ -331,17 +320,20 @@ func hasPointers(t reflect.Type) bool {
 // copy copies the value at src to dst, both whole values of the
 // copier's type.
 func (c *copier) copy(dst, src unsafe.Pointer) {
-	for _, op := range c.ops {
-		d, s := unsafe.Add(dst, op.off), unsafe.Add(src, op.off)
-		switch {
-		case op.n == 0:
-			*(*unsafe.Pointer)(d) = *(*unsafe.Pointer)(s)
-		case op.words:
-			for k := uintptr(0); k < op.n; k += 8 {
-				*(*uint64)(unsafe.Add(d, k)) = *(*uint64)(unsafe.Add(s, k))
-			}
-		default:
-			copy(unsafe.Slice((*byte)(d), op.n), unsafe.Slice((*byte)(s), op.n))
+	if c.raw {
+		copy(unsafe.Slice((*byte)(dst), c.size), unsafe.Slice((*byte)(src), c.size))
+		return
+	}
+	// Offsets, not moving cursors: no pointer past the value's end.
+	for _, r := range c.runs {
+		off := r.off
+		for range r.plain {
+			*(*uintptr)(unsafe.Add(dst, off)) = *(*uintptr)(unsafe.Add(src, off))
+			off += wordSize
+		}
+		for range r.ptrs {
+			*(*unsafe.Pointer)(unsafe.Add(dst, off)) = *(*unsafe.Pointer)(unsafe.Add(src, off))
+			off += wordSize
 		}
 	}
 }
