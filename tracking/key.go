@@ -15,8 +15,6 @@ import (
 	"github.com/gomikro/gomikro/meta"
 )
 
-var int64Type = reflect.TypeFor[int64]()
-
 // Key identifies a row of one entity: an integer key in I, any other key
 // (strings, composite keys) encoded in S. It is comparable and built
 // without allocating for integer keys.
@@ -31,8 +29,8 @@ type Key struct {
 func KeyOf(e *meta.Entity, obj unsafe.Pointer) (Key, bool) {
 	if len(e.PK) == 1 {
 		f := e.PK[0]
-		if f.Storage == meta.StorePlain && f.GoType == int64Type {
-			// The common key, read directly.
+		if f.Storage == meta.StorePlain && f.GoType.Kind() == reflect.Int64 {
+			// The common key, read directly (as valueKeyAt reads it).
 			i := *(*int64)(f.Ptr(obj))
 			return Key{I: i}, i != 0 || !f.Generated
 		}

@@ -380,7 +380,7 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				}
 				if same && last >= 0 && mask == lastMask {
 					add(last, en)
-					p.saveNew(sh, en, &snaps, objs, box)
+					saveNew(sh, en, &snaps, objs, box, groups[last].Return, false)
 					continue
 				}
 				if colBuf == nil {
@@ -420,7 +420,7 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 				} else {
 					last = -1
 				}
-				p.saveNew(sh, en, &snaps, objs, box)
+				saveNew(sh, en, &snaps, objs, box, groups[i].Return, !same)
 			}
 			if len(groups) > 0 && groups[0].Rows == nil {
 				groups[0].Rows = level[:solo:solo]
@@ -434,19 +434,36 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 	return nil
 }
 
-// saveNew saves the pre-flush state of the new row en in its snapshot
-// slot (taken from snaps, of type objs and size box, when it has none),
-// so that Restore can undo what the database wrote back, and sets a zero
-// version to 1.
-func (p *Plan) saveNew(sh *shape, en *Entry, snaps *slots, objs reflect.Type, box uintptr) {
-	if en.Snap == nil {
+// saveNew saves in the snapshot slot of the new row en (taken from
+// snaps, of type objs and size box, when it has none) what Restore puts
+// back into the object if the flush fails: the columns ret, which the
+// backend writes, and the version, which Build sets from 0 to 1. With
+// full (a row whose references wait for a follow-up update, whose undo
+// reads them from the slot too) it copies the whole object. ret are
+// columns the row holds zero values in (that is why they are read back),
+// so a fresh slot, zero itself, needs only the version.
+func saveNew(sh *shape, en *Entry, snaps *slots, objs reflect.Type, box uintptr, ret []*meta.Field, full bool) {
+	fresh := en.Snap == nil
+	if fresh {
 		if snaps.free == 0 {
 			*snaps = newSlots(objs, 1) // not reached: planInserts counted them all
 		}
 		en.Snap = snaps.take(box)
 	}
-	sh.copyObj(en.Snap, en.Obj)
-	if v := en.E.Version; v != nil && v.IntAt(en.Obj) == 0 {
+	v := en.E.Version
+	if full {
+		sh.copyObj(en.Snap, en.Obj)
+	} else {
+		if !fresh {
+			for _, f := range ret {
+				f.Value(en.Snap).Set(f.Value(en.Obj))
+			}
+		}
+		if v != nil {
+			v.SetIntAt(en.Snap, v.IntAt(en.Obj))
+		}
+	}
+	if v != nil && v.IntAt(en.Obj) == 0 {
 		v.SetIntAt(en.Obj, 1)
 	}
 }

@@ -48,6 +48,9 @@ type layout struct {
 	// cp copies an object of the type when fast is set (see copier).
 	cp   copier
 	fast bool
+	// flat: a snapshot is a copy of the object and nothing more (no deep
+	// copies, embeddables to clone, JSON encodings or collections).
+	flat bool
 	// deep lists the columns whose snapshot needs a deep copy.
 	deep []int
 	// A snapshot is a box: the T itself, followed, for a type with JSON
@@ -158,6 +161,7 @@ func newLayout(e *meta.Entity) *layout {
 		}
 	}
 	s.nullable = e.NullableRoots()
+	s.flat = len(s.deep) == 0 && len(s.nullable) == 0 && s.nJSON == 0 && len(s.colls) == 0
 	for i, c := range s.cols {
 		n := c.size
 		switch c.kind {
@@ -233,6 +237,9 @@ func (s *shape) takeSnapshot(en *Entry) error {
 		en.Snap = reflect.New(s.box).UnsafePointer()
 	}
 	s.copyObj(en.Snap, en.Obj)
+	if s.flat {
+		return nil
+	}
 	for _, i := range s.deep {
 		s.cols[i].deepCopy(en.Snap)
 	}
