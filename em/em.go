@@ -80,6 +80,10 @@ type EntityManager struct {
 	// one (a fork), is the context that carries them (see counted).
 	stats *qlog.Stats
 	cc    *qlog.Counting
+	// lastType is the *T of the entity type entity found last, and
+	// lastEntity its metadata.
+	lastType   reflect.Type
+	lastEntity *meta.Entity
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -238,12 +242,22 @@ func Resolve(ctx context.Context, m Manager, op string) (*EntityManager, error) 
 // non-nil pointer to a registered entity.
 func (m *EntityManager) entity(v any) (*meta.Entity, unsafe.Pointer, error) {
 	rv := reflect.ValueOf(v)
+	if t := reflect.TypeOf(v); t != nil && t == m.lastType {
+		// The type of the call before (objects come in runs of a type).
+		if p := rv.UnsafePointer(); p != nil {
+			return m.lastEntity, p, nil
+		}
+	}
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("expected a non-nil pointer to an entity, got %T", v)}
 	}
 	e, ok := m.c.reg.Of(rv.Type().Elem())
 	if !ok || rv.Type().Elem() != e.Type {
 		return nil, nil, &gomikro.ValidationError{Msg: fmt.Sprintf("%s is not a registered entity (add it to Config.Entities)", rv.Type().Elem())}
+	}
+	if !m.global {
+		// (The global EntityManager may be read from many goroutines.)
+		m.lastType, m.lastEntity = rv.Type(), e
 	}
 	return e, rv.UnsafePointer(), nil
 }

@@ -233,6 +233,10 @@ func changeSets(p *tracking.Plan) []ChangeSet {
 // loaded collections.
 func (m *EntityManager) cascadePersist() error {
 	entries := m.t.Entries()
+	// The object reached last through a reference is managed now: rows
+	// that share it (children of one parent) need not look it up again.
+	var lastT *meta.Entity
+	var lastP unsafe.Pointer
 	for i := 0; i < len(entries); i++ { // grows while we persist
 		en := entries[i]
 		if en == nil || en.State != tracking.StateNew && en.State != tracking.StateManaged && en.State != tracking.StateRef {
@@ -259,9 +263,13 @@ func (m *EntityManager) cascadePersist() error {
 			if en.Snap != nil && en.State == tracking.StateManaged && f.Storage == meta.StoreRef && rel.RefAt(f.Ptr(en.Snap)).Ptr == p {
 				continue // the same object as when it was last loaded or flushed
 			}
+			if p == lastP && f.Rel.Target == lastT {
+				continue
+			}
 			if err := m.reach(f, p); err != nil {
 				return err
 			}
+			lastT, lastP = f.Rel.Target, p
 		}
 		entries = m.t.Entries()
 	}

@@ -301,6 +301,9 @@ func (v values) Column(f *meta.Field, rows []*tracking.Entry) (any, error) {
 		if pk.Storage == meta.StoreText {
 			break // text forms, below
 		}
+		if !f.Nullable && pk.GoType == reflect.TypeFor[int64]() {
+			return refColumn(f, rows)
+		}
 		if !f.Nullable {
 			out := reflect.MakeSlice(reflect.SliceOf(pk.GoType), len(rows), len(rows))
 			for i, r := range rows {

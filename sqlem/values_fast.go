@@ -1,6 +1,7 @@
 package sqlem
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/gomikro/gomikro/internal/rel"
 	"github.com/gomikro/gomikro/internal/valcheck"
 	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/tracking"
@@ -257,4 +259,35 @@ func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, gets []gette
 		}
 	}
 	return args, nil
+}
+
+// refColumn returns the foreign keys of the NOT NULL reference f of rows
+// to an entity with an int64 key, read without reflection (an empty
+// reference gives 0, as Column's reflective form does; the plan refused
+// it already).
+func refColumn(f *meta.Field, rows []*tracking.Entry) ([]int64, error) {
+	pk := f.Rel.Target.PK[0]
+	out := make([]int64, len(rows))
+	for i, r := range rows {
+		x := rel.RefAt(f.Ptr(r.Obj))
+		switch {
+		case x.Ptr != nil:
+			out[i] = *(*int64)(pk.Ptr(x.Ptr))
+		case x.ID != nil:
+			if id, ok := x.ID.(int64); ok {
+				out[i] = id
+				continue
+			}
+			id, err := refKey(f, x.ID)
+			if err != nil {
+				return nil, err
+			}
+			n, ok := id.(int64)
+			if !ok {
+				return nil, fmt.Errorf("gomikro: %s: reference id of type %T is not an int64 key", f, id)
+			}
+			out[i] = n
+		}
+	}
+	return out, nil
 }

@@ -110,6 +110,30 @@ func (x *index) put(k Key, en *Entry) {
 	x.putMap(k, en)
 }
 
+// reserve makes room in the maps for n more keys of the kind of k, so
+// that a flush inserting many rows does not grow the map step by step.
+func (x *index) reserve(k Key, n int) {
+	if n < 8 {
+		return
+	}
+	if k.S == "" {
+		if x.ints == nil || len(x.ints) < n {
+			m := make(map[int64]*Entry, len(x.ints)+n+1)
+			for i, en := range x.ints {
+				m[i] = en
+			}
+			x.ints = m
+		}
+	} else if x.strs == nil || len(x.strs) < n {
+		m := make(map[string]*Entry, len(x.strs)+n+1)
+		for s, en := range x.strs {
+			m[s] = en
+		}
+		x.strs = m
+	}
+	x.spill()
+}
+
 func (x *index) putMap(k Key, en *Entry) {
 	if k.S == "" {
 		if x.ints == nil {
@@ -144,7 +168,7 @@ func (x *index) del(k Key, en *Entry) {
 type Tracker struct {
 	// byObj finds new entries by address (made on first use); until
 	// more than len(news) entries need it, they sit in news.
-	byObj   map[unsafe.Pointer]*Entry
+	byObj   *objTable
 	news    [2]*Entry
 	entries []*Entry
 	live    int
@@ -349,7 +373,7 @@ func (t *Tracker) Entry(e *meta.Entity, obj unsafe.Pointer) (*Entry, bool) {
 				return en, true
 			}
 		}
-	} else if en, ok := t.byObj[obj]; ok {
+	} else if en, ok := t.byObj.get(obj); ok {
 		return en, true
 	}
 	k, ok := KeyOf(e, obj)
@@ -398,13 +422,13 @@ func (t *Tracker) addByObj(en *Entry) {
 				return
 			}
 		}
-		t.byObj = make(map[unsafe.Pointer]*Entry, 2*len(t.news))
+		t.byObj = &objTable{}
 		for i, o := range t.news {
-			t.byObj[o.Obj] = o
+			t.byObj.put(o)
 			t.news[i] = nil
 		}
 	}
-	t.byObj[en.Obj] = en
+	t.byObj.put(en)
 }
 
 // AddLoaded registers an object hydrated from the database (allocated by
@@ -501,7 +525,7 @@ func (t *Tracker) Detach(en *Entry) {
 			}
 		}
 	} else {
-		delete(t.byObj, en.Obj)
+		t.byObj.del(en.Obj)
 	}
 	if en.HasKey {
 		t.index(en.E).del(en.Key, en)
@@ -545,7 +569,9 @@ func (t *Tracker) Clear() {
 	for _, s := range t.shapes {
 		s.idx = index{}
 	}
-	clear(t.byObj)
+	if t.byObj != nil {
+		t.byObj.clear()
+	}
 	t.news = [2]*Entry{}
 	t.entries = nil
 	t.live = 0

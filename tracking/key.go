@@ -29,6 +29,11 @@ type Key struct {
 func KeyOf(e *meta.Entity, obj unsafe.Pointer) (Key, bool) {
 	if len(e.PK) == 1 {
 		f := e.PK[0]
+		if f.Storage == meta.StorePlain && f.GoType.Kind() == reflect.Int64 {
+			// The common key, read directly (as valueKeyAt reads it).
+			i := *(*int64)(f.Ptr(obj))
+			return Key{I: i}, i != 0 || !f.Generated
+		}
 		k, ok := FieldKey(f, f.Ptr(obj))
 		if ok && f.Generated && (k.I == 0 && k.S == "" || k.S == "s" && f.GoType.Kind() == reflect.String ||
 			f.Storage == meta.StoreText && f.Value(obj).IsZero()) {

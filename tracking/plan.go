@@ -24,8 +24,19 @@ type Plan struct {
 	Deletes      []*DeleteBatch
 
 	t *Tracker
-	// saved holds, per new or versioned entry, its state before the flush.
+	// saved holds, per versioned managed entry, its version before the
+	// flush (new rows keep theirs in their snapshot slots: see Restore).
 	saved []saved
+}
+
+// refHit is the entry of the object obj of entity e: the one found last
+// for a reference while planning inserts (the rows of a bulk insert often
+// share their parent; the tracked entries do not change while a plan is
+// built).
+type refHit struct {
+	e   *meta.Entity
+	obj unsafe.Pointer
+	en  *Entry
 }
 
 type saved struct {
@@ -91,8 +102,9 @@ type PivotBatch struct {
 // version fields of new and changed versioned entities; Restore undoes
 // that (and keys read back) when the flush fails.
 func (t *Tracker) Build() (*Plan, error) {
-	var newsBuf [1]*Entry
-	news := newsBuf[:0]
+	// one is the first new entry; news lists them all once there are two.
+	var one *Entry
+	var news []*Entry
 	var removed []*Entry
 	var buf []*meta.Field
 	type updKey struct {
@@ -106,13 +118,22 @@ func (t *Tracker) Build() (*Plan, error) {
 	// one type (the rows of a find).
 	var sh *shape
 	t.settleList()
-	for _, en := range t.entries {
+	for i, en := range t.entries {
 		if en == nil {
 			continue
 		}
 		switch en.State {
 		case StateNew:
-			news = append(news, en)
+			switch {
+			case one == nil:
+				one = en
+			case news == nil:
+				// Room for every entry left: one allocation, however many
+				// of them are new (persisted objects come last).
+				news = append(make([]*Entry, 0, len(t.entries)-i+1), one, en)
+			default:
+				news = append(news, en)
+			}
 		case StateRemoved:
 			removed = append(removed, en)
 		case StateManaged, StateRef:
@@ -157,14 +178,17 @@ func (t *Tracker) Build() (*Plan, error) {
 			b.Rows = append(b.Rows, en)
 		}
 	}
-	if len(news) == 1 && len(removed) == 0 && len(updOrder) == 0 {
-		// One new entity and nothing else to write (a request saving one
-		// object): no types to order.
-		p, err := t.planOne(news[0])
-		if err != nil {
-			return nil, err
+	if one != nil && news == nil {
+		if len(removed) == 0 && len(updOrder) == 0 {
+			// One new entity and nothing else to write (a request saving
+			// one object): no types to order.
+			p, err := t.planOne(one)
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
 		}
-		return p, nil
+		news = []*Entry{one}
 	}
 	p := &Plan{t: t}
 	order := commitOrder(news, removed, updOrder)
@@ -202,7 +226,12 @@ func colSig(e *meta.Entity, fs []*meta.Field) string {
 func commitOrder(news, removed []*Entry, updates []*UpdateBatch) map[*meta.Entity]int {
 	seen := map[*meta.Entity]bool{}
 	var types []*meta.Entity
+	var last *meta.Entity
 	addT := func(e *meta.Entity) {
+		if e == last {
+			return // rows come in runs of one type
+		}
+		last = e
 		if !seen[e] {
 			seen[e] = true
 			types = append(types, e)
@@ -330,21 +359,13 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 	for _, en := range news {
 		pending.add(en)
 	}
-	byType := map[*meta.Entity][]*Entry{}
-	var types []*meta.Entity
-	for _, en := range news {
-		if _, ok := byType[en.E]; !ok {
-			types = append(types, en.E)
-		}
-		byType[en.E] = append(byType[en.E], en)
-	}
-	slices.SortStableFunc(types, func(a, b *meta.Entity) int { return order[a] - order[b] })
+	types := byType(news)
+	slices.SortStableFunc(types, func(a, b typeRows) int { return order[a.e] - order[b.e] })
 	fixups := map[*meta.Field]*UpdateBatch{}
-	p.saved = slices.Grow(p.saved, len(news))
 	var colBuf, retBuf, defBuf []*meta.Field
 	var single [1][]*Entry
-	for _, e := range types {
-		rows := byType[e]
+	for _, tr := range types {
+		e, rows := tr.e, tr.rows
 		levels, err := p.selfLevels(e, rows, pending)
 		if err != nil {
 			return err
@@ -356,19 +377,47 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		// The pre-flush state of rows without a snapshot slot goes to one
 		// allocation for the type.
 		var snaps slots
-		objs := p.t.shape(e).objs
+		sh := p.t.shape(e)
+		objs, box := sh.objs, sh.box.Size()
 		if n := countNoSnap(rows); n > 0 {
 			snaps = newSlots(objs, n)
 		}
+		// Only the uses of dyn vary from row to row: a row whose uses are
+		// those of the row before (mask) goes to the same batch.
+		dyn := dynamicColumns(e)
+		var hit refHit
 		for _, level := range levels {
 			var groups []*InsertBatch
+			last, lastMask := -1, uint64(0)
+			// While every row goes to the first batch (its Rows still nil),
+			// its rows are the level's first solo rows: the level itself
+			// when no row goes elsewhere.
+			solo := 0
+			add := func(i int, en *Entry) {
+				if g0 := groups[0]; g0.Rows == nil {
+					if i == 0 {
+						solo++
+						return
+					}
+					g0.Rows = append(make([]*Entry, 0, len(level)), level[:solo]...)
+				}
+				groups[i].Rows = append(groups[i].Rows, en)
+			}
 			for _, en := range level {
+				mask, same, err := p.rowMask(dyn, en, pending, &hit)
+				if err != nil {
+					return err
+				}
+				if same && last >= 0 && mask == lastMask {
+					add(last, en)
+					saveNew(sh, en, &snaps, objs, box, groups[last].Return, false)
+					continue
+				}
 				if colBuf == nil {
 					colBuf = make([]*meta.Field, 0, len(e.Columns))
 					retBuf = make([]*meta.Field, 0, len(e.Columns))
 				}
 				var deferred []*meta.Field
-				var err error
 				colBuf, retBuf, deferred, err = p.insertColumns(en, pending, colBuf[:0], retBuf[:0], defBuf[:0])
 				if err != nil {
 					return err
@@ -383,30 +432,28 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 					}
 					fb.Rows = append(fb.Rows, en)
 				}
-				i := slices.IndexFunc(groups, func(g *InsertBatch) bool {
-					return slices.Equal(g.Columns, colBuf) && slices.Equal(g.Return, retBuf)
-				})
+				i := 0
+				if len(groups) == 0 || !slices.Equal(groups[0].Columns, colBuf) || !slices.Equal(groups[0].Return, retBuf) {
+					i = slices.IndexFunc(groups, func(g *InsertBatch) bool {
+						return slices.Equal(g.Columns, colBuf) && slices.Equal(g.Return, retBuf)
+					})
+				}
 				if i < 0 {
 					// The batch keeps the buffers; the next row gets new ones.
-					groups = append(groups, &InsertBatch{Entity: e, Columns: slices.Clip(colBuf), Return: slices.Clip(retBuf),
-						Rows: make([]*Entry, 0, len(level))})
+					groups = append(groups, &InsertBatch{Entity: e, Columns: slices.Clip(colBuf), Return: slices.Clip(retBuf)})
 					i = len(groups) - 1
 					colBuf, retBuf = nil, nil
 				}
-				groups[i].Rows = append(groups[i].Rows, en)
-				// Save the pre-flush state in the snapshot slot, so a failed
-				// flush can restore what the database wrote back.
-				if en.Snap == nil {
-					if snaps.free == 0 {
-						snaps = newSlots(objs, 1) // not reached: n counted them all
-					}
-					en.Snap = snaps.take(objs.Elem().Size())
+				add(i, en)
+				if same {
+					last, lastMask = i, mask
+				} else {
+					last = -1
 				}
-				reflect.NewAt(e.Type, en.Snap).Elem().Set(reflect.NewAt(e.Type, en.Obj).Elem())
-				p.saved = append(p.saved, saved{en: en})
-				if v := e.Version; v != nil && v.IntAt(en.Obj) == 0 {
-					v.SetIntAt(en.Obj, 1)
-				}
+				saveNew(sh, en, &snaps, objs, box, groups[i].Return, !same)
+			}
+			if len(groups) > 0 && groups[0].Rows == nil {
+				groups[0].Rows = level[:solo:solo]
 			}
 			p.Inserts = append(p.Inserts, groups...)
 			for _, en := range level {
@@ -415,6 +462,137 @@ func (p *Plan) planInserts(news []*Entry, order map[*meta.Entity]int) error {
 		}
 	}
 	return nil
+}
+
+// saveNew saves in the snapshot slot of the new row en (taken from
+// snaps, of type objs and size box, when it has none) what Restore puts
+// back into the object if the flush fails: the columns ret, which the
+// backend writes, and the version, which Build sets from 0 to 1. With
+// full (a row whose references wait for a follow-up update, whose undo
+// reads them from the slot too) it copies the whole object. ret are
+// columns the row holds zero values in (that is why they are read back),
+// so a fresh slot, zero itself, needs only the version.
+func saveNew(sh *shape, en *Entry, snaps *slots, objs reflect.Type, box uintptr, ret []*meta.Field, full bool) {
+	fresh := en.Snap == nil
+	if fresh {
+		if snaps.free == 0 {
+			*snaps = newSlots(objs, 1) // not reached: planInserts counted them all
+		}
+		en.Snap = snaps.take(box)
+	}
+	v := en.E.Version
+	if full {
+		sh.copyObj(en.Snap, en.Obj)
+	} else {
+		if !fresh {
+			for _, f := range ret {
+				f.Value(en.Snap).Set(f.Value(en.Obj))
+			}
+		}
+		if v != nil {
+			v.SetIntAt(en.Snap, v.IntAt(en.Obj))
+		}
+	}
+	if v != nil && v.IntAt(en.Obj) == 0 {
+		v.SetIntAt(en.Obj, 1)
+	}
+}
+
+// dynamicColumns returns the columns of e whose use in an insert depends
+// on the row (see columnUse); every other column is written.
+func dynamicColumns(e *meta.Entity) []*meta.Field {
+	var out []*meta.Field
+	for _, f := range e.Columns {
+		if f.Generated || f.Default != nil || f.Storage == meta.StoreRef {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// rowMask checks the dynamic columns dyn of the new row en and returns
+// their uses as a bit set (bit i: dyn[i] is read back); same is false
+// when the mask cannot stand for the row's columns (a reference waits for
+// a follow-up UPDATE, or there are too many columns), and the caller
+// chooses them with insertColumns.
+func (p *Plan) rowMask(dyn []*meta.Field, en *Entry, pending entrySet, hit *refHit) (mask uint64, same bool, err error) {
+	if len(dyn) > 64 {
+		return 0, false, nil
+	}
+	for i, f := range dyn {
+		u, err := p.columnUse(f, en, pending, hit)
+		switch {
+		case err != nil:
+			return 0, false, err
+		case u == useDefer:
+			return 0, false, nil
+		case u == useReturn:
+			mask |= 1 << i
+		}
+	}
+	return mask, true, nil
+}
+
+// typeRows are the new rows of one entity type.
+type typeRows struct {
+	e    *meta.Entity
+	rows []*Entry
+}
+
+// byType splits rows by entity type, in the order the types first come,
+// keeping the order of rows; the lists share one allocation. Rows come
+// in runs of one type, so the map is asked only where a run starts.
+func byType(rows []*Entry) []typeRows {
+	var types []typeRows
+	var at map[*meta.Entity]int
+	cur := -1
+	find := func(e *meta.Entity) int {
+		if cur >= 0 && types[cur].e == e {
+			return cur
+		}
+		if len(types) == 0 {
+			types = append(types, typeRows{e: e})
+			return 0
+		}
+		if at == nil {
+			at = make(map[*meta.Entity]int, 4)
+			for i, t := range types {
+				at[t.e] = i
+			}
+		}
+		i, ok := at[e]
+		if !ok {
+			i = len(types)
+			at[e] = i
+			types = append(types, typeRows{e: e})
+		}
+		return i
+	}
+	// First count, then fill slices cut from one array.
+	counts := make([]int, 0, 4)
+	for _, en := range rows {
+		cur = find(en.E)
+		if cur == len(counts) {
+			counts = append(counts, 0)
+		}
+		counts[cur]++
+	}
+	if len(types) == 1 {
+		types[0].rows = rows
+		return types
+	}
+	all := make([]*Entry, len(rows))
+	off := 0
+	for i, n := range counts {
+		types[i].rows = all[off : off : off+n]
+		off += n
+	}
+	cur = -1
+	for _, en := range rows {
+		cur = find(en.E)
+		types[cur].rows = append(types[cur].rows, en)
+	}
+	return types
 }
 
 // countNoSnap counts the entries without a snapshot slot.
@@ -481,45 +659,78 @@ func (p *Plan) selfLevels(e *meta.Entity, rows []*Entry, pending entrySet) ([][]
 // The columns are appended to cols, ret and deferred, which may be
 // buffers of the caller.
 func (p *Plan) insertColumns(en *Entry, pending entrySet, cols, ret, deferred []*meta.Field) ([]*meta.Field, []*meta.Field, []*meta.Field, error) {
-	e := en.E
-	for _, f := range e.Columns {
-		switch {
-		case f.Generated:
-			if isZeroAt(f, en.Obj) {
-				ret = append(ret, f)
-				continue
-			}
-		case f.Default != nil && f.Storage != meta.StoreRef:
-			if isZeroAt(f, en.Obj) {
-				ret = append(ret, f)
-				continue
-			}
-		case f.Storage == meta.StoreRef:
-			r := rel.RefAt(f.Ptr(en.Obj))
-			if r.Ptr != nil {
-				target, ok := p.t.Entry(f.Rel.Target, r.Ptr)
-				if !ok {
-					return nil, nil, nil, fmt.Errorf("gomikro: %s references a %s that is not persisted; persist it or enable cascade", f, f.Rel.Target.Name)
-				}
-				if target.State == StateRemoved {
-					return nil, nil, nil, fmt.Errorf("gomikro: %s references a %s that is being removed", f, f.Rel.Target.Name)
-				}
-				if pending.has(target) {
-					// Inserted later in this flush, or in this very batch.
-					if !f.Nullable {
-						return nil, nil, nil, fmt.Errorf("gomikro: %s references a new %s that can only be inserted after it (a cycle); make %s nullable so the reference can be set by a follow-up UPDATE", f, f.Rel.Target.Name, f.Name)
-					}
-					deferred = append(deferred, f)
-					continue
-				}
-			} else if r.ID == nil && !f.Nullable {
-				return nil, nil, nil, &gomikro.ConstraintError{Kind: gomikro.ErrNotNullViolation, Entity: f.Entity.Name, Field: f.Name,
-					Err: fmt.Errorf("%s is required (the reference is empty and the column is NOT NULL)", f)}
-			}
+	for _, f := range en.E.Columns {
+		u, err := p.columnUse(f, en, pending, nil)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		cols = append(cols, f)
+		switch u {
+		case useReturn:
+			ret = append(ret, f)
+		case useDefer:
+			deferred = append(deferred, f)
+		default:
+			cols = append(cols, f)
+		}
 	}
 	return cols, ret, deferred, nil
+}
+
+// colUse is what the insert of a new row does with one column.
+type colUse uint8
+
+const (
+	useWrite  colUse = iota // written from the object
+	useReturn               // left out and read back (zero generated key or defaulted field)
+	useDefer                // written by a follow-up UPDATE (a reference to a row inserted later)
+)
+
+// columnUse decides the use of column f in the insert of en, refusing a
+// reference the flush cannot write. Only columns dynamicColumns lists
+// can be anything but useWrite. hit, when not nil, remembers the entry
+// of the last reference looked up.
+func (p *Plan) columnUse(f *meta.Field, en *Entry, pending entrySet, hit *refHit) (colUse, error) {
+	switch {
+	case f.Generated:
+		if isZeroAt(f, en.Obj) {
+			return useReturn, nil
+		}
+	case f.Default != nil && f.Storage != meta.StoreRef:
+		if isZeroAt(f, en.Obj) {
+			return useReturn, nil
+		}
+	case f.Storage == meta.StoreRef:
+		r := rel.RefAt(f.Ptr(en.Obj))
+		if r.Ptr != nil {
+			var target *Entry
+			ok := false
+			if hit != nil && hit.obj == r.Ptr && hit.e == f.Rel.Target {
+				target, ok = hit.en, true
+			} else {
+				target, ok = p.t.Entry(f.Rel.Target, r.Ptr)
+				if ok && hit != nil {
+					*hit = refHit{f.Rel.Target, r.Ptr, target}
+				}
+			}
+			if !ok {
+				return 0, fmt.Errorf("gomikro: %s references a %s that is not persisted; persist it or enable cascade", f, f.Rel.Target.Name)
+			}
+			if target.State == StateRemoved {
+				return 0, fmt.Errorf("gomikro: %s references a %s that is being removed", f, f.Rel.Target.Name)
+			}
+			if pending.has(target) {
+				// Inserted later in this flush, or in this very batch.
+				if !f.Nullable {
+					return 0, fmt.Errorf("gomikro: %s references a new %s that can only be inserted after it (a cycle); make %s nullable so the reference can be set by a follow-up UPDATE", f, f.Rel.Target.Name, f.Name)
+				}
+				return useDefer, nil
+			}
+		} else if r.ID == nil && !f.Nullable {
+			return 0, &gomikro.ConstraintError{Kind: gomikro.ErrNotNullViolation, Entity: f.Entity.Name, Field: f.Name,
+				Err: fmt.Errorf("%s is required (the reference is empty and the column is NOT NULL)", f)}
+		}
+	}
+	return useWrite, nil
 }
 
 func (p *Plan) planDeletes(removed []*Entry, order map[*meta.Entity]int) {
@@ -558,23 +769,25 @@ func (p *Plan) AddPivot(pv *meta.Pivot, owner, target unsafe.Pointer, add bool) 
 // Restore undoes what Build and the backend wrote into the objects of a
 // flush that failed: generated keys, read-back defaults and versions.
 func (p *Plan) Restore() {
-	for _, s := range p.saved {
-		en := s.en
-		switch en.State {
-		case StateNew:
-			for _, b := range p.Inserts {
-				if b.Entity != en.E {
-					continue
-				}
-				for _, f := range b.Return {
-					f.Value(en.Obj).Set(f.Value(en.Snap))
-				}
+	// New rows: their snapshot slots hold their state before the flush
+	// (what the backend may have written back is in their batch's
+	// Return columns).
+	for _, b := range p.Inserts {
+		for _, en := range b.Rows {
+			if en.State != StateNew || en.Snap == nil {
+				continue
+			}
+			for _, f := range b.Return {
+				f.Value(en.Obj).Set(f.Value(en.Snap))
 			}
 			if v := en.E.Version; v != nil {
 				v.Value(en.Obj).Set(v.Value(en.Snap))
 			}
 			en.Snap = nil
-		case StateManaged, StateRef:
+		}
+	}
+	for _, s := range p.saved {
+		if en := s.en; en.State == StateManaged || en.State == StateRef {
 			en.E.Version.SetIntAt(en.Obj, s.version)
 		}
 	}
@@ -585,15 +798,31 @@ func (p *Plan) Restore() {
 // a fresh snapshot.
 func (p *Plan) Committed() error {
 	t := p.t
+	t.settleMap()
 	for _, b := range p.Inserts {
-		for _, en := range b.Rows {
+		if len(b.Rows) == 0 {
+			continue
+		}
+		// Every row of a batch is of b.Entity: one index and shape for all.
+		x, s := t.index(b.Entity), t.shape(b.Entity)
+		for j, en := range b.Rows {
 			k, ok := KeyOf(en.E, en.Obj)
 			if !ok {
 				return fmt.Errorf("gomikro: %s: no primary key after insert", en.E.Name)
 			}
-			t.SetKey(en, k)
+			if j == 0 {
+				x.reserve(k, len(b.Rows))
+			}
+			if en.HasKey {
+				x.del(en.Key, en)
+			}
+			en.Key, en.HasKey = k, true
+			x.put(k, en)
 			en.State = StateManaged
-			if err := t.Snapshot(en); err != nil {
+			if en.Snap == nil && en.paired {
+				en.Snap = pairSnap(en.Obj, s.snapOff)
+			}
+			if err := s.takeSnapshot(en); err != nil {
 				return err
 			}
 		}

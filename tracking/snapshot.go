@@ -45,6 +45,9 @@ type layout struct {
 	e     *meta.Entity
 	cols  []colShape
 	nJSON int
+	// cp copies an object of the type when fast is set (see copier).
+	cp   copier
+	fast bool
 	// deep lists the columns whose snapshot needs a deep copy.
 	deep []int
 	// A snapshot is a box: the T itself, followed, for a type with JSON
@@ -111,6 +114,7 @@ type span struct{ off, n uintptr }
 
 func newLayout(e *meta.Entity) *layout {
 	s := &layout{e: e, size: e.Type.Size()}
+	s.cp, s.fast = newCopier(e.Type)
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
 		switch {
@@ -233,11 +237,7 @@ func (s *shape) takeSnapshot(en *Entry) error {
 	if en.Snap == nil {
 		en.Snap = reflect.New(s.box).UnsafePointer()
 	}
-	if s.typed != nil {
-		s.typed.Copy(en.Snap, en.Obj)
-	} else {
-		reflect.NewAt(s.e.Type, en.Snap).Elem().Set(reflect.NewAt(s.e.Type, en.Obj).Elem())
-	}
+	s.copyObj(en.Snap, en.Obj)
 	if s.plain {
 		return nil
 	}
@@ -267,6 +267,18 @@ func (s *shape) takeSnapshot(en *Entry) error {
 		}
 	}
 	return nil
+}
+
+// copyObj copies the object at src to dst (both of the shape's type).
+func (s *shape) copyObj(dst, src unsafe.Pointer) {
+	switch {
+	case s.typed != nil:
+		s.typed.Copy(dst, src)
+	case s.fast:
+		s.cp.copy(dst, src)
+	default:
+		reflect.NewAt(s.e.Type, dst).Elem().Set(reflect.NewAt(s.e.Type, src).Elem())
+	}
 }
 
 // changed appends to buf the columns of en whose value differs from the

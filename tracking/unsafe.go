@@ -26,7 +26,8 @@ import (
 //     snapshot is always such a box, so the JSON encodings of a type
 //     that has them lie inside its allocation.
 //   - Pointer-shaped words are only written with pointers of their own
-//     type (a cloned *T into a *T field).
+//     type (a cloned *T into a *T field), or by copier with the word at
+//     the same offset of another value of the same type.
 //
 // go test -race turns on checkptr, which checks the first two at run time.
 
@@ -220,6 +221,123 @@ func valueKeyAt(t reflect.Type, p unsafe.Pointer) (Key, bool) {
 	return ValueKey(reflect.NewAt(t, p).Elem().Interface())
 }
 
+// copier copies whole values of one Go type without reflection: the
+// pointer-shaped words one at a time through *unsafe.Pointer (so that the
+// compiler emits the write barrier each needs, as it does for a struct
+// assignment), the words between them as plain integers. It is the
+// reflect-free form of reflect.Value.Set for the objects of a type, which
+// snapshots copy once per row on the bulk insert path.
+//
+// The words it writes as pointers are exactly those the garbage collector
+// sees as pointers in the type (pointers, maps, channels, functions, the
+// data words of strings and slices, both words of interfaces); the rest
+// holds no pointers and is copied as integers, which needs no barrier.
+// A type with pointers is a whole number of aligned words, so every run
+// is too.
+type copier struct {
+	runs []copyRun
+	// raw: the type holds no pointers; copy its size in bytes.
+	raw  bool
+	size uintptr
+}
+
+// copyRun is plain words followed by pointer words, from off.
+type copyRun struct {
+	off         uintptr
+	plain, ptrs uint32
+}
+
+// maxCopyWords bounds the words of a type with pointers that a copier
+// walks; beyond it reflect's bulk copy is as fast.
+const maxCopyWords = 512
+
+const wordSize = unsafe.Sizeof(uintptr(0))
+
+// newCopier compiles the copier of type t; ok is false for a type too
+// large to walk (the caller copies by reflection then).
+func newCopier(t reflect.Type) (c copier, ok bool) {
+	if !hasPointers(t) {
+		return copier{raw: true, size: t.Size()}, true
+	}
+	if t.Size()%wordSize != 0 || t.Size()/wordSize > maxCopyWords {
+		return copier{}, false
+	}
+	isPtr := make([]bool, t.Size()/wordSize)
+	var walk func(t reflect.Type, off uintptr)
+	walk = func(t reflect.Type, off uintptr) {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func,
+			reflect.String, reflect.Slice:
+			isPtr[off/wordSize] = true
+		case reflect.Interface:
+			isPtr[off/wordSize] = true
+			isPtr[off/wordSize+1] = true
+		case reflect.Array:
+			if hasPointers(t.Elem()) {
+				for i := range t.Len() {
+					walk(t.Elem(), off+uintptr(i)*t.Elem().Size())
+				}
+			}
+		case reflect.Struct:
+			for i := range t.NumField() {
+				f := t.Field(i)
+				walk(f.Type, off+f.Offset)
+			}
+		}
+	}
+	walk(t, 0)
+	for w := 0; w < len(isPtr); {
+		r := copyRun{off: uintptr(w) * wordSize}
+		for ; w < len(isPtr) && !isPtr[w]; w++ {
+			r.plain++
+		}
+		for ; w < len(isPtr) && isPtr[w]; w++ {
+			r.ptrs++
+		}
+		c.runs = append(c.runs, r)
+	}
+	return c, true
+}
+
+// hasPointers reports whether values of t hold pointer-shaped words.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.UnsafePointer, reflect.Map, reflect.Chan, reflect.Func,
+		reflect.String, reflect.Slice, reflect.Interface:
+		return true
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// copy copies the value at src to dst, both whole values of the
+// copier's type.
+func (c *copier) copy(dst, src unsafe.Pointer) {
+	if c.raw {
+		copy(unsafe.Slice((*byte)(dst), c.size), unsafe.Slice((*byte)(src), c.size))
+		return
+	}
+	// Offsets, not moving cursors: no pointer past the value's end.
+	for _, r := range c.runs {
+		off := r.off
+		for range r.plain {
+			*(*uintptr)(unsafe.Add(dst, off)) = *(*uintptr)(unsafe.Add(src, off))
+			off += wordSize
+		}
+		for range r.ptrs {
+			*(*unsafe.Pointer)(unsafe.Add(dst, off)) = *(*unsafe.Pointer)(unsafe.Add(src, off))
+			off += wordSize
+		}
+	}
+}
+
 // isZeroAt reports whether field f of the entity at obj holds its zero
 // value, reading integers and strings by their static type (the field
 // has that type at f.Offset) and others by reflection.
@@ -267,3 +385,18 @@ func copyField(f *meta.Field, dst, src unsafe.Pointer) {
 }
 
 var int64Type = reflect.TypeFor[int64]()
+
+// hashAddr hashes the address of an object for objTable (MurmurHash3's
+// 64-bit finalizer: objects allocated a fixed stride apart spread as
+// random keys would, whatever the stride). Only the number is used; it is
+// never turned back into a pointer. Go's heap objects do not move, as its
+// own maps with pointer keys rely on.
+func hashAddr(p unsafe.Pointer) uint64 {
+	x := uint64(uintptr(p))
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}

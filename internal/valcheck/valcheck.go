@@ -83,7 +83,7 @@ func Check(f *meta.Field, x reflect.Value, lim Limits) error {
 // CheckString refuses text that is not valid UTF-8 (store bytes in a
 // []byte) and, where the database cannot hold it, a NUL character.
 func CheckString(f *meta.Field, s string, lim Limits) error {
-	if !utf8.ValidString(s) {
+	if !validUTF8(s) {
 		i := 0
 		for i < len(s) {
 			r, n := utf8.DecodeRuneInString(s[i:])
@@ -100,6 +100,28 @@ func CheckString(f *meta.Field, s string, lim Limits) error {
 		}
 	}
 	return nil
+}
+
+// validUTF8 is utf8.ValidString, quicker on the short ASCII strings most
+// columns hold: eight bytes a step while they are ASCII (utf8.ValidString
+// steps byte by byte through strings of up to 16 bytes), utf8.ValidString
+// from the first byte that is not.
+func validUTF8(s string) bool {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		t := s[i : i+8]
+		w := uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+			uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+		if w&0x8080808080808080 != 0 {
+			return utf8.ValidString(s[i:])
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return utf8.ValidString(s[i:])
+		}
+	}
+	return true
 }
 
 // CheckJSON refuses encoded JSON holding a NUL character (the escape

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -12,6 +13,7 @@ import (
 	"github.com/gomikro/gomikro/em"
 	"github.com/gomikro/gomikro/internal/sqlbench"
 	"github.com/gomikro/gomikro/ref"
+	"github.com/gomikro/gomikro/sqlem"
 )
 
 // pgxBaseline is hand-written pgx on one connection: INSERT ... SELECT
@@ -261,4 +263,142 @@ func BenchmarkFlushUnchanged100k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// mixedNew, mixedUpdate and mixedDelete shape BenchmarkMixed10k's unit of
+// work on Rows loaded books: mixedNew new books (with mixedNew/10 new
+// authors, ten books each), every 10th book's title changed, every 20th
+// (offset 5) removed.
+const (
+	mixedNew    = sqlbench.Rows / 10
+	mixedUpdate = 10
+	mixedDelete = 20
+)
+
+// mixedPgx is the hand-written pgx of BenchmarkMixed10k: in one
+// transaction, the authors and then the books inserted from unnest arrays
+// with their keys back, the titles updated from unnest arrays, the
+// removed books deleted by key list.
+func mixedPgx(ctx context.Context, conn *pgx.Conn, ids []int64) error {
+	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		names := make([]string, mixedNew/10)
+		for i := range names {
+			names[i] = "New author " + strconv.Itoa(i)
+		}
+		rows, err := tx.Query(ctx, `INSERT INTO bench_author (name) SELECT n FROM unnest($1::text[]) WITH ORDINALITY AS u(n, o) ORDER BY o RETURNING id`, names)
+		if err != nil {
+			return err
+		}
+		authorIDs, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		titles, years, prices, authors := make([]string, mixedNew), make([]int64, mixedNew), make([]float64, mixedNew), make([]int64, mixedNew)
+		for i := range titles {
+			titles[i], years[i], prices[i], authors[i] = "New "+strconv.Itoa(i), 2024, 9.5, authorIDs[i/10]
+		}
+		rows, err = tx.Query(ctx, `INSERT INTO bench_book (title, year, price, author_id)
+			SELECT t, y, p, a FROM unnest($1::text[], $2::bigint[], $3::float8[], $4::bigint[]) WITH ORDINALITY AS u(t, y, p, a, o) ORDER BY o
+			RETURNING id`, titles, years, prices, authors)
+		if err != nil {
+			return err
+		}
+		if _, err := pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+			return err
+		}
+		var upIDs []int64
+		var upTitles []string
+		var delIDs []int64
+		for i, id := range ids {
+			switch {
+			case i%mixedUpdate == 0:
+				upIDs, upTitles = append(upIDs, id), append(upTitles, "Changed "+strconv.Itoa(i))
+			case i%mixedDelete == 5:
+				delIDs = append(delIDs, id)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE bench_book AS t SET title = u.title
+			FROM unnest($1::bigint[], $2::text[]) AS u(id, title) WHERE t.id = u.id`, upIDs, upTitles); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM bench_book WHERE id = ANY($1::bigint[])`, delIDs)
+		return err
+	})
+}
+
+// mixedGomikro is BenchmarkMixed10k's unit of work on the managed books:
+// new authors and books persisted, titles changed, books removed, one
+// flush.
+func mixedGomikro(ctx context.Context, m *sqlem.EntityManager, books []*sqlbench.BenchBook) error {
+	authors := make([]*sqlbench.BenchAuthor, mixedNew/10)
+	for i := range authors {
+		authors[i] = &sqlbench.BenchAuthor{Name: "New author " + strconv.Itoa(i)}
+		if err := m.Persist(authors[i]); err != nil {
+			return err
+		}
+	}
+	for i := range mixedNew {
+		if err := m.Persist(&sqlbench.BenchBook{Title: "New " + strconv.Itoa(i), Year: 2024, Price: 9.5, Author: ref.To(authors[i/10])}); err != nil {
+			return err
+		}
+	}
+	for i, bk := range books {
+		switch {
+		case i%mixedUpdate == 0:
+			bk.Title = "Changed " + strconv.Itoa(i)
+		case i%mixedDelete == 5:
+			if err := m.Remove(bk); err != nil {
+				return err
+			}
+		}
+	}
+	return m.Flush(ctx)
+}
+
+// BenchmarkMixed10k: on 10,000 loaded books, one unit of work that
+// inserts 100 authors and 1,000 books, changes 1,000 titles and removes
+// 500 books, against hand-written pgx given the changes (gomikro finds
+// them itself).
+func BenchmarkMixed10k(b *testing.B) {
+	env := setupBench(b)
+	ctx := context.Background()
+	b.Run("impl=pgx", func(b *testing.B) {
+		b.ReportAllocs()
+		defer sqlbench.CPU(b)()
+		for range b.N {
+			b.StopTimer()
+			if err := env.Base.Truncate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			env.Fill(b)
+			ids, err := env.Base.IDs(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := mixedPgx(ctx, env.conn, ids); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("impl=gomikro", func(b *testing.B) {
+		b.ReportAllocs()
+		defer sqlbench.CPU(b)()
+		for range b.N {
+			b.StopTimer()
+			if err := env.Base.Truncate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			env.Fill(b)
+			m := env.ORM.EM().Fork()
+			books, err := em.FindAll[sqlbench.BenchBook](ctx, m)
+			if err != nil || len(books) != sqlbench.Rows {
+				b.Fatal(err, len(books))
+			}
+			b.StartTimer()
+			if err := mixedGomikro(ctx, m, books); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -43,14 +43,11 @@ func (d Dialect) BulkInsert(b *tracking.InsertBatch, rows []*tracking.Entry, v s
 		if i > 0 {
 			s.WriteString(", ")
 		}
+		// No cast to the column's type: the assignment converts, and
+		// refuses a value too long for a varchar(n), where an explicit
+		// cast would cut it.
 		s.WriteString("u.")
 		s.WriteString(d.QuoteIdent(f.Column))
-		if f.Type == meta.TypeString && f.Length > 0 {
-			// Cast after the unnest so that a value that is too long fails
-			// instead of being cut.
-			s.WriteString("::")
-			s.WriteString(d.ColumnType(f))
-		}
 	}
 	s.WriteString(" FROM unnest(")
 	for i, f := range b.Columns {
@@ -102,11 +99,7 @@ func (d Dialect) BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, v s
 		}
 		s.WriteString(d.QuoteIdent(f.Column))
 		s.WriteString(" = u.")
-		s.WriteString(d.QuoteIdent(f.Column))
-		if f.Type == meta.TypeString && f.Length > 0 {
-			s.WriteString("::")
-			s.WriteString(d.ColumnType(f))
-		}
+		s.WriteString(d.QuoteIdent(f.Column)) // no cast: see BulkInsert
 	}
 	s.WriteString(" FROM unnest(")
 	for i, f := range cols {
