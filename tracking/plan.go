@@ -798,10 +798,16 @@ func (p *Plan) Restore() {
 // a fresh snapshot.
 func (p *Plan) Committed() error {
 	t := p.t
-	t.settleMap()
+	settled := false
 	for _, b := range p.Inserts {
 		if len(b.Rows) == 0 {
 			continue
+		}
+		if !settled {
+			// The new keys go into the key index: the finds' entries
+			// first (a flush without inserts leaves them unindexed).
+			t.settleMap()
+			settled = true
 		}
 		// Every row of a batch is of b.Entity: one index and shape for all.
 		x, s := t.index(b.Entity), t.shape(b.Entity)
