@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/tracking"
 )
 
@@ -100,19 +101,7 @@ func TestAddLoadedLaterBatch(t *testing.T) {
 func TestDeferIndex(t *testing.T) {
 	reg := registry(t)
 	ie, _ := reg.Of(reflectType[item]())
-	batch := func(tr *tracking.Tracker, from, n int) []*tracking.Entry {
-		var rows []*tracking.Entry
-		for i := from; i < from+n; i++ {
-			obj := tr.Alloc(ie)
-			(*item)(obj).ID, (*item)(obj).Title = int64(i), "t"
-			en, err := tr.AddLoadedLater(ie, obj, tracking.Key{I: int64(i)}, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rows = append(rows, en)
-		}
-		return rows
-	}
+	batch := func(tr *tracking.Tracker, from, n int) []*tracking.Entry { return loadItems(t, tr, ie, from, n) }
 	const n = 600
 	for _, first := range []string{"Lookup", "Entry", "Entries", "Build", "Pending", "AddNew", "Detach", "ListTwice"} {
 		tr := tracking.NewTracker(nil)
@@ -201,16 +190,7 @@ func TestUpdateFlushLeavesIndexDeferred(t *testing.T) {
 	ie, _ := reg.Of(reflectType[item]())
 	tr := tracking.NewTracker(nil)
 	const n = 5000
-	var rows []*tracking.Entry
-	for i := 1; i <= n; i++ {
-		obj := tr.Alloc(ie)
-		(*item)(obj).ID, (*item)(obj).Title = int64(i), "t"
-		en, err := tr.AddLoadedLater(ie, obj, tracking.Key{I: int64(i)}, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rows = append(rows, en)
-	}
+	rows := loadItems(t, tr, ie, 1, n)
 	tr.DeferIndex()
 	(*item)(rows[7].Obj).Title = "changed"
 	var before, after runtime.MemStats
@@ -229,4 +209,21 @@ func TestUpdateFlushLeavesIndexDeferred(t *testing.T) {
 	if en, ok := tr.Lookup(ie, tracking.Key{I: 4000}); !ok || en != rows[3999] {
 		t.Fatal("Lookup misses a row after the flush")
 	}
+}
+
+// loadItems adds n items with keys from, from+1, … to tr as a find does
+// (AddLoadedLater), and returns their entries.
+func loadItems(t *testing.T, tr *tracking.Tracker, ie *meta.Entity, from, n int) []*tracking.Entry {
+	t.Helper()
+	var rows []*tracking.Entry
+	for i := from; i < from+n; i++ {
+		obj := tr.Alloc(ie)
+		(*item)(obj).ID, (*item)(obj).Title = int64(i), "t"
+		en, err := tr.AddLoadedLater(ie, obj, tracking.Key{I: int64(i)}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, en)
+	}
+	return rows
 }
