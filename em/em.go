@@ -84,6 +84,9 @@ type EntityManager struct {
 	// lastEntity its metadata.
 	lastType   reflect.Type
 	lastEntity *meta.Entity
+	// lastMarked is the entity type markNew marked last: its marks stand
+	// until flushedAll clears them.
+	lastMarked *meta.Entity
 }
 
 // Manager is implemented by *EntityManager and by the backends'
@@ -300,7 +303,13 @@ func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Ent
 	if e.Virtual {
 		return nil, readOnly(e, "Persist")
 	}
-	if en, ok := m.t.Entry(e, p); ok {
+	// One look-up (and one read of the key) finds a tracked object or
+	// tracks it as new.
+	en, added, err := m.t.Persist(e, p)
+	if err != nil {
+		return nil, err
+	}
+	if !added {
 		if en.State == tracking.StateRemoved {
 			en.State = tracking.StateManaged
 		}
@@ -308,10 +317,6 @@ func (m *EntityManager) persist(e *meta.Entity, p unsafe.Pointer) (*tracking.Ent
 	}
 	if e.Inheritance != nil {
 		setDiscriminator(e, p)
-	}
-	en, err := m.t.AddNew(e, p)
-	if err != nil {
-		return nil, err
 	}
 	m.attach(e, p, true)
 	m.markNew(e)

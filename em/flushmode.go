@@ -84,6 +84,9 @@ func buildTypeInfo(reg *meta.Registry) map[*meta.Entity]*typeInfo {
 // e, or a type a cascade from e can persist, flushes first under
 // FlushAuto.
 func (m *EntityManager) markNew(e *meta.Entity) {
+	if e == m.lastMarked {
+		return // objects come in runs of a type
+	}
 	ti := m.c.types[e]
 	if ti == nil {
 		return
@@ -94,6 +97,7 @@ func (m *EntityManager) markNew(e *meta.Entity) {
 	for i, w := range ti.reach {
 		m.pending[i] |= w
 	}
+	m.lastMarked = e
 }
 
 // markRemoved records that an entity of e was removed.
@@ -117,7 +121,7 @@ func (m *EntityManager) initPending(words int) {
 }
 
 // flushedAll forgets the pending marks once a flush wrote everything.
-func (m *EntityManager) flushedAll() { clear(m.pending) }
+func (m *EntityManager) flushedAll() { clear(m.pending); m.lastMarked = nil }
 
 // pendingFor reports whether e has changes a flush would write: a new or
 // removed entity marked since the last flush, or a managed entity of e

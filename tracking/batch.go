@@ -148,6 +148,7 @@ func (t *Tracker) mapListed() {
 	// Count per entity (a find returns one type, populate a few).
 	type count struct {
 		e *meta.Entity
+		k Key // of the first entry: its kind (integer or not)
 		n int
 	}
 	var counts []count
@@ -162,21 +163,13 @@ func (t *Tracker) mapListed() {
 		}
 		i := slices.IndexFunc(counts, func(c count) bool { return c.e == en.E })
 		if i < 0 {
-			counts = append(counts, count{en.E, 0})
+			counts = append(counts, count{en.E, en.Key, 0})
 			i = len(counts) - 1
 		}
 		counts[i].n++
 	}
 	for _, c := range counts {
-		x := t.index(c.e)
-		x.spill()
-		if len(x.ints) < c.n {
-			grown := make(map[int64]*Entry, len(x.ints)+c.n)
-			for k, en := range x.ints {
-				grown[k] = en
-			}
-			x.ints = grown
-		}
+		t.index(c.e).reserve(c.k, c.n)
 	}
 	t.unmapped = listed{}
 	for _, en := range t.entries[r.from:r.to] {

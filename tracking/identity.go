@@ -46,12 +46,13 @@ type Entry struct {
 }
 
 // index maps the keys of one entity's rows to their entries; integer keys
-// take the fast map. The first row sits in one (key oneK) until a second
-// comes: a unit of work that touches one row of a type makes no map.
+// take a table of their own (intTable). The first row sits in one (key
+// oneK) until a second comes: a unit of work that touches one row of a
+// type makes no table.
 type index struct {
 	one  *Entry
 	oneK Key
-	ints map[int64]*Entry
+	ints intTable
 	strs map[string]*Entry
 }
 
@@ -63,11 +64,7 @@ func (x *index) get(k Key) (*Entry, bool) {
 		return nil, false
 	}
 	if k.S == "" {
-		if x.ints == nil { // (no call: a find's rows are looked up before they are indexed)
-			return nil, false
-		}
-		en, ok := x.ints[k.I]
-		return en, ok
+		return x.ints.get(k.I)
 	}
 	en, ok := x.strs[k.S]
 	return en, ok
@@ -79,10 +76,8 @@ func (x *index) any(fn func(*Entry) (bool, error)) (bool, error) {
 	if x.one != nil {
 		return fn(x.one)
 	}
-	for _, en := range x.ints {
-		if hit, err := fn(en); hit || err != nil {
-			return hit, err
-		}
+	if hit, err := x.ints.any(fn); hit || err != nil {
+		return hit, err
 	}
 	for _, en := range x.strs {
 		if hit, err := fn(en); hit || err != nil {
@@ -92,7 +87,7 @@ func (x *index) any(fn func(*Entry) (bool, error)) (bool, error) {
 	return false, nil
 }
 
-// spill moves the entry in one to the maps.
+// spill moves the entry in one to the tables.
 func (x *index) spill() {
 	if x.one != nil {
 		en, k := x.one, x.oneK
@@ -102,7 +97,11 @@ func (x *index) spill() {
 }
 
 func (x *index) put(k Key, en *Entry) {
-	if x.ints == nil && x.strs == nil && (x.one == nil || x.oneK == k) {
+	if k.S == "" && x.ints.n > 0 {
+		x.ints.put(k.I, en) // (one is empty once the table holds a key)
+		return
+	}
+	if x.ints.n == 0 && x.strs == nil && (x.one == nil || x.oneK == k) {
 		x.one, x.oneK = en, k
 		return
 	}
@@ -110,20 +109,14 @@ func (x *index) put(k Key, en *Entry) {
 	x.putMap(k, en)
 }
 
-// reserve makes room in the maps for n more keys of the kind of k, so
-// that a flush inserting many rows does not grow the map step by step.
+// reserve makes room for n more keys of the kind of k, so that a flush
+// inserting many rows does not grow the table step by step.
 func (x *index) reserve(k Key, n int) {
 	if n < 8 {
 		return
 	}
 	if k.S == "" {
-		if x.ints == nil || len(x.ints) < n {
-			m := make(map[int64]*Entry, len(x.ints)+n+1)
-			for i, en := range x.ints {
-				m[i] = en
-			}
-			x.ints = m
-		}
+		x.ints.reserve(n + 1)
 	} else if x.strs == nil || len(x.strs) < n {
 		m := make(map[string]*Entry, len(x.strs)+n+1)
 		for s, en := range x.strs {
@@ -136,10 +129,7 @@ func (x *index) reserve(k Key, n int) {
 
 func (x *index) putMap(k Key, en *Entry) {
 	if k.S == "" {
-		if x.ints == nil {
-			x.ints = make(map[int64]*Entry)
-		}
-		x.ints[k.I] = en
+		x.ints.put(k.I, en)
 		return
 	}
 	if x.strs == nil {
@@ -157,7 +147,7 @@ func (x *index) del(k Key, en *Entry) {
 		return
 	}
 	if k.S == "" {
-		delete(x.ints, k.I)
+		x.ints.del(k.I)
 	} else {
 		delete(x.strs, k.S)
 	}
@@ -475,6 +465,37 @@ func (t *Tracker) AddNew(e *meta.Entity, obj unsafe.Pointer) (*Entry, error) {
 	}
 	t.add(en)
 	return en, nil
+}
+
+// Persist returns the entry of the object obj of entity e as Entry does,
+// or, when obj is not tracked, tracks it as new as AddNew does (added
+// reports which). It reads the object's key once for both.
+func (t *Tracker) Persist(e *meta.Entity, obj unsafe.Pointer) (en *Entry, added bool, err error) {
+	if t.byObj == nil {
+		for _, en := range t.news {
+			if en != nil && en.Obj == obj {
+				return en, false, nil
+			}
+		}
+	} else if en, ok := t.byObj.get(obj); ok {
+		return en, false, nil
+	}
+	k, hasKey := KeyOf(e, obj)
+	if hasKey {
+		if other, ok := t.Lookup(e, k); ok {
+			if other.Obj == obj {
+				return other, false, nil
+			}
+			return nil, false, fmt.Errorf("gomikro: %s with primary key %s is already managed by this EntityManager as another object", e.Name, k)
+		}
+	}
+	en = t.newEntry() // zero: set the fields one by one
+	en.E, en.Obj, en.State = e, obj, StateNew
+	if hasKey {
+		en.Key, en.HasKey = k, true
+	}
+	t.add(en)
+	return en, true, nil
 }
 
 // String formats a key for messages.

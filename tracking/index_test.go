@@ -23,7 +23,7 @@ func TestIndexOneThenMaps(t *testing.T) {
 		}
 		// Replacing the one row keeps it inline.
 		x.put(keys[0], ens[1])
-		if en, _ := x.get(keys[0]); en != ens[1] || x.ints != nil || x.strs != nil {
+		if en, _ := x.get(keys[0]); en != ens[1] || x.ints.n != 0 || x.strs != nil {
 			t.Fatal("replacing the one row")
 		}
 		x.del(keys[0], ens[0]) // not the entry indexed: no effect
@@ -61,7 +61,7 @@ func TestIndexSpill(t *testing.T) {
 	en := &Entry{}
 	x.put(Key{I: 7}, en)
 	x.spill()
-	if x.one != nil || x.ints[7] != en {
+	if got, _ := x.ints.get(7); x.one != nil || got != en {
 		t.Fatal("spill did not move the row")
 	}
 	if got, ok := x.get(Key{I: 7}); !ok || got != en {

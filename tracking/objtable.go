@@ -70,11 +70,17 @@ func (t *objTable) grow() {
 	n := max(16, 2*len(old))
 	t.slots = make([]*Entry, n)
 	t.shift = uint8(64 - bits.TrailingZeros(uint(n)))
-	t.n = 0
+	mask := n - 1
 	for _, en := range old {
-		if en != nil {
-			t.put(en)
+		if en == nil {
+			continue
 		}
+		// Objects are distinct: the first empty place is theirs.
+		i := t.home(en.Obj)
+		for t.slots[i] != nil {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = en
 	}
 }
 
