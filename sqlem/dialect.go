@@ -89,7 +89,10 @@ type TxStarter interface {
 
 // ParamConverter is implemented by dialects that store some Go values in
 // a form of their own (SQLite keeps times as UTC text that sorts). It is
-// applied to every bound parameter of the statements gomikro renders.
+// applied to every bound parameter of the statements gomikro renders,
+// except the values of types bool, int, int16, int32, int64, float64 and
+// string that a bulk insert reads from its objects: ConvertParam must
+// return those unchanged.
 type ParamConverter interface {
 	ConvertParam(v any) any
 }

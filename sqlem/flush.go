@@ -522,7 +522,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 	} else if reuse && fx.prepText != "" {
 		// A chunk of the size of an earlier one of the batch: its text.
 		args := make([]any, 0, len(rows)*len(b.Columns))
-		args, err := fx.insertArgs(args, rows, fx.vals.getters(b.Columns))
+		args, err := fx.insertArgs(args, rows, b.Columns, fx.vals.getters(b.Columns))
 		if err != nil {
 			return err
 		}
@@ -543,7 +543,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 		bl.w(") VALUES ")
 		prefixLen = bl.b.Len()
 		gets = fx.vals.getters(b.Columns)
-		if err := fx.insertRows(bl, rows, gets); err != nil {
+		if err := fx.insertRows(bl, rows, b.Columns, gets); err != nil {
 			return err
 		}
 	}

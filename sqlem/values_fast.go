@@ -186,12 +186,12 @@ func (v values) getters(cols []*meta.Field) []getter {
 
 // insertRows renders the VALUES rows of a multi-row insert, binding each
 // column's value read by its getter.
-func (fx *flushExec) insertRows(bl *builder, rows []*tracking.Entry, gets []getter) error {
+func (fx *flushExec) insertRows(bl *builder, rows []*tracking.Entry, cols []*meta.Field, gets []getter) error {
 	if len(rows) > 1 && len(gets) > 0 && bl.d.Placeholder(1) == bl.d.Placeholder(2) {
 		// Placeholders without a number (?): every row has the same text,
 		// written whole.
 		var err error
-		if bl.args, err = fx.insertArgs(bl.args, rows, gets); err != nil {
+		if bl.args, err = fx.insertArgs(bl.args, rows, cols, gets); err != nil {
 			return err
 		}
 		row := rowText(bl.d.Placeholder(1), len(gets))
@@ -244,21 +244,53 @@ func rowText(p string, n int) string {
 
 // insertArgs appends the values of rows read by their getters to args,
 // as insertRows binds them.
-func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, gets []getter) ([]any, error) {
+func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, cols []*meta.Field, gets []getter) ([]any, error) {
 	conv, _ := fx.s.drv.d.(ParamConverter)
+	// The columns whose values the converter may change; the others
+	// (scalars: see ParamConverter) are bound as read.
+	var convs uint64
+	if conv != nil {
+		for j, f := range cols {
+			if j >= 64 || !scalarValues(f) {
+				convs |= 1 << min(j, 63)
+			}
+		}
+	}
 	for _, r := range rows {
-		for _, g := range gets {
+		for j, g := range gets {
 			v, err := g(r.Obj)
 			if err != nil {
 				return nil, err
 			}
-			if conv != nil {
+			if convs != 0 && convs&(1<<min(j, 63)) != 0 {
 				v = conv.ConvertParam(v)
 			}
 			args = append(args, v)
 		}
 	}
 	return args, nil
+}
+
+// scalarValues reports whether the getter of column f gives only nil,
+// bool, int, int16, int32, int64, float64 or string values: a plain field
+// of one of those types that fastGetter reads, or a reference to an
+// entity with such a key.
+func scalarValues(f *meta.Field) bool {
+	if f.Storage == meta.StoreRef {
+		if len(f.Rel.Target.PK) != 1 {
+			return false
+		}
+		f = f.Rel.Target.PK[0]
+	}
+	if f.Storage != meta.StorePlain || f.Enum != nil || f.Type == meta.TypeDecimal {
+		return false
+	}
+	switch f.GoType {
+	case reflect.TypeFor[string](), reflect.TypeFor[int64](), reflect.TypeFor[int](), reflect.TypeFor[int32](),
+		reflect.TypeFor[int16](), reflect.TypeFor[bool](), reflect.TypeFor[float64]():
+		return true
+	}
+	return false
 }
 
 // refColumn returns the foreign keys of the NOT NULL reference f of rows
