@@ -692,7 +692,11 @@ const (
 func (p *Plan) columnUse(f *meta.Field, en *Entry, pending entrySet, hit *refHit) (colUse, error) {
 	switch {
 	case f.Generated:
-		if isZeroAt(f, en.Obj) {
+		if f.GoType == int64Type && f.Storage == meta.StorePlain {
+			if *(*int64)(f.Ptr(en.Obj)) == 0 {
+				return useReturn, nil
+			}
+		} else if isZeroAt(f, en.Obj) {
 			return useReturn, nil
 		}
 	case f.Default != nil && f.Storage != meta.StoreRef:
@@ -811,8 +815,15 @@ func (p *Plan) Committed() error {
 		}
 		// Every row of a batch is of b.Entity: one index and shape for all.
 		x, s := t.index(b.Entity), t.shape(b.Entity)
+		ik := IntKey(b.Entity)
 		for j, en := range b.Rows {
-			k, ok := KeyOf(en.E, en.Obj)
+			var k Key
+			var ok bool
+			if ik != nil {
+				k, ok = IntKeyAt(ik, en.Obj)
+			} else {
+				k, ok = KeyOf(en.E, en.Obj)
+			}
 			if !ok {
 				return fmt.Errorf("gomikro: %s: no primary key after insert", en.E.Name)
 			}
