@@ -159,3 +159,39 @@ func BenchmarkGetter(b *testing.B) {
 		}
 	}
 }
+
+// TestScalarValuesNeedNoConversion checks the columns a bulk insert binds
+// without the dialect's ParamConverter: their getters give only the
+// scalar types ParamConverter promises to leave alone, and a time or an
+// unsigned column is not among them.
+func TestScalarValuesNeedNoConversion(t *testing.T) {
+	reg, err := meta.NewRegistry(nil, fastRow{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := reg.Entities()[0]
+	row := fastRow{ID: 1, Title: "ab", N: 2, N32: 3, N16: 4, OK: true, Price: 1.5, At: time.Now(), Stock: 5}
+	v := values{d: valueDialect{}}
+	n := 0
+	for _, f := range e.Columns {
+		if !scalarValues(f) {
+			if f.Name != "At" && f.Name != "Stock" {
+				t.Errorf("%s: not taken as scalar", f.Name)
+			}
+			continue
+		}
+		n++
+		x, err := v.getter(f)(unsafe.Pointer(&row))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch x.(type) {
+		case nil, bool, int, int16, int32, int64, float64, string:
+		default:
+			t.Errorf("%s: scalar column gave a %T", f.Name, x)
+		}
+	}
+	if n != len(e.Columns)-2 {
+		t.Fatalf("%d scalar columns, want %d", n, len(e.Columns)-2)
+	}
+}

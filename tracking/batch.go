@@ -74,7 +74,7 @@ func (t *Tracker) settleMap() {
 		t.listPending()
 	}
 	if t.unmapped.to > t.unmapped.from {
-		t.mapListed()
+		t.mapListed(nil)
 	}
 }
 
@@ -103,7 +103,7 @@ func (t *Tracker) PendingObjs(dst []unsafe.Pointer, n int) []unsafe.Pointer {
 func (t *Tracker) IndexPending() {
 	t.listPending()
 	if t.unmapped.to > t.unmapped.from {
-		t.mapListed()
+		t.mapListed(nil)
 	}
 }
 
@@ -129,7 +129,7 @@ func (t *Tracker) listPending() {
 	t.pending, t.nPending = t.pending[:0], 0
 	if u := &t.unmapped; u.to > u.from && int(u.to) != from {
 		// One range at a time: index the one before.
-		t.mapListed()
+		t.mapListed(nil)
 	}
 	if u := &t.unmapped; u.to > u.from {
 		u.to = int32(len(t.entries))
@@ -143,8 +143,9 @@ type listed struct{ from, to int32 }
 
 // mapListed puts the entries listed by listPending into the key index.
 // (The range stays valid: entries move only in compact, after Detach
-// settled them.)
-func (t *Tracker) mapListed() {
+// settled them.) The tables are made large enough for the rows of more
+// too, which the caller indexes next.
+func (t *Tracker) mapListed(more []*InsertBatch) {
 	// Count per entity (a find returns one type, populate a few).
 	type count struct {
 		e *meta.Entity
@@ -169,7 +170,13 @@ func (t *Tracker) mapListed() {
 		counts[i].n++
 	}
 	for _, c := range counts {
-		t.index(c.e).reserve(c.k, c.n)
+		n := c.n
+		for _, b := range more {
+			if b.Entity == c.e {
+				n += len(b.Rows)
+			}
+		}
+		t.index(c.e).reserve(c.k, n)
 	}
 	t.unmapped = listed{}
 	for _, en := range t.entries[r.from:r.to] {

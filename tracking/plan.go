@@ -809,8 +809,12 @@ func (p *Plan) Committed() error {
 		}
 		if !settled {
 			// The new keys go into the key index: the finds' entries
-			// first (a flush without inserts leaves them unindexed).
-			t.settleMap()
+			// first (a flush without inserts leaves them unindexed), in
+			// tables made large enough for both.
+			t.settleList()
+			if t.unmapped.to > t.unmapped.from {
+				t.mapListed(p.Inserts)
+			}
 			settled = true
 		}
 		// Every row of a batch is of b.Entity: one index and shape for all.
