@@ -9,11 +9,12 @@ import (
 // integers (index.ints): a flush inserting N rows puts N keys in it, a
 // find of N rows as many. Like objTable it is an open-addressing table
 // of its own rather than a Go map: linear probing in a power-of-two array
-// of (key, entry) places, no more than 5/8 full, deletion by backward
+// of (key, entry) places, no more than 3/4 full, deletion by backward
 // shift. A probe compares the keys held in the array, without reading
 // the entries. The hash is a bijective mix of the key and a seed drawn
 // per table, so that no fixed set of keys (all multiples of 1024, say)
-// piles up in one run.
+// piles up in one run. A place takes 16 bytes: a table of N keys takes
+// about the bytes of a Go map of them.
 type intTable struct {
 	slots []intSlot // nil: not made yet; a nil en is an empty place
 	n     int       // entries held
@@ -54,7 +55,7 @@ func (t *intTable) get(k int64) (*Entry, bool) {
 
 // put makes en found by k, in place of the entry there was for it.
 func (t *intTable) put(k int64, en *Entry) {
-	if (t.n+1)*8 > len(t.slots)*5 {
+	if (t.n+1)*4 > len(t.slots)*3 {
 		t.resize(t.n + 1)
 	}
 	mask := len(t.slots) - 1
@@ -75,7 +76,7 @@ func (t *intTable) put(k int64, en *Entry) {
 // reserve makes room for n more entries, so that many puts in a row do
 // not grow the table step by step.
 func (t *intTable) reserve(n int) {
-	if (t.n+n)*8 > len(t.slots)*5 {
+	if (t.n+n)*4 > len(t.slots)*3 {
 		t.resize(t.n + n)
 	}
 }
@@ -85,7 +86,7 @@ func (t *intTable) reserve(n int) {
 // and puts the entries back.
 func (t *intTable) resize(want int) {
 	n := max(16, 2*len(t.slots))
-	for want*8 > n*5 {
+	for want*4 > n*3 {
 		n *= 2
 	}
 	old := t.slots
