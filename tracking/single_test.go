@@ -1,10 +1,12 @@
 package tracking_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"unsafe"
 
+	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/ref"
 	"github.com/gomikro/gomikro/tracking"
 )
@@ -154,5 +156,54 @@ func TestPlanOneReleased(t *testing.T) {
 	// The tracker, the object and its snapshot slot; no plan.
 	if allocs > 3 {
 		t.Errorf("%v allocations per save, want at most 3 (no plan)", allocs)
+	}
+}
+
+// Trackers of many goroutines share one Layouts: the first use of each
+// entity type adds its layout while others read (run with -race).
+func TestLayoutsShared(t *testing.T) {
+	reg := registry(t)
+	ae, _ := reg.Of(reflectType[author]())
+	ie, _ := reg.Of(reflectType[item]())
+	var ls tracking.Layouts
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			var err error
+			for i := range 20 {
+				tr := tracking.NewTracker(&ls)
+				a := &author{Name: "a"}
+				it := &item{Title: "t", Owner: ref.To(a)}
+				if _, err = tr.AddNew(ae, unsafe.Pointer(a)); err != nil {
+					break
+				}
+				if _, err = tr.AddNew(ie, unsafe.Pointer(it)); err != nil {
+					break
+				}
+				var p *tracking.Plan
+				if p, err = tr.Build(); err != nil {
+					break
+				}
+				a.ID, it.ID = int64(g*100+i+1), int64(g*100+i+1)
+				if err = p.Committed(); err != nil {
+					break
+				}
+				it.Title = "changed"
+				en, _ := tr.Entry(ie, unsafe.Pointer(it))
+				var fs []*meta.Field
+				if fs, err = tr.Changed(en, nil); err == nil && (len(fs) != 1 || fs[0].Name != "Title") {
+					err = fmt.Errorf("goroutine %d: changed %v, want [Title]", g, fs)
+				}
+				if err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }
