@@ -145,6 +145,9 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	// Nothing refers to the plan any more (the change sets of the events
+	// were copied out of it).
+	plan.Release()
 	if ev == nil {
 		return nil
 	}

@@ -30,6 +30,10 @@ type driver struct {
 	// rootS is the session on the pool, which holds no state of a call
 	// (only a transaction's sessions change).
 	rootS session
+	// conv is the dialect as a ParamConverter (nil: it is none) and
+	// inProc tells whether it is InProcess, asked once.
+	conv   ParamConverter
+	inProc bool
 }
 
 // session is where statements run: the pool, or a transaction's

@@ -47,6 +47,9 @@ func (fx *flushExec) execute(ctx context.Context, s *session, p *tracking.Plan) 
 	fx.unknown = fx.unk[:0]
 	fx.stage = fx.stageBuf[:0]
 	if s.depth == 0 {
+		if b, ci := s.oneInsert(p); ci != nil {
+			return fx.insertOne(ctx, s, b, ci)
+		}
 		// One statement is atomic on its own: no BEGIN/COMMIT round trips
 		// (unless a version check must be able to undo it), and no
 		// dedicated connection: it runs on the pool as hand-written code
@@ -96,6 +99,88 @@ func (fx *flushExec) execute(ctx context.Context, s *session, p *tracking.Plan) 
 		// COMMIT was not sent: the transaction did not commit, whatever
 		// the rollback says (a broken connection ends it too).
 		s.drv.abort(ctx, fx.x, fx.abort)
+	}
+	return err
+}
+
+// oneInsert returns the only batch of p and its cached statement when p
+// inserts one row and writes nothing else, and an earlier flush found
+// that insertOne can run it (ci nil: the general path runs p).
+func (s *session) oneInsert(p *tracking.Plan) (b *tracking.InsertBatch, ci *cachedInsert) {
+	if len(p.Inserts) != 1 || len(p.Fixups)+len(p.Updates)+len(p.PivotDeletes)+len(p.PivotInserts)+len(p.Deletes) != 0 {
+		return nil, nil
+	}
+	b = p.Inserts[0]
+	if len(b.Rows) != 1 || len(b.Columns) == 0 {
+		return nil, nil
+	}
+	if ci = s.drv.inserts.lookup(b.Entity, b.Columns, b.Return); ci == nil || ci.one == oneNone {
+		return nil, nil
+	}
+	return b, ci
+}
+
+// insertOne runs the flush of the one-row insert b, all its plan holds,
+// outside a transaction, with the statement ci an earlier flush rendered:
+// what execute, run, insert, insertValues and flushStage do for it,
+// without deciding again what they decided then (the decisions depend
+// only on the dialect and b's entity, columns and returned columns). The
+// errors are theirs too: a statement that may have reached the server and
+// failed otherwise than surely unapplied has an unknown outcome.
+func (fx *flushExec) insertOne(ctx context.Context, s *session, b *tracking.InsertBatch, ci *cachedInsert) error {
+	drv := s.drv
+	row := b.Rows[0].Obj
+	args := fx.args(len(ci.gets))
+	for _, g := range ci.gets {
+		v, err := g(row)
+		if err != nil {
+			return err
+		}
+		if drv.conv != nil {
+			v = drv.conv.ConvertParam(v)
+		}
+		args = append(args, v)
+	}
+	if drv.inProc {
+		// As in execute: once started, the statement runs to its end.
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("gomikro: not committed: %w", err)
+		}
+		fx.det = detached{ctx}
+		ctx = &fx.det
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var err error
+	switch ci.one {
+	case oneExec:
+		_, err = s.x.Exec(ctx, ci.sql, args...)
+	case oneReturning:
+		fx.keyDest[0] = (*int64)(b.Entity.PK[0].Ptr(row))
+		var rows Rows
+		if rows, err = s.x.Query(ctx, ci.sql, args...); err == nil {
+			if err = readOneKey(rows, b.Entity, &fx.keyDest); err == nil {
+				err = rows.Close()
+			} else {
+				_ = rows.Close()
+			}
+		}
+	case oneID:
+		ix, ok := s.x.(IDExecutor)
+		if !ok {
+			return errNoInsertID
+		}
+		var id, n int64
+		if id, n, err = ix.ExecID(ctx, ci.sql, args...); err == nil {
+			err = assignIDs(b.Entity, b.Rows, 0, id, n)
+		}
+	}
+	if err != nil {
+		err = drv.wrapErr(err, b.Entity, "insert")
+		if !drv.notApplied(err) {
+			return singleUnknown(err)
+		}
 	}
 	return err
 }
@@ -558,7 +643,7 @@ func (fx *flushExec) insertValues(b *tracking.InsertBatch, rows []*tracking.Entr
 	}
 	st := &Stmt{SQL: bl.String(), Args: bl.args}
 	if len(b.Rows) == 1 && len(b.Columns) > 0 {
-		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL, gets)
+		fx.s.drv.inserts.put(b.Entity, b.Columns, b.Return, st.SQL, gets, oneInsertMode(d, b))
 	}
 	fx.finishInsert(st, b, rows, genKeys, step)
 	if reuse && prefixLen > 0 && st.idRows != nil {

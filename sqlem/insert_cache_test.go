@@ -24,8 +24,8 @@ func TestInsertCache(t *testing.T) {
 		t.Fatal("hit on an empty cache")
 	}
 	cols := []*meta.Field{title, body}
-	c.put(e, cols, []*meta.Field{id}, "both", nil)
-	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title", nil)
+	c.put(e, cols, []*meta.Field{id}, "both", nil, oneNone)
+	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title", nil, oneNone)
 	cols[1] = title // the cache keeps its own copy
 	for _, tc := range []struct {
 		cols, ret []*meta.Field
@@ -42,10 +42,9 @@ func TestInsertCache(t *testing.T) {
 		}
 	}
 	// The same columns again are not a new entry.
-	v, _ := c.m.Load(e)
-	before := len(v.([]cachedInsert))
-	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title again", nil)
-	if v, _ := c.m.Load(e); len(v.([]cachedInsert)) != before {
+	before := len((*c.m.Load())[e])
+	c.put(e, []*meta.Field{title}, []*meta.Field{id}, "title again", nil, oneNone)
+	if len((*c.m.Load())[e]) != before {
 		t.Errorf("a known column list was cached twice")
 	}
 	if got, _, _ := c.get(e, []*meta.Field{title}, []*meta.Field{id}); got != "title" {
@@ -54,13 +53,13 @@ func TestInsertCache(t *testing.T) {
 	// Distinct column lists beyond the bound are not kept.
 	fs := []*meta.Field{id, title, body}
 	for i := range 2 * maxCachedInserts {
-		c.put(e, []*meta.Field{fs[i%3], fs[(i/3)%3]}, fs[:i/9], "x", nil)
+		c.put(e, []*meta.Field{fs[i%3], fs[(i/3)%3]}, fs[:i/9], "x", nil, oneNone)
 	}
-	v, _ = c.m.Load(e)
-	if n := len(v.([]cachedInsert)); n > maxCachedInserts {
+	n := len((*c.m.Load())[e])
+	if n > maxCachedInserts {
 		t.Errorf("%d entries cached, want at most %d", n, maxCachedInserts)
 	}
-	if n := len(v.([]cachedInsert)); n < maxCachedInserts {
+	if n < maxCachedInserts {
 		t.Errorf("%d entries cached after %d distinct puts, want %d", n, 2*maxCachedInserts, maxCachedInserts)
 	}
 }

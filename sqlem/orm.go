@@ -58,6 +58,8 @@ func newDriver(d Dialect, pool Pool, reg *meta.Registry, log *queryLogger) *driv
 	drv := &driver{d: d, pool: pool, reg: reg, log: log}
 	drv.poolX = log.wrap(pool)
 	drv.rootS = session{drv: drv, x: drv.poolX}
+	drv.conv, _ = d.(ParamConverter)
+	drv.inProc = inProcess(d)
 	return drv
 }
 

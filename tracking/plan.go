@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
@@ -27,6 +28,8 @@ type Plan struct {
 	// saved holds, per versioned managed entry, its version before the
 	// flush (new rows keep theirs in their snapshot slots: see Restore).
 	saved []saved
+	// one is the pooled memory of a plan planOne made (see Release).
+	one *onePlan
 }
 
 // refHit is the entry of the object obj of entity e: the one found last
@@ -294,9 +297,9 @@ type onePlan struct {
 // columns, or ordering types.
 func (t *Tracker) planOne(en *Entry) (*Plan, error) {
 	e := en.E
-	op := &onePlan{}
+	op := onePlans.Get().(*onePlan)
 	p := &op.Plan
-	p.t = t
+	p.t, p.one = t, op
 	// en is the only row pending: a reference to itself is deferred.
 	var word [1]uint64
 	pending := entrySet(word[:])
@@ -339,6 +342,21 @@ func (t *Tracker) planOne(en *Entry) (*Plan, error) {
 		v.SetIntAt(en.Obj, 1)
 	}
 	return p, nil
+}
+
+// onePlans holds the memory of plans of one insert, which a unit of work
+// per request makes on every save (see Release).
+var onePlans = sync.Pool{New: func() any { return new(onePlan) }}
+
+// Release gives the memory of p back for the plans of later flushes. Call
+// it once p has been committed and nothing refers to p or its batches any
+// more (neither the caller nor the backend that executed it); p must not
+// be used after. A plan that is not released is collected as garbage.
+func (p *Plan) Release() {
+	if op := p.one; op != nil && p == &op.Plan {
+		*op = onePlan{}
+		onePlans.Put(op)
+	}
 }
 
 // plainFields reports whether no field of fs lives in an embeddable.

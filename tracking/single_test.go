@@ -1,10 +1,12 @@
 package tracking_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"unsafe"
 
+	"github.com/gomikro/gomikro/meta"
 	"github.com/gomikro/gomikro/ref"
 	"github.com/gomikro/gomikro/tracking"
 )
@@ -101,5 +103,107 @@ func TestNewEntriesByAddress(t *testing.T) {
 	tr.Clear()
 	if _, ok := tr.Entry(ae, unsafe.Pointer(as[1])); ok {
 		t.Fatal("found after Clear")
+	}
+}
+
+// A released one-insert plan is the memory of the next: a unit of work
+// per request saving one object allocates no plan after the first, and
+// the plan it gets holds nothing of the one before.
+func TestPlanOneReleased(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	reg := registry(t)
+	ae, _ := reg.Of(reflectType[author]())
+	var ls tracking.Layouts
+	save := func(name string) (*tracking.Plan, *author) {
+		tr := tracking.NewTracker(&ls)
+		a := &author{Name: name}
+		if _, err := tr.AddNew(ae, unsafe.Pointer(a)); err != nil {
+			t.Fatal(err)
+		}
+		p, err := tr.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.ID = 1 // as the database would write it back
+		if err := p.Committed(); err != nil {
+			t.Fatal(err)
+		}
+		return p, a
+	}
+	p, _ := save("warm")
+	p.Release()
+	p1, _ := save("first")
+	p1.Release()
+	p2, a2 := save("second")
+	if p2 != p1 {
+		t.Errorf("the plan of the second save is new memory, not the one released")
+	}
+	if len(p2.Inserts) != 1 || len(p2.Inserts[0].Rows) != 1 || p2.Inserts[0].Rows[0].Obj != unsafe.Pointer(a2) || len(p2.Fixups) != 0 {
+		t.Fatalf("the reused plan does not hold exactly the second save")
+	}
+	p2.Release()
+	var tr *tracking.Tracker
+	var a *author
+	allocs := testing.AllocsPerRun(50, func() {
+		tr = tracking.NewTracker(&ls)
+		a = &author{Name: "n"}
+		_, _ = tr.AddNew(ae, unsafe.Pointer(a))
+		p, _ := tr.Build()
+		p.Release()
+	})
+	// The tracker, the object and its snapshot slot; no plan.
+	if allocs > 3 {
+		t.Errorf("%v allocations per save, want at most 3 (no plan)", allocs)
+	}
+}
+
+// Trackers of many goroutines share one Layouts: the first use of each
+// entity type adds its layout while others read (run with -race).
+func TestLayoutsShared(t *testing.T) {
+	reg := registry(t)
+	ae, _ := reg.Of(reflectType[author]())
+	ie, _ := reg.Of(reflectType[item]())
+	var ls tracking.Layouts
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			var err error
+			for i := range 20 {
+				tr := tracking.NewTracker(&ls)
+				a := &author{Name: "a"}
+				it := &item{Title: "t", Owner: ref.To(a)}
+				if _, err = tr.AddNew(ae, unsafe.Pointer(a)); err != nil {
+					break
+				}
+				if _, err = tr.AddNew(ie, unsafe.Pointer(it)); err != nil {
+					break
+				}
+				var p *tracking.Plan
+				if p, err = tr.Build(); err != nil {
+					break
+				}
+				a.ID, it.ID = int64(g*100+i+1), int64(g*100+i+1)
+				if err = p.Committed(); err != nil {
+					break
+				}
+				it.Title = "changed"
+				en, _ := tr.Entry(ie, unsafe.Pointer(it))
+				var fs []*meta.Field
+				if fs, err = tr.Changed(en, nil); err == nil && (len(fs) != 1 || fs[0].Name != "Title") {
+					err = fmt.Errorf("goroutine %d: changed %v, want [Title]", g, fs)
+				}
+				if err != nil {
+					break
+				}
+			}
+			done <- err
+		}()
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -95,18 +96,45 @@ type shape struct {
 
 // Layouts caches the comparison layouts of entity types for the trackers
 // of one ORM, so that a new unit of work does not compile them again. It
-// is safe for concurrent use; the zero value is ready.
-type Layouts struct{ m sync.Map }
+// is safe for concurrent use; the zero value is ready. A lookup is an
+// atomic load and a map read (every fork looks up the types it touches);
+// the map is copied on the few writes, one per entity type.
+type Layouts struct {
+	m  atomic.Pointer[map[*meta.Entity]*layout] // never modified once stored
+	mu sync.Mutex                               // serializes writes
+}
 
 func (l *Layouts) of(e *meta.Entity) *layout {
 	if l == nil {
 		return newLayout(e)
 	}
-	if v, ok := l.m.Load(e); ok {
-		return v.(*layout)
+	if m := l.m.Load(); m != nil {
+		if s, ok := (*m)[e]; ok {
+			return s
+		}
 	}
-	v, _ := l.m.LoadOrStore(e, newLayout(e))
-	return v.(*layout)
+	return l.add(e)
+}
+
+// add builds the layout of e and stores it, unless another goroutine did.
+func (l *Layouts) add(e *meta.Entity) *layout {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var old map[*meta.Entity]*layout
+	if m := l.m.Load(); m != nil {
+		if s, ok := (*m)[e]; ok {
+			return s
+		}
+		old = *m
+	}
+	s := newLayout(e)
+	next := make(map[*meta.Entity]*layout, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[e] = s
+	l.m.Store(&next)
+	return s
 }
 
 // span is a byte range of the entity struct.

@@ -2,8 +2,10 @@ package conformance
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gomikro/gomikro"
 	"github.com/gomikro/gomikro/em"
@@ -14,6 +16,7 @@ import (
 var failures = []Scenario{
 	scenario(FailedFlushRollsBackAndRetries),
 	scenario(FailedSingleInsertRestores),
+	scenario(RepeatedSingleInsert),
 	scenario(OptimisticLock),
 	scenario(ValueTooLongNamesTheField),
 	scenario(ForeignKeyViolation),
@@ -103,6 +106,55 @@ func FailedSingleInsertRestores(t *testing.T, h *Harness) {
 	must(t, err)
 	if got.Balance != 4 || got.Version != 2 || got.Email != "other@example.com" {
 		t.Fatalf("read back: balance %d, version %d, email %q", got.Balance, got.Version, got.Email)
+	}
+}
+
+// RepeatedSingleInsert checks the one-row insert that earlier flushes
+// sent already (backends keep its statement and run it directly): each
+// flush reads its own key back, a unique violation is an error naming the
+// entity that leaves the object as it was and the unit of work able to
+// retry, and the retry writes the row once.
+func RepeatedSingleInsert(t *testing.T, h *Harness) {
+	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC) // written: only the key is read back
+	seen := map[int64]bool{}
+	for i := range 3 {
+		m := h.EM()
+		a := &Author{Name: "one", Email: fmt.Sprintf("repeat%d@example.com", i), CreatedAt: at}
+		must(t, m.Persist(a))
+		must(t, m.Flush(h.Ctx))
+		if a.ID == 0 || seen[a.ID] {
+			t.Fatalf("save %d: key %d (keys before: %v)", i, a.ID, seen)
+		}
+		seen[a.ID] = true
+	}
+	m := h.EM()
+	a := &Author{Name: "dup", Email: "repeat0@example.com", CreatedAt: at}
+	must(t, m.Persist(a))
+	err := m.Flush(h.Ctx)
+	var ce *gomikro.ConstraintError
+	if !errors.Is(err, gomikro.ErrUniqueViolation) || !errors.As(err, &ce) || ce.Entity != "Author" {
+		t.Fatalf("a duplicate email: %v, want a unique violation of Author", err)
+	}
+	if errors.Is(err, gomikro.ErrCommitUnknown) {
+		t.Fatalf("a refused insert reported as of unknown outcome: %v", err)
+	}
+	if a.ID != 0 || a.Name != "dup" || !m.Contains(a) {
+		t.Fatalf("the failed insert left id %d, name %q, tracked %v", a.ID, a.Name, m.Contains(a))
+	}
+	a.Email = "repeat3@example.com"
+	must(t, m.Flush(h.Ctx))
+	if a.ID == 0 || seen[a.ID] {
+		t.Fatalf("retry: key %d", a.ID)
+	}
+	before := h.Count()
+	must(t, m.Flush(h.Ctx))
+	if h.Count() != before {
+		t.Fatal("the snapshot after the retry is stale: a second flush wrote again")
+	}
+	got, err := em.FindOneOrFail[Author](h.Ctx, h.EM(), query.Eq("id", a.ID))
+	must(t, err)
+	if got.Email != "repeat3@example.com" || got.Name != "dup" {
+		t.Fatalf("read back %q %q", got.Name, got.Email)
 	}
 }
 
