@@ -445,11 +445,17 @@ func (t *Tracker) AddLoaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bo
 func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
 	en := t.newEntry() // zero: set the fields one by one
 	s := t.shape(e)
-	en.E, en.Obj, en.Key, en.HasKey, en.State, en.paired = e, obj, k, true, StateManaged, paired
+	// Field by field, and the key's string only when there is one: en is
+	// zero, and each pointer word written costs a write barrier while
+	// the garbage collector marks.
+	en.E, en.Obj, en.Key.I, en.HasKey, en.State, en.paired = e, obj, k.I, true, StateManaged, paired
+	if k.S != "" {
+		en.Key.S = k.S
+	}
 	if paired {
 		en.Snap = pairSnap(obj, s.snapOff)
 	}
-	if err := s.takeSnapshot(en); err != nil {
+	if err := s.takeSnapshot(en, true); err != nil { // (a new entry's snapshot is zero)
 		return nil, err
 	}
 	return en, nil
@@ -499,7 +505,7 @@ func (t *Tracker) Snapshot(en *Entry) error {
 	if en.Snap == nil && en.paired {
 		en.Snap = pairSnap(en.Obj, t.shape(en.E).snapOff)
 	}
-	return t.shape(en.E).takeSnapshot(en)
+	return t.shape(en.E).takeSnapshot(en, false)
 }
 
 // SetKey records the key of a new entity once the database assigned it.
