@@ -284,62 +284,6 @@ type scanner struct {
 	direct []directCol
 	jsons  []int
 	refs   []int
-	// copied are the columns scanned into a scratch of the scanner's
-	// own (see scratchCol), whose destinations stay the same row after
-	// row.
-	copied []scratchCol
-}
-
-// scratchCol is a column of a basic type (bool, a number or a string,
-// without methods) scanned into the scratch at src, which row then
-// copies into the field at off: the destinations of such columns are set
-// once, not rewritten (two pointer words each, with their write
-// barriers while the garbage collector marks) for every row. A scan
-// assigns such a value whole, so nothing of a row stays in the scratch
-// for the next.
-type scratchCol struct {
-	i    int
-	src  unsafe.Pointer
-	off  uintptr
-	size uintptr // 1, 2, 4 or 8 bytes of plain memory; 0 for a string
-}
-
-// newScratch returns the scratch column of field f at index i, false
-// when f does not scan through a scratch.
-func newScratch(i int, f *meta.Field) (scratchCol, any, bool) {
-	t := f.GoType
-	if f.Storage != meta.StorePlain || t.NumMethod() > 0 || reflect.PointerTo(t).NumMethod() > 0 {
-		return scratchCol{}, nil, false
-	}
-	var size uintptr
-	switch t.Kind() {
-	case reflect.String:
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
-		reflect.Float32, reflect.Float64:
-		size = t.Size()
-	default:
-		return scratchCol{}, nil, false
-	}
-	v := reflect.New(t)
-	return scratchCol{i: i, src: v.UnsafePointer(), off: f.Offset, size: size}, v.Interface(), true
-}
-
-// store copies the scanned value into the object at obj.
-func (c *scratchCol) store(obj unsafe.Pointer) {
-	dst := unsafe.Add(obj, c.off)
-	switch c.size {
-	case 0:
-		*(*string)(dst) = *(*string)(c.src)
-	case 8:
-		*(*uint64)(dst) = *(*uint64)(c.src)
-	case 4:
-		*(*uint32)(dst) = *(*uint32)(c.src)
-	case 2:
-		*(*uint16)(dst) = *(*uint16)(c.src)
-	default:
-		*(*uint8)(dst) = *(*uint8)(c.src)
-	}
 }
 
 // directCol is a column scanned into its field: dests[i] is the field's
@@ -386,12 +330,7 @@ func newScanner(e *meta.Entity, fields []*meta.Field, sink em.Sink, extra *meta.
 			sc.dests[i] = d.dest()
 		default:
 			c.typ = typeWord(f.GoType)
-			if s, dest, ok := newScratch(i, f); ok {
-				sc.copied = append(sc.copied, s)
-				sc.dests[i] = dest
-			} else {
-				sc.direct = append(sc.direct, directCol{i, c.typ, f.Offset})
-			}
+			sc.direct = append(sc.direct, directCol{i, c.typ, f.Offset})
 		}
 		if c.json {
 			sc.jsons = append(sc.jsons, i)
@@ -432,9 +371,6 @@ func (sc *scanner) row(rows Rows) error {
 	if err := rows.Scan(sc.dests...); err != nil {
 		return fmt.Errorf("gomikro: scan %s: %w", sc.e.Name, err)
 	}
-	for i := range sc.copied {
-		sc.copied[i].store(obj)
-	}
 	for _, i := range sc.refs {
 		c := &sc.cols[i]
 		switch {
@@ -443,8 +379,8 @@ func (sc *scanner) row(rows Rows) error {
 			if c.fkp != nil {
 				p = c.fkp
 			}
-			// (*c.val keeps the value until the next row: a scan
-			// assigns it whole, and clearing it costs two pointer
+			// (*c.val keeps the value until the next row's scan, which
+			// assigns it whole: clearing it would cost two pointer
 			// writes a column and row.)
 			err := storeVal(c, p, *c.val)
 			if err != nil {

@@ -166,8 +166,7 @@ func (sc *scanner) scanAny() {
 		}
 	}
 	// The columns that scan into an any are stored after the scan (refs),
-	// not given their field's address before it (direct) or a scratch
-	// (copied).
+	// not given their field's address before it (direct).
 	direct := sc.direct[:0]
 	for _, d := range sc.direct {
 		if sc.cols[d.i].val == nil {
@@ -175,13 +174,6 @@ func (sc *scanner) scanAny() {
 		}
 	}
 	sc.direct = direct
-	copied := sc.copied[:0]
-	for _, d := range sc.copied {
-		if sc.cols[d.i].val == nil {
-			copied = append(copied, d)
-		}
-	}
-	sc.copied = copied
 }
 
 // scanner reports whether the column's Go type scans itself

@@ -455,7 +455,7 @@ func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool)
 	if paired {
 		en.Snap = pairSnap(obj, s.snapOff)
 	}
-	if err := s.takeSnapshot(en, true); err != nil { // (a new entry's snapshot is zero)
+	if err := s.takeSnapshot(en); err != nil {
 		return nil, err
 	}
 	return en, nil
@@ -505,7 +505,7 @@ func (t *Tracker) Snapshot(en *Entry) error {
 	if en.Snap == nil && en.paired {
 		en.Snap = pairSnap(en.Obj, t.shape(en.E).snapOff)
 	}
-	return t.shape(en.E).takeSnapshot(en, false)
+	return t.shape(en.E).takeSnapshot(en)
 }
 
 // SetKey records the key of a new entity once the database assigned it.

@@ -828,7 +828,7 @@ func (p *Plan) Committed() error {
 			if en.Snap == nil && en.paired {
 				en.Snap = pairSnap(en.Obj, s.snapOff)
 			}
-			if err := s.takeSnapshot(en, false); err != nil {
+			if err := s.takeSnapshot(en); err != nil {
 				return err
 			}
 		}

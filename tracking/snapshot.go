@@ -233,18 +233,11 @@ func encodeJSON(f *meta.Field, p unsafe.Pointer) ([]byte, error) {
 
 // takeSnapshot copies the current state of en.Obj into en.Snap (allocating
 // it when needed) and records collection items.
-// fresh says that en.Snap, when set, is still all zero (a pair just
-// allocated).
-func (s *shape) takeSnapshot(en *Entry, fresh bool) error {
+func (s *shape) takeSnapshot(en *Entry) error {
 	if en.Snap == nil {
 		en.Snap = reflect.New(s.box).UnsafePointer()
-		fresh = true
 	}
-	if fresh && s.fast && !s.cp.raw {
-		s.cp.copyFresh(en.Snap, en.Obj)
-	} else {
-		s.copyObj(en.Snap, en.Obj)
-	}
+	s.copyObj(en.Snap, en.Obj)
 	if s.plain {
 		return nil
 	}

@@ -338,30 +338,6 @@ func (c *copier) copy(dst, src unsafe.Pointer) {
 	}
 }
 
-// copyFresh is copy for a dst known to be all zero (a snapshot just
-// allocated): it writes only the pointer words that are not nil, so that
-// the nil ones (an unset reference's ID, a loader not attached yet) cost
-// no write barrier while the garbage collector marks.
-func (c *copier) copyFresh(dst, src unsafe.Pointer) {
-	if c.raw {
-		copy(unsafe.Slice((*byte)(dst), c.size), unsafe.Slice((*byte)(src), c.size))
-		return
-	}
-	for _, r := range c.runs {
-		off := r.off
-		for range r.plain {
-			*(*uintptr)(unsafe.Add(dst, off)) = *(*uintptr)(unsafe.Add(src, off))
-			off += wordSize
-		}
-		for range r.ptrs {
-			if p := *(*unsafe.Pointer)(unsafe.Add(src, off)); p != nil {
-				*(*unsafe.Pointer)(unsafe.Add(dst, off)) = p
-			}
-			off += wordSize
-		}
-	}
-}
-
 // isZeroAt reports whether field f of the entity at obj holds its zero
 // value, reading integers and strings by their static type (the field
 // has that type at f.Offset) and others by reflection.
