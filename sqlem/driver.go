@@ -383,8 +383,10 @@ func (sc *scanner) row(rows Rows) error {
 			if c.fkp != nil {
 				p = c.fkp
 			}
+			// (*c.val keeps the value until the next row's scan, which
+			// assigns it whole: clearing it would cost two pointer
+			// writes a column and row.)
 			err := storeVal(c, p, *c.val)
-			*c.val = nil
 			if err != nil {
 				return fmt.Errorf("gomikro: scan %s: column %s: %w", sc.e.Name, c.f.Column, err)
 			}

@@ -435,7 +435,13 @@ func (t *Tracker) AddLoaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bo
 func (t *Tracker) loaded(e *meta.Entity, obj unsafe.Pointer, k Key, paired bool) (*Entry, error) {
 	en := t.newEntry() // zero: set the fields one by one
 	s := t.shape(e)
-	en.E, en.Obj, en.Key, en.HasKey, en.State, en.paired = e, obj, k, true, StateManaged, paired
+	// Field by field, and the key's string only when there is one: en is
+	// zero, and each pointer word written costs a write barrier while
+	// the garbage collector marks.
+	en.E, en.Obj, en.Key.I, en.HasKey, en.State, en.paired = e, obj, k.I, true, StateManaged, paired
+	if k.S != "" {
+		en.Key.S = k.S
+	}
 	if paired {
 		en.Snap = pairSnap(obj, s.snapOff)
 	}

@@ -66,6 +66,7 @@ func Run(t *testing.T, b Backend) {
 	t.Run("LazyQueryBuilder", func(t *testing.T) { lazyQueryBuilder(t, b) })
 	t.Run("Replica", func(t *testing.T) { replica(t, b) })
 	t.Run("QBCache", func(t *testing.T) { qbCache(t, b) })
+	t.Run("ScanKinds", func(t *testing.T) { scanKinds(t, b) })
 }
 
 func must(t *testing.T, err error) {
