@@ -68,6 +68,15 @@ type BulkUpdater interface {
 	BulkUpdate(b *tracking.UpdateBatch, rows []*tracking.Entry, values ValueReader) (sql string, args []any, ok bool, err error)
 }
 
+// BulkUpdateSizer is implemented by bulk updaters whose statements run
+// best with fewer rows than the parameter limit allows: a flush splits its
+// bulk updates into statements of at most BulkUpdateRows rows.
+type BulkUpdateSizer interface {
+	// BulkUpdateRows returns the most rows one bulk update carries when
+	// it sets cols columns.
+	BulkUpdateRows(cols int) int
+}
+
 // ValueReader reads the parameter value of a column from an object.
 type ValueReader interface {
 	// Value returns the driver value of column f of the row.

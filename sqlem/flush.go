@@ -262,7 +262,7 @@ func (fx *flushExec) singleStatement() bool {
 			return false
 		}
 		if _, ok := d.(BulkUpdater); ok {
-			return len(b.Rows) <= bulkRows(d, len(b.Columns)+1)
+			return len(b.Rows) <= updateRows(d, len(b.Columns))
 		}
 		return len(b.Rows) == 1
 	case len(p.Deletes) == 1:
@@ -287,6 +287,17 @@ const insertChunk = 1000
 // column, so the bound is loose for them).
 func bulkRows(d Dialect, cols int) int {
 	return max(1, d.MaxParams()/(cols+2))
+}
+
+// updateRows is the number of rows one bulk update of cols columns
+// carries: as many as the parameters allow, or fewer where the dialect
+// says so (BulkUpdateSizer).
+func updateRows(d Dialect, cols int) int {
+	n := bulkRows(d, cols+1)
+	if s, ok := d.(BulkUpdateSizer); ok {
+		n = min(n, max(1, s.BulkUpdateRows(cols)))
+	}
+	return n
 }
 
 func (fx *flushExec) run(ctx context.Context) error {
@@ -953,7 +964,7 @@ func (fx *flushExec) update(b *tracking.UpdateBatch) error {
 	rest := b.Rows
 	if bu, ok := d.(BulkUpdater); ok && len(e.PK) == 1 && len(b.Rows) > 1 {
 		rest = nil
-		for rows := range slices.Chunk(b.Rows, bulkRows(d, len(b.Columns)+1)) {
+		for rows := range slices.Chunk(b.Rows, updateRows(d, len(b.Columns))) {
 			sql, args, ok, err := bu.BulkUpdate(b, rows, &fx.vals)
 			if err != nil {
 				return err

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -141,12 +142,23 @@ func (w *writers) release() {
 	first := w.queue[0]
 	if time.Since(first.since) < starveAfter {
 		w.held = false
-		signal(first)
-		w.mu.Unlock()
-		return
+	} else {
+		w.queue = slices.Delete(w.queue, 0, 1)
+		first.granted = true
 	}
-	w.queue = slices.Delete(w.queue, 0, 1)
-	first.granted = true
 	signal(first)
 	w.mu.Unlock()
+	// The woken writer is made ready on this goroutine's processor, to
+	// run when this goroutine blocks; but a writer that ended its turn
+	// rarely blocks before it comes for the next one (SQLite runs in Go:
+	// no I/O wait), so it took the lock again before the woken one ran,
+	// time after time, until starveAfter handed the lock over: a writer
+	// that waited at all waited a millisecond or more. Measured, single-row
+	// saves, 0.7 s, two runs each on a loaded machine: K = 2, 6 % of the
+	// saves waited, 93 % of those longer than 0.5 ms (p50 1.07 ms), the
+	// saves' p99 4x the hand-written code's; K = 4, 30 % of the saves
+	// waited longer than 0.5 ms. Yielding runs the woken writer now: K = 2,
+	// waits p50 75 µs, 0.4-0.8 % of the saves waited longer than 0.5 ms;
+	// K = 4, 3-7 %.
+	runtime.Gosched()
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -110,5 +111,54 @@ func TestCheckpointSettings(t *testing.T) {
 		if c.main && !strings.Contains(c.dsn, "memory") && ownCheckpoints(c.dsn) != c.want {
 			t.Errorf("ownCheckpoints(%q) = %v, want %v", c.dsn, !c.want, c.want)
 		}
+	}
+}
+
+// TestWritersWokenFirst: a writer that ends its turn and comes straight
+// back for the next one lets the writer it woke take the turn first (it
+// yields its processor): without that it takes the turn again before the
+// woken writer runs, until starveAfter hands the turn over. One processor
+// makes the order repeatable (the scheduler's global-queue check every
+// 61st turn may still reorder one round).
+func TestWritersWokenFirst(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ctx := context.Background()
+	woken := 0
+	const rounds = 20
+	for range rounds {
+		w := newWriters(time.Minute)
+		if held, err := w.acquire(ctx); !held || err != nil {
+			t.Fatalf("free turn: %v %v", held, err)
+		}
+		var order []string
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if held, err := w.acquire(ctx); !held || err != nil {
+				t.Errorf("waiter: %v %v", held, err)
+				return
+			}
+			order = append(order, "waiter")
+			w.release()
+		}()
+		for queued := false; !queued; {
+			runtime.Gosched()
+			w.mu.Lock()
+			queued = len(w.queue) == 1
+			w.mu.Unlock()
+		}
+		w.release()
+		if held, err := w.acquire(ctx); !held || err != nil {
+			t.Fatalf("again: %v %v", held, err)
+		}
+		order = append(order, "releaser")
+		w.release()
+		<-done
+		if order[0] == "waiter" {
+			woken++
+		}
+	}
+	if woken < rounds/2 {
+		t.Errorf("the woken writer took the turn first in %d of %d rounds, want most", woken, rounds)
 	}
 }
