@@ -150,7 +150,8 @@ func (fx *flushExec) insertOne(ctx context.Context, s *session, b *tracking.Inse
 		ctx = &fx.det
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		// Nothing was sent.
+		return fmt.Errorf("gomikro: not committed: %w", err)
 	}
 	var err error
 	switch ci.one {
