@@ -29,7 +29,8 @@ type getter func(obj unsafe.Pointer) (any, error)
 // dialect and its limits), and goes with the ORM that owns it: metadata
 // of a closed ORM is not kept alive by a cache of the package.
 type getterCache struct {
-	m sync.Map // *meta.Field -> getter
+	m     sync.Map // *meta.Field -> getter
+	slabs sync.Map // *meta.Field -> *slab (nil: none)
 }
 
 // getter returns the getter of column f, from v's cache when it has one.
@@ -243,32 +244,9 @@ func rowText(p string, n int) string {
 }
 
 // insertArgs appends the values of rows read by their getters to args,
-// as insertRows binds them.
+// as insertRows binds them (see values.appendArgs).
 func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, cols []*meta.Field, gets []getter) ([]any, error) {
-	conv, _ := fx.s.drv.d.(ParamConverter)
-	// The columns whose values the converter may change; the others
-	// (scalars: see ParamConverter) are bound as read.
-	var convs uint64
-	if conv != nil {
-		for j, f := range cols {
-			if j >= 64 || !scalarValues(f) {
-				convs |= 1 << min(j, 63)
-			}
-		}
-	}
-	for _, r := range rows {
-		for j, g := range gets {
-			v, err := g(r.Obj)
-			if err != nil {
-				return nil, err
-			}
-			if convs != 0 && convs&(1<<min(j, 63)) != 0 {
-				v = conv.ConvertParam(v)
-			}
-			args = append(args, v)
-		}
-	}
-	return args, nil
+	return fx.vals.appendArgs(args, rows, cols, gets)
 }
 
 // scalarValues reports whether the getter of column f gives only nil,
