@@ -3,6 +3,7 @@ package sqlem
 import (
 	"math"
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/gomikro/gomikro/internal/rel"
@@ -25,28 +26,49 @@ import (
 // of an interface's data, and lives as long as the statement's
 // arguments refer to it.
 type slab struct {
-	typ   unsafe.Pointer             // type word of an interface holding a T
-	size  uintptr                    // size of a T
-	alloc func(n int) unsafe.Pointer // a new array of n Ts
-	// read copies the column's value of obj to dst, a T of the slab,
-	// with the checks and errors of the column's getter; ok false
-	// leaves this value to the getter (a reference without its target).
-	read func(obj, dst unsafe.Pointer) (ok bool, err error)
+	// fill binds the column's values of rows: the i-th at out[i*stride],
+	// read with the checks and errors of the column's getter g, which
+	// reads the values the slab does not hold (a reference without its
+	// target).
+	fill func(rows []*tracking.Entry, out []any, stride int, g getter) error
 }
 
-// slabOf returns the slab of a column of Go type T read by read.
-func slabOf[T any](read func(obj, dst unsafe.Pointer) (bool, error)) *slab {
-	return &slab{typ: valueTypeWord[T](), size: unsafe.Sizeof(*new(T)), read: read,
-		alloc: func(n int) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(make([]T, n))) }}
+// checkedSlab is the slab of a column of Go type T whose value read
+// gives for obj, or ok false where the getter must read it.
+func checkedSlab[T any](read func(obj unsafe.Pointer) (x T, ok bool, err error)) *slab {
+	typ := valueTypeWord[T]()
+	return &slab{fill: func(rows []*tracking.Entry, out []any, stride int, g getter) error {
+		vals := make([]T, len(rows))
+		for i, r := range rows {
+			x, ok, err := read(r.Obj)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				if out[i*stride], err = g(r.Obj); err != nil {
+					return err
+				}
+				continue
+			}
+			vals[i] = x
+			out[i*stride] = ifaceOf(typ, unsafe.Pointer(&vals[i]))
+		}
+		return nil
+	}}
 }
 
 // plainSlab is the slab of a plain field of type T at offset off that
 // any value of T fits.
 func plainSlab[T any](off uintptr) *slab {
-	return slabOf[T](func(obj, dst unsafe.Pointer) (bool, error) {
-		*(*T)(dst) = *(*T)(unsafe.Add(obj, off))
-		return true, nil
-	})
+	typ := valueTypeWord[T]()
+	return &slab{fill: func(rows []*tracking.Entry, out []any, stride int, _ getter) error {
+		vals := make([]T, len(rows))
+		for i, r := range rows {
+			vals[i] = *(*T)(unsafe.Add(r.Obj, off))
+			out[i*stride] = ifaceOf(typ, unsafe.Pointer(&vals[i]))
+		}
+		return nil
+	}}
 }
 
 // fastSlab returns the slab of column f: a plain field of a type
@@ -64,13 +86,12 @@ func fastSlab(f *meta.Field, lim valcheck.Limits) *slab {
 		}
 		// As refValue: the key of the target object when the reference
 		// holds one; a reference by key alone goes to the getter.
-		return slabOf[int64](func(obj, dst unsafe.Pointer) (bool, error) {
+		return checkedSlab(func(obj unsafe.Pointer) (int64, bool, error) {
 			r := rel.RefAt(f.Ptr(obj))
 			if r.Ptr == nil {
-				return false, nil
+				return 0, false, nil
 			}
-			*(*int64)(dst) = *(*int64)(pk.Ptr(r.Ptr))
-			return true, nil
+			return *(*int64)(pk.Ptr(r.Ptr)), true, nil
 		})
 	}
 	if f.Storage != meta.StorePlain || f.Enum != nil || f.Type == meta.TypeDecimal {
@@ -83,18 +104,17 @@ func fastSlab(f *meta.Field, lim valcheck.Limits) *slab {
 		if f.Length > 0 && f.Type == meta.TypeString && f.ColumnType == "" {
 			limit = f.Length
 		}
-		return slabOf[string](func(obj, dst unsafe.Pointer) (bool, error) {
+		return checkedSlab(func(obj unsafe.Pointer) (string, bool, error) {
 			s := *(*string)(unsafe.Add(obj, off))
 			if limit > 0 && len(s) > limit {
 				if err := checkLength(f, reflect.ValueOf(s)); err != nil {
-					return false, err
+					return "", false, err
 				}
 			}
 			if err := valcheck.CheckString(f, s, lim); err != nil {
-				return false, err
+				return "", false, err
 			}
-			*(*string)(dst) = s
-			return true, nil
+			return s, true, nil
 		})
 	case reflect.TypeFor[int64]():
 		return plainSlab[int64](off)
@@ -107,13 +127,15 @@ func fastSlab(f *meta.Field, lim valcheck.Limits) *slab {
 	case reflect.TypeFor[bool]():
 		return plainSlab[bool](off)
 	case reflect.TypeFor[float64]():
-		return slabOf[float64](func(obj, dst unsafe.Pointer) (bool, error) {
+		if !lim.NoNaN && !lim.NoInf {
+			return plainSlab[float64](off)
+		}
+		return checkedSlab(func(obj unsafe.Pointer) (float64, bool, error) {
 			x := *(*float64)(unsafe.Add(obj, off))
 			if (lim.NoNaN && math.IsNaN(x)) || (lim.NoInf && math.IsInf(x, 0)) {
-				return false, valcheck.Check(f, reflect.ValueOf(x), lim)
+				return 0, false, valcheck.Check(f, reflect.ValueOf(x), lim)
 			}
-			*(*float64)(dst) = x
-			return true, nil
+			return x, true, nil
 		})
 	}
 	return nil
@@ -134,12 +156,6 @@ func (v values) slab(f *meta.Field) *slab {
 	return s
 }
 
-// slabCol is a column of a chunk bound from a slab: its slab and array.
-type slabCol struct {
-	s    *slab
-	base unsafe.Pointer
-}
-
 // appendArgs appends the values of rows, read by the getters gets of
 // cols, to args, row after row: what insertRows binds. The dialect's
 // ParamConverter sees the values of the columns that are not scalar
@@ -157,44 +173,57 @@ func (v values) appendArgs(args []any, rows []*tracking.Entry, cols []*meta.Fiel
 			}
 		}
 	}
-	var slabs []slabCol
-	if len(rows) > 1 {
-		for j, f := range cols {
-			if j >= 64 || convs&(1<<j) != 0 {
-				continue
-			}
-			if s := v.slab(f); s != nil {
-				if slabs == nil {
-					slabs = make([]slabCol, len(cols))
-				}
-				slabs[j] = slabCol{s, s.alloc(len(rows))}
-			}
+	if len(rows) > 1 && len(cols) <= 64 {
+		if out, ok := v.columnArgs(args, rows, cols, gets, conv, convs); ok {
+			return out, nil
 		}
 	}
-	for i, r := range rows {
+	// One row, or a value refused: row after row, so that the error is
+	// that of the first row and column refused, as every path reports it.
+	for _, r := range rows {
 		for j, g := range gets {
-			if slabs != nil {
-				if c := slabs[j]; c.s != nil {
-					dst := unsafe.Add(c.base, uintptr(i)*c.s.size)
-					ok, err := c.s.read(r.Obj, dst)
-					if err != nil {
-						return nil, err
-					}
-					if ok {
-						args = append(args, ifaceOf(c.s.typ, dst))
-						continue
-					}
-				}
-			}
 			x, err := g(r.Obj)
 			if err != nil {
 				return nil, err
 			}
-			if convs != 0 && convs&(1<<min(j, 63)) != 0 {
+			if convs&(1<<min(j, 63)) != 0 {
 				x = conv.ConvertParam(x)
 			}
 			args = append(args, x)
 		}
 	}
 	return args, nil
+}
+
+// columnArgs is appendArgs for several rows of at most 64 columns,
+// column after column (each scalar column from its slab); ok false when
+// a value is refused, with args as they were.
+func (v values) columnArgs(args []any, rows []*tracking.Entry, cols []*meta.Field, gets []getter, conv ParamConverter, convs uint64) ([]any, bool) {
+	n0, stride := len(args), len(cols)
+	args = slices.Grow(args, len(rows)*stride)[:n0+len(rows)*stride]
+	out := args[n0:]
+	for j, f := range cols {
+		if convs&(1<<j) == 0 {
+			if s := v.slab(f); s != nil {
+				if s.fill(rows, out[j:], stride, gets[j]) != nil {
+					clear(out)
+					return args[:n0], false
+				}
+				continue
+			}
+		}
+		g := gets[j]
+		for i, r := range rows {
+			x, err := g(r.Obj)
+			if err != nil {
+				clear(out)
+				return args[:n0], false
+			}
+			if convs&(1<<j) != 0 {
+				x = conv.ConvertParam(x)
+			}
+			out[i*stride+j] = x
+		}
+	}
+	return args, true
 }

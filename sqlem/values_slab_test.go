@@ -129,18 +129,25 @@ func TestAppendArgsSlabs(t *testing.T) {
 				}
 			}
 		}
-		for _, bad := range []func(b *slabBook){
-			func(b *slabBook) { b.Title = "much too long" },
-			func(b *slabBook) { b.Title = "\xff" },
-			func(b *slabBook) { b.Price = math.NaN() },
+		// Refused values, some in several rows: the error is that of the
+		// first row and column refused, as the getters read them.
+		for _, bad := range []map[int]func(b *slabBook){
+			{3: func(b *slabBook) { b.Title = "much too long" }},
+			{3: func(b *slabBook) { b.Title = "\xff" }},
+			{3: func(b *slabBook) { b.Price = math.NaN() }},
+			{4: func(b *slabBook) { b.Title = "much too long" }, 2: func(b *slabBook) { b.Price = math.Inf(-1) }},
+			{4: func(b *slabBook) { b.Title = "\xff" }, 1: func(b *slabBook) { b.Title = "much too long" }},
 		} {
-			_, rows := slabFixture(t, 5)
-			bad((*slabBook)(rows[3].Obj))
+			_, rows := slabFixture(t, 6)
+			for i, f := range bad {
+				f((*slabBook)(rows[i].Obj))
+			}
 			var want error
-			for _, g := range gets {
-				if _, err := g(rows[3].Obj); err != nil {
-					want = err
-					break
+			for _, r := range rows {
+				for _, g := range gets {
+					if _, err := g(r.Obj); err != nil && want == nil {
+						want = err
+					}
 				}
 			}
 			_, err := v.appendArgs(nil, rows, cols, gets)
