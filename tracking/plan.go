@@ -114,7 +114,7 @@ func (t *Tracker) Build() (*Plan, error) {
 		e    *meta.Entity
 		cols string
 	}
-	updates := map[updKey]*UpdateBatch{}
+	var updates map[updKey]*UpdateBatch // made on the first update (a map literal costs a random seed)
 	var updOrder []*UpdateBatch
 	var lastUpd *UpdateBatch
 	// The shape of the entries compared last: entries come in runs of
@@ -173,6 +173,9 @@ func (t *Tracker) Build() (*Plan, error) {
 				b = updates[updKey{en.E, sig}]
 				if b == nil {
 					b = &UpdateBatch{Entity: en.E, Columns: slices.Clone(buf), Versioned: en.E.Version != nil}
+					if updates == nil {
+						updates = map[updKey]*UpdateBatch{}
+					}
 					updates[updKey{en.E, sig}] = b
 					updOrder = append(updOrder, b)
 				}
