@@ -246,15 +246,9 @@ func rowText(p string, n int) string {
 // as insertRows binds them.
 func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, cols []*meta.Field, gets []getter) ([]any, error) {
 	conv, _ := fx.s.drv.d.(ParamConverter)
-	// The columns whose values the converter may change; the others
-	// (scalars: see ParamConverter) are bound as read.
 	var convs uint64
 	if conv != nil {
-		for j, f := range cols {
-			if j >= 64 || !scalarValues(f) {
-				convs |= 1 << min(j, 63)
-			}
-		}
+		convs = convColumns(cols)
 	}
 	for _, r := range rows {
 		for j, g := range gets {
@@ -269,6 +263,19 @@ func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, cols []*meta
 		}
 	}
 	return args, nil
+}
+
+// convColumns returns the columns of cols whose values a ParamConverter
+// may change, bit j for cols[j] (bit 63 for it and all after it); the
+// others (scalars: see ParamConverter) are bound as read.
+func convColumns(cols []*meta.Field) uint64 {
+	var convs uint64
+	for j, f := range cols {
+		if j >= 64 || !scalarValues(f) {
+			convs |= 1 << min(j, 63)
+		}
+	}
+	return convs
 }
 
 // scalarValues reports whether the getter of column f gives only nil,
