@@ -38,7 +38,7 @@ func (m *EntityManager) Flush(ctx context.Context) error {
 	return mm.flush(ctx)
 }
 
-func (m *EntityManager) flush(ctx context.Context) (err error) {
+func (m *EntityManager) flush(ctx context.Context) error {
 	ctx = m.counted(ctx)
 	if m.flushing {
 		return &gomikro.ValidationError{Msg: "Flush called during a flush (from a lifecycle hook or subscriber). " +
@@ -50,7 +50,15 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 			"call Clear and load what the database holds before writing again: %w", m.inDoubt)
 	}
 	m.flushing = true
+	// The defers live in functions with one return each, where the
+	// compiler inlines them (in a function with many returns each
+	// defer costs a runtime call and a deferreturn at every exit).
 	defer func() { m.flushing = false }()
+	return m.flushHooked(ctx)
+}
+
+// flushHooked is flush once m is marked as flushing.
+func (m *EntityManager) flushHooked(ctx context.Context) error {
 	// Hooks and subscribers get a context carrying m and the event; a
 	// flush with neither makes none.
 	var hctx context.Context
@@ -68,6 +76,7 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 	}
 	var pivots []pivotOp
 	if m.c.colls {
+		var err error
 		if pivots, err = m.syncCollections(); err != nil {
 			return err
 		}
@@ -88,12 +97,18 @@ func (m *EntityManager) flush(ctx context.Context) (err error) {
 	// hooks and orphan removal, which may remove more);
 	// a flush that surely failed puts them back as they were.
 	if sd := m.softDeletes(); sd != nil {
-		defer func() {
-			if err != nil && m.inDoubt == nil {
-				m.undoSoftDeletes(sd)
-			}
-		}()
+		err := m.write(ctx, hctx, ev, pivots)
+		if err != nil && m.inDoubt == nil {
+			m.undoSoftDeletes(sd)
+		}
+		return err
 	}
+	return m.write(ctx, hctx, ev, pivots)
+}
+
+// write plans and executes the flush once the hooks before it have run,
+// then runs the hooks after it.
+func (m *EntityManager) write(ctx, hctx context.Context, ev *FlushEvent, pivots []pivotOp) error {
 	plan, err := m.t.Build()
 	if err != nil {
 		return err

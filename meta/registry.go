@@ -291,9 +291,23 @@ func (r *Registry) Of(t reflect.Type) (*Entity, bool) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if len(r.entities) <= smallRegistry {
+		// A few comparisons cost less than hashing an interface key.
+		for _, e := range r.entities {
+			if e.Type == t {
+				return e, true
+			}
+		}
+		return nil, false
+	}
 	e, ok := r.byType[t]
 	return e, ok
 }
+
+// smallRegistry is the number of entities up to which Of looks an entity
+// up by comparing types in turn rather than in byType, which holds the
+// same entities.
+const smallRegistry = 8
 
 // ByName returns the entity called name (case-insensitive).
 func (r *Registry) ByName(name string) (*Entity, bool) {

@@ -131,12 +131,16 @@ func (fx *flushExec) insertOne(ctx context.Context, s *session, b *tracking.Inse
 	drv := s.drv
 	row := b.Rows[0].Obj
 	args := fx.args(len(ci.gets))
-	for _, g := range ci.gets {
+	var convs uint64
+	if drv.conv != nil {
+		convs = ci.convs
+	}
+	for j, g := range ci.gets {
 		v, err := g(row)
 		if err != nil {
 			return err
 		}
-		if drv.conv != nil {
+		if convs != 0 && convs&(1<<min(j, 63)) != 0 {
 			v = drv.conv.ConvertParam(v)
 		}
 		args = append(args, v)

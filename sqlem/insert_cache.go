@@ -31,6 +31,8 @@ type cachedInsert struct {
 	cols, ret []*meta.Field
 	sql       string
 	gets      []getter // of cols
+	// convs are the columns a ParamConverter is applied to (convColumns).
+	convs uint64
 	// one is how a flush whose only write is this insert runs it
 	// (insertOne); oneNone: through the general path.
 	one oneMode
@@ -92,7 +94,7 @@ func (c *insertCache) put(e *meta.Entity, cols, ret []*meta.Field, sql string, g
 	}
 	cis := make([]cachedInsert, len(old[e]), len(old[e])+1)
 	copy(cis, old[e])
-	next[e] = append(cis, cachedInsert{cols: slices.Clone(cols), ret: slices.Clone(ret), sql: sql, gets: gets, one: one})
+	next[e] = append(cis, cachedInsert{cols: slices.Clone(cols), ret: slices.Clone(ret), sql: sql, gets: gets, convs: convColumns(cols), one: one})
 	c.m.Store(&next)
 }
 

@@ -84,16 +84,16 @@ func affected(r sql.Result, err error) (int64, error) {
 	return n, nil
 }
 
-func lastID(r sql.Result, err error) (int64, int64, error) {
-	if err != nil {
+func lastID(r sql.Result, execErr error) (id, n int64, err error) {
+	if execErr != nil {
+		return 0, 0, execErr
+	}
+	// One deferred recover for both calls (see result).
+	defer noResult(&id, &n, &err)
+	if id, err = r.LastInsertId(); err != nil {
 		return 0, 0, err
 	}
-	id, err := result(r.LastInsertId)
-	if err != nil {
-		return 0, 0, err
-	}
-	n, err := result(r.RowsAffected)
-	if err != nil {
+	if n, err = r.RowsAffected(); err != nil {
 		return 0, 0, err
 	}
 	return id, n, nil
@@ -107,16 +107,24 @@ var errNoResult = errors.New("gomikro: the statement has no result (is it empty,
 // result calls a sql.Result method, turning the panic of a result the
 // driver did not give (see errNoResult) into that error.
 func result(get func() (int64, error)) (n int64, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			if re, ok := p.(runtime.Error); ok && strings.Contains(re.Error(), "nil pointer") {
-				n, err = 0, errNoResult
-				return
-			}
-			panic(p)
-		}
-	}()
+	defer noResult(&n, nil, &err)
 	return get()
+}
+
+// noResult, deferred by a function that calls sql.Result methods, turns
+// the panic of a result the driver did not give (see errNoResult) into
+// that error, with *n and *m (when not nil) zero.
+func noResult(n, m *int64, err *error) {
+	if p := recover(); p != nil {
+		if re, ok := p.(runtime.Error); ok && strings.Contains(re.Error(), "nil pointer") {
+			*n, *err = 0, errNoResult
+			if m != nil {
+				*m = 0
+			}
+			return
+		}
+		panic(p)
+	}
 }
 
 func (c dbConn) prepare(ctx context.Context, q string) (prepared, error) {

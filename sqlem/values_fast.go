@@ -249,6 +249,19 @@ func (fx *flushExec) insertArgs(args []any, rows []*tracking.Entry, cols []*meta
 	return fx.vals.appendArgs(args, rows, cols, gets)
 }
 
+// convColumns returns the columns of cols whose values a ParamConverter
+// may change, bit j for cols[j] (bit 63 for it and all after it); the
+// others (scalars: see ParamConverter) are bound as read.
+func convColumns(cols []*meta.Field) uint64 {
+	var convs uint64
+	for j, f := range cols {
+		if j >= 64 || !scalarValues(f) {
+			convs |= 1 << min(j, 63)
+		}
+	}
+	return convs
+}
+
 // scalarValues reports whether the getter of column f gives only nil,
 // bool, int, int16, int32, int64, float64 or string values: a plain field
 // of one of those types that fastGetter reads, or a reference to an

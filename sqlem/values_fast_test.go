@@ -195,3 +195,38 @@ func TestScalarValuesNeedNoConversion(t *testing.T) {
 		t.Fatalf("%d scalar columns, want %d", n, len(e.Columns)-2)
 	}
 }
+
+// TestConvColumns: the columns a ParamConverter is applied to are the
+// non-scalar ones, and every column from the 64th on.
+func TestConvColumns(t *testing.T) {
+	reg, err := meta.NewRegistry(nil, fastRow{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := reg.Entities()[0].Columns
+	var want uint64
+	for j, f := range cols {
+		if f.Name == "At" || f.Name == "Stock" {
+			want |= 1 << j
+		}
+	}
+	if got := convColumns(cols); got != want || want == 0 {
+		t.Fatalf("convColumns = %b, want %b", got, want)
+	}
+	var scalar *meta.Field
+	for _, f := range cols {
+		if f.Name == "Title" {
+			scalar = f
+		}
+	}
+	many := make([]*meta.Field, 70)
+	for j := range many {
+		many[j] = scalar
+	}
+	if got := convColumns(many[:64]); got != 0 {
+		t.Fatalf("64 scalar columns: convColumns = %b, want 0", got)
+	}
+	if got := convColumns(many); got != 1<<63 {
+		t.Fatalf("70 scalar columns: convColumns = %b, want bit 63", got)
+	}
+}

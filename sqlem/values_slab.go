@@ -163,15 +163,9 @@ func (v values) slab(f *meta.Field) *slab {
 // bound from a slab.
 func (v values) appendArgs(args []any, rows []*tracking.Entry, cols []*meta.Field, gets []getter) ([]any, error) {
 	conv, _ := v.d.(ParamConverter)
-	// The columns whose values the converter may change; the others
-	// (scalars: see ParamConverter) are bound as read.
 	var convs uint64
 	if conv != nil {
-		for j, f := range cols {
-			if j >= 64 || !scalarValues(f) {
-				convs |= 1 << min(j, 63)
-			}
-		}
+		convs = convColumns(cols)
 	}
 	if len(rows) > 1 && len(cols) <= 64 {
 		if out, ok := v.columnArgs(args, rows, cols, gets, conv, convs); ok {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/gomikro/gomikro"
@@ -114,7 +115,7 @@ func (t *Tracker) Build() (*Plan, error) {
 		e    *meta.Entity
 		cols string
 	}
-	updates := map[updKey]*UpdateBatch{}
+	var updates map[updKey]*UpdateBatch // made on the first update (a map literal costs a random seed)
 	var updOrder []*UpdateBatch
 	var lastUpd *UpdateBatch
 	// The shape of the entries compared last: entries come in runs of
@@ -173,6 +174,9 @@ func (t *Tracker) Build() (*Plan, error) {
 				b = updates[updKey{en.E, sig}]
 				if b == nil {
 					b = &UpdateBatch{Entity: en.E, Columns: slices.Clone(buf), Versioned: en.E.Version != nil}
+					if updates == nil {
+						updates = map[updKey]*UpdateBatch{}
+					}
 					updates[updKey{en.E, sig}] = b
 					updOrder = append(updOrder, b)
 				}
@@ -307,12 +311,25 @@ func (t *Tracker) planOne(en *Entry) (*Plan, error) {
 		pending = newEntrySet(int(en.idx) + 1)
 	}
 	pending.add(en)
-	cols, ret, deferred, err := p.insertColumns(en, pending, op.cols[:0], op.ret[:0], nil)
+	// The uses of the dynamic columns decide the others': their lists
+	// for those uses are shared by the flushes of the type.
+	sh := t.shape(e)
+	mask, same, err := p.rowMask(sh.dyn, en, pending, nil)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range deferred {
-		p.Fixups = append(p.Fixups, &UpdateBatch{Entity: e, Columns: []*meta.Field{f}, Rows: []*Entry{en}})
+	var cols, ret []*meta.Field
+	if same {
+		cols, ret = sh.ins.get(sh.layout, mask)
+	} else {
+		var deferred []*meta.Field
+		cols, ret, deferred, err = p.insertColumns(en, pending, op.cols[:0], op.ret[:0], nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range deferred {
+			p.Fixups = append(p.Fixups, &UpdateBatch{Entity: e, Columns: []*meta.Field{f}, Rows: []*Entry{en}})
+		}
 	}
 	op.rows[0] = en
 	op.batch = InsertBatch{Entity: e, Columns: slices.Clip(cols), Return: slices.Clip(ret), Rows: op.rows[:]}
@@ -323,7 +340,7 @@ func (t *Tracker) planOne(en *Entry) (*Plan, error) {
 	// returned columns and the version (and Committed overwrites the
 	// slot): plain ones are saved one by one, without copying the object.
 	if en.Snap == nil {
-		slot := newSlots(t.shape(e).objs, 1)
+		slot := newSlots(sh.objs, 1)
 		en.Snap = slot.take(e.Type.Size())
 	}
 	if plainFields(op.batch.Return) && (e.Version == nil || e.Version.Storage != meta.StoreEmbedded) {
@@ -514,6 +531,65 @@ func saveNew(sh *shape, en *Entry, snaps *slots, objs reflect.Type, box uintptr,
 	if v != nil && v.IntAt(en.Obj) == 0 {
 		v.SetIntAt(en.Obj, 1)
 	}
+}
+
+// insColsCache keeps, for one entity type, the columns written and read
+// back by a one-row insert per mask of the uses of its dynamic columns
+// (rowMask), which a unit of work per request plans on every save. The
+// lists are shared and never modified. Reads are one atomic load; the
+// few writes copy the list.
+type insColsCache struct {
+	m  atomic.Pointer[[]insCols]
+	mu sync.Mutex // serializes writes
+}
+
+type insCols struct {
+	mask      uint64
+	cols, ret []*meta.Field
+}
+
+// maxInsCols bounds the masks an insColsCache keeps.
+const maxInsCols = 16
+
+// get returns the columns of l's type written and read back by an insert
+// whose dynamic columns have the uses mask (bit i: l.dyn[i] is read
+// back, the others are written).
+func (c *insColsCache) get(l *layout, mask uint64) (cols, ret []*meta.Field) {
+	if m := c.m.Load(); m != nil {
+		for i := range *m {
+			if ic := &(*m)[i]; ic.mask == mask {
+				return ic.cols, ic.ret
+			}
+		}
+	}
+	j := 0
+	for _, f := range l.e.Columns {
+		if j < len(l.dyn) && l.dyn[j] == f {
+			j++
+			if mask&(1<<(j-1)) != 0 {
+				ret = append(ret, f)
+				continue
+			}
+		}
+		cols = append(cols, f)
+	}
+	cols, ret = slices.Clip(cols), slices.Clip(ret)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var old []insCols
+	if m := c.m.Load(); m != nil {
+		old = *m
+	}
+	for i := range old {
+		if old[i].mask == mask {
+			return old[i].cols, old[i].ret // stored meanwhile
+		}
+	}
+	if len(old) < maxInsCols {
+		next := append(slices.Clip(old), insCols{mask, cols, ret})
+		c.m.Store(&next)
+	}
+	return cols, ret
 }
 
 // dynamicColumns returns the columns of e whose use in an insert depends

@@ -77,6 +77,11 @@ type layout struct {
 	// JSON columns: the baseline of a reference that was never loaded.
 	zero     unsafe.Pointer
 	zeroJSON [][]byte
+	// dyn are the columns whose use in an insert depends on the row
+	// (dynamicColumns); ins holds the columns of one-row inserts by the
+	// uses of dyn (see insertCols).
+	dyn []*meta.Field
+	ins insColsCache
 }
 
 // shape is what one tracker keeps per entity type: the shared layout and
@@ -141,7 +146,7 @@ func (l *Layouts) add(e *meta.Entity) *layout {
 type span struct{ off, n uintptr }
 
 func newLayout(e *meta.Entity) *layout {
-	s := &layout{e: e, size: e.Type.Size()}
+	s := &layout{e: e, size: e.Type.Size(), dyn: dynamicColumns(e)}
 	s.cp, s.fast = newCopier(e.Type)
 	for _, f := range e.Columns {
 		c := colShape{f: f, size: f.GoType.Size()}
