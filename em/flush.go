@@ -77,8 +77,14 @@ func (m *EntityManager) flushHooked(ctx context.Context) error {
 	var pivots []pivotOp
 	if m.c.colls {
 		var err error
-		if pivots, err = m.syncCollections(); err != nil {
+		var wrote bool
+		if pivots, wrote, err = m.syncCollections(); err != nil {
 			return err
+		}
+		if wrote {
+			// References set or cleared, orphans removed: what the
+			// sweep found unchanged may not be any more.
+			m.t.DropMarks()
 		}
 	}
 	if m.c.hooks&beforeWrite != 0 {
@@ -248,18 +254,14 @@ func changeSets(p *tracking.Plan) []ChangeSet {
 
 // cascadePersist persists new objects reachable from new and managed
 // entities (and references that were given some) through references and
-// loaded collections.
+// loaded collections. Its walk (Tracker.Sweep) also finds the managed
+// entities that did not change, for Build to skip.
 func (m *EntityManager) cascadePersist() error {
-	entries := m.t.Entries()
 	// The object reached last through a reference is managed now: rows
 	// that share it (children of one parent) need not look it up again.
 	var lastT *meta.Entity
 	var lastP unsafe.Pointer
-	for i := 0; i < len(entries); i++ { // grows while we persist
-		en := entries[i]
-		if en == nil || en.State != tracking.StateNew && en.State != tracking.StateManaged && en.State != tracking.StateRef {
-			continue
-		}
+	return m.t.Sweep(func(en *tracking.Entry) error { // entries grow while we persist
 		for _, f := range en.E.Relations {
 			if f.Rel.Collection {
 				c := rel.CollectionAt(f.Ptr(en.Obj))
@@ -289,9 +291,8 @@ func (m *EntityManager) cascadePersist() error {
 			}
 			lastT, lastP = f.Rel.Target, p
 		}
-		entries = m.t.Entries()
-	}
-	return nil
+		return nil
+	})
 }
 
 // reach persists obj, found through f, unless it is managed already. An
@@ -318,8 +319,9 @@ type pivotOp struct {
 // child's reference, 1:m removals unset it (or remove the orphan), m:n
 // changes become pivot rows. Every add is applied before any removal, so
 // that moving a child between two collections does not depend on order.
-func (m *EntityManager) syncCollections() ([]pivotOp, error) {
-	var ops []pivotOp
+//
+// wrote reports whether it changed a reference or removed an entity.
+func (m *EntityManager) syncCollections() (ops []pivotOp, wrote bool, err error) {
 	type removal struct {
 		f     *meta.Field
 		owner unsafe.Pointer
@@ -345,6 +347,7 @@ func (m *EntityManager) syncCollections() ([]pivotOp, error) {
 					r := rel.RefAt(back.Ptr(it))
 					if r.Ptr != en.Obj {
 						r.Ptr, r.ID = en.Obj, nil
+						wrote = true
 					}
 				}
 				if len(removed) > 0 {
@@ -367,22 +370,23 @@ func (m *EntityManager) syncCollections() ([]pivotOp, error) {
 			if r.Ptr != rm.owner {
 				continue // moved to another owner
 			}
+			wrote = true
 			if f.Rel.OrphanRemoval {
 				if _, ok := m.t.Entry(f.Rel.Target, it); ok {
 					if err := m.remove(f.Rel.Target, it); err != nil {
-						return nil, err
+						return nil, wrote, err
 					}
 				}
 				continue
 			}
 			if !back.Nullable {
-				return nil, fmt.Errorf("gomikro: %s: a %s removed from the collection would have no %s (the column is NOT NULL); remove the %s, mark %s orphanRemoval, or make %s nullable",
+				return nil, wrote, fmt.Errorf("gomikro: %s: a %s removed from the collection would have no %s (the column is NOT NULL); remove the %s, mark %s orphanRemoval, or make %s nullable",
 					f, f.Rel.Target.Name, back.Name, f.Rel.Target.Name, f.Name, back)
 			}
 			r.Ptr, r.ID = nil, nil
 		}
 	}
-	return ops, nil
+	return ops, wrote, nil
 }
 
 // linkNewChildren adds each new entity to the loaded 1:m collection of the

@@ -183,6 +183,13 @@ type Tracker struct {
 	deferred bool
 	unmapped listed
 	last     *shape // the shape asked for last: rows come in runs of one type
+	// marks has a bit per entry of the list, set for the managed entries
+	// the last Sweep found unchanged; marksOK says whether they still
+	// hold (see sweep.go). moved counts the times the list was compacted
+	// or cleared, which moves entries to other indexes.
+	marks   []uint64
+	marksOK bool
+	moved   uint32
 
 	// A small unit of work (a request that saves one entity) takes its
 	// first entries, entry list and per-type states from these, with the
@@ -565,6 +572,8 @@ func (t *Tracker) Detach(en *Entry) {
 }
 
 func (t *Tracker) compact() {
+	t.moved++
+	t.marksOK = false
 	out := t.entries[:0]
 	for _, en := range t.entries {
 		if en != nil {
@@ -588,6 +597,8 @@ func (t *Tracker) Len() int { return t.live }
 // Clear forgets every tracked object.
 func (t *Tracker) Clear() {
 	t.pending, t.nPending, t.deferred, t.unmapped = nil, 0, false, listed{}
+	t.moved++
+	t.marksOK = false
 	for _, s := range t.few {
 		if s != nil {
 			s.idx = index{}

@@ -2,6 +2,7 @@ package tracking
 
 import (
 	"fmt"
+	"math/bits"
 	"reflect"
 	"slices"
 	"sync"
@@ -122,7 +123,18 @@ func (t *Tracker) Build() (*Plan, error) {
 	// one type (the rows of a find).
 	var sh *shape
 	t.settleList()
-	for i, en := range t.entries {
+	// The entries the last Sweep found unchanged, when nothing touched
+	// the objects since: skipped a run of marked ones at a time.
+	marks := t.takeMarks()
+	entries := t.entries
+	for i := 0; i < len(entries); i++ {
+		if w := i >> 6; w < len(marks) {
+			if m := marks[w] >> (uint(i) & 63); m&1 != 0 {
+				i += bits.TrailingZeros64(^m) - 1
+				continue
+			}
+		}
+		en := entries[i]
 		if en == nil {
 			continue
 		}

@@ -3,6 +3,7 @@ package tracking
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -73,6 +74,17 @@ type layout struct {
 	// plain: a snapshot is a copy of the object and nothing more (no deep
 	// columns, nullable embeddables, JSON encodings or collections).
 	plain bool
+	// markable: every deep column is a []byte or a pointer, whose
+	// comparison never fails and runs no user code: Sweep may compare
+	// the type's entries and mark the unchanged ones (see sweep.go).
+	// refsAreColumns: every relation is a reference column (no
+	// collections, no inverse 1:1), so an unchanged entry points where it
+	// pointed when last loaded or flushed.
+	markable, refsAreColumns bool
+	// words, when not zero: the columns are compared by one span of that
+	// many 8-byte words at offset wordsAt, a multiple of 8 (see
+	// wordsEqual); the layout is then markable.
+	words, wordsAt uintptr
 	// zero is a zero object of the type and zeroJSON the encodings of its
 	// JSON columns: the baseline of a reference that was never loaded.
 	zero     unsafe.Pointer
@@ -196,6 +208,12 @@ func newLayout(e *meta.Entity) *layout {
 	}
 	s.nullable = e.NullableRoots()
 	s.plain = len(s.deep) == 0 && len(s.nullable) == 0 && s.nJSON == 0 && len(s.colls) == 0
+	s.refsAreColumns = true
+	for _, f := range e.Relations {
+		if !slices.ContainsFunc(s.cols, func(c colShape) bool { return c.f == f && c.kind == cmpRef }) {
+			s.refsAreColumns = false
+		}
+	}
 	for i, c := range s.cols {
 		n := c.size
 		switch c.kind {
@@ -212,6 +230,10 @@ func newLayout(e *meta.Entity) *layout {
 			s.spans = append(s.spans, span{c.f.Offset, n})
 		}
 	}
+	if len(s.deepCols) == 0 && len(s.spans) == 1 && e.Type.Align() >= 8 && s.spans[0].off%8 == 0 && s.spans[0].n%8 == 0 {
+		s.words, s.wordsAt = s.spans[0].n/8, s.spans[0].off
+	}
+	s.markable = !slices.ContainsFunc(s.deepCols, func(i int) bool { k := s.cols[i].kind; return k != cmpBytes && k != cmpPtr })
 	return s
 }
 
