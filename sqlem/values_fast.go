@@ -56,19 +56,31 @@ func (v values) Getter(f *meta.Field) func(row *tracking.Entry) (any, error) {
 	return func(row *tracking.Entry) (any, error) { return g(row.Obj) }
 }
 
+// fastPlain reports whether plain field f may be read by its static type
+// (fastGetter, fastSlab): no enum, no decimal, stored as the field is.
+func fastPlain(f *meta.Field) bool {
+	return f.Storage == meta.StorePlain && f.Enum == nil && f.Type != meta.TypeDecimal
+}
+
+// textLimit returns the length a string column f may not exceed, or 0
+// when nothing is checked here.
+func textLimit(f *meta.Field) int {
+	if f.Length > 0 && f.Type == meta.TypeString && f.ColumnType == "" {
+		return f.Length
+	}
+	return 0
+}
+
 // fastGetter returns a getter reading plain field f by its static type,
 // or nil where values.value must do it.
 func fastGetter(f *meta.Field, lim valcheck.Limits) getter {
-	if f.Storage != meta.StorePlain || f.Enum != nil || f.Type == meta.TypeDecimal {
+	if !fastPlain(f) {
 		return nil
 	}
 	off := f.Offset
 	switch f.GoType {
 	case reflect.TypeFor[string]():
-		limit := 0
-		if f.Length > 0 && f.Type == meta.TypeString && f.ColumnType == "" {
-			limit = f.Length
-		}
+		limit := textLimit(f)
 		return func(obj unsafe.Pointer) (any, error) {
 			s := *(*string)(unsafe.Add(obj, off))
 			if limit > 0 && len(s) > limit {

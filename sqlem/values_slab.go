@@ -94,16 +94,13 @@ func fastSlab(f *meta.Field, lim valcheck.Limits) *slab {
 			return *(*int64)(pk.Ptr(r.Ptr)), true, nil
 		})
 	}
-	if f.Storage != meta.StorePlain || f.Enum != nil || f.Type == meta.TypeDecimal {
+	if !fastPlain(f) {
 		return nil
 	}
 	off := f.Offset
 	switch f.GoType {
 	case reflect.TypeFor[string]():
-		limit := 0
-		if f.Length > 0 && f.Type == meta.TypeString && f.ColumnType == "" {
-			limit = f.Length
-		}
+		limit := textLimit(f)
 		return checkedSlab(func(obj unsafe.Pointer) (string, bool, error) {
 			s := *(*string)(unsafe.Add(obj, off))
 			if limit > 0 && len(s) > limit {
