@@ -71,6 +71,17 @@ func textLimit(f *meta.Field) int {
 	return 0
 }
 
+// checkText checks the text s of string column f against its length
+// limit (textLimit) and the text limits lim.
+func checkText(f *meta.Field, s string, limit int, lim valcheck.Limits) error {
+	if limit > 0 && len(s) > limit {
+		if err := checkLength(f, reflect.ValueOf(s)); err != nil {
+			return err
+		}
+	}
+	return valcheck.CheckString(f, s, lim)
+}
+
 // fastGetter returns a getter reading plain field f by its static type,
 // or nil where values.value must do it.
 func fastGetter(f *meta.Field, lim valcheck.Limits) getter {
@@ -83,12 +94,7 @@ func fastGetter(f *meta.Field, lim valcheck.Limits) getter {
 		limit := textLimit(f)
 		return func(obj unsafe.Pointer) (any, error) {
 			s := *(*string)(unsafe.Add(obj, off))
-			if limit > 0 && len(s) > limit {
-				if err := checkLength(f, reflect.ValueOf(s)); err != nil {
-					return nil, err
-				}
-			}
-			if err := valcheck.CheckString(f, s, lim); err != nil {
+			if err := checkText(f, s, limit, lim); err != nil {
 				return nil, err
 			}
 			return s, nil

@@ -103,12 +103,7 @@ func fastSlab(f *meta.Field, lim valcheck.Limits) *slab {
 		limit := textLimit(f)
 		return checkedSlab(func(obj unsafe.Pointer) (string, bool, error) {
 			s := *(*string)(unsafe.Add(obj, off))
-			if limit > 0 && len(s) > limit {
-				if err := checkLength(f, reflect.ValueOf(s)); err != nil {
-					return "", false, err
-				}
-			}
-			if err := valcheck.CheckString(f, s, lim); err != nil {
+			if err := checkText(f, s, limit, lim); err != nil {
 				return "", false, err
 			}
 			return s, true, nil

@@ -99,10 +99,7 @@ func sweepRows(t *testing.T, tr *tracking.Tracker, reg *meta.Registry, kind stri
 // the reference but not the unchanged rows whose references are columns;
 // and that marks taken by one Build do not serve the next.
 func TestSweepMarksForBuild(t *testing.T) {
-	reg, err := newReg(author{}, item{}, flat{}, odd{}, deep{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := sweepReg(t)
 	ae, _ := reg.Of(reflectType[author]())
 	for _, kind := range []string{"flat", "odd", "deep", "item"} {
 		t.Run(kind, func(t *testing.T) {
@@ -169,10 +166,7 @@ func updatedRows(p *tracking.Plan, objs []unsafe.Pointer) []int {
 // changed objects after Sweep), and a compaction of the entry list while
 // visiting (entries move to other indexes).
 func TestSweepMarksDropped(t *testing.T) {
-	reg, err := newReg(author{}, item{}, flat{}, odd{}, deep{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := sweepReg(t)
 	ae, _ := reg.Of(reflectType[author]())
 	fe, _ := reg.Of(reflectType[flat]())
 	a := &author{ID: 1}
@@ -236,10 +230,7 @@ func TestSweepMarksDropped(t *testing.T) {
 // TestSweepVisitsAdded checks that entries visit adds (objects the
 // cascade persists) are visited too, in order, and planned as inserts.
 func TestSweepVisitsAdded(t *testing.T) {
-	reg, err := newReg(author{}, item{}, flat{}, odd{}, deep{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := sweepReg(t)
 	ae, _ := reg.Of(reflectType[author]())
 	fe, _ := reg.Of(reflectType[flat]())
 	tr := tracking.NewTracker(nil)
@@ -249,7 +240,7 @@ func TestSweepVisitsAdded(t *testing.T) {
 	loaded(t, tr, fe, unsafe.Pointer(x))
 	x.Owner = ref.To(&author{Name: "new"})
 	var order []string
-	err = tr.Sweep(func(en *tracking.Entry) error {
+	err := tr.Sweep(func(en *tracking.Entry) error {
 		order = append(order, fmt.Sprintf("%s:%v", en.E.Name, en.State))
 		if en.Obj == unsafe.Pointer(x) {
 			if _, _, err := tr.Persist(ae, unsafe.Pointer(x.Owner.Get())); err != nil {
@@ -271,4 +262,15 @@ func TestSweepVisitsAdded(t *testing.T) {
 	if len(p.Inserts) != 1 || len(p.Inserts[0].Rows) != 1 || len(p.Updates) != 1 {
 		t.Fatalf("%d insert batches, %d update batches; want the new author and the changed row", len(p.Inserts), len(p.Updates))
 	}
+}
+
+// sweepReg is the registry of the sweep tests: authors, and one type of
+// each comparison layout (whole words, odd spans, deep columns, JSON).
+func sweepReg(t *testing.T) *meta.Registry {
+	t.Helper()
+	reg, err := newReg(author{}, item{}, flat{}, odd{}, deep{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
 }
